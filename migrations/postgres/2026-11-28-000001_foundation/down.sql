@@ -1,0 +1,13 @@
+DROP TABLE email_outbox;
+DROP TABLE case_events;
+DROP TABLE appointments;
+DROP TABLE cases;
+DROP TABLE reference_counters;
+DROP TABLE login_failures;
+DROP TABLE sessions;
+DROP TABLE users;
+DROP TABLE schedule_rules;
+DROP TABLE zones;
+DROP TABLE finance_institutions;
+DROP TABLE zone_kinds;
+DROP TABLE centers;

@@ -1,0 +1,3 @@
+DELETE FROM finance_institutions;
+DELETE FROM zone_kinds;
+DELETE FROM centers;

@@ -1,0 +1,268 @@
+//! Settings: defaults, then an optional TOML file, then environment variables and flags.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+/// Configuration flags shared by every subcommand; each also reads an environment variable.
+#[derive(clap::Args, Debug, Default, Clone)]
+pub struct ConfigArgs {
+    /// TOML file with any of the settings below (keys: listen, database_url, base_url,
+    /// data_dir, secret, log, demo_on_empty, workers)
+    #[arg(long, env = "ONESTOP_CONFIG", global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, env = "ONESTOP_LISTEN", global = true, value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// sqlite://PATH, a plain file path, or postgres://… [default: DATA_DIR/onestop.sqlite3]
+    #[arg(long = "database", env = "DATABASE_URL", global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Public base URL used in links and emails [default: http://LISTEN]
+    #[arg(long, env = "ONESTOP_BASE_URL", global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Directory for the SQLite database, the generated secret and uploaded files [default: ./data]
+    #[arg(long, env = "ONESTOP_DATA_DIR", global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Signing secret, at least 32 characters [default: generated once into DATA_DIR/secret.key]
+    #[arg(long, env = "ONESTOP_SECRET", global = true, hide_env_values = true, value_name = "SECRET")]
+    pub secret: Option<String>,
+    /// Log filter, e.g. info or onestop=debug,actix_web=info [default: info]
+    #[arg(long, env = "ONESTOP_LOG", global = true, value_name = "FILTER")]
+    pub log: Option<String>,
+    /// Load the demo data when `serve` starts on a database without any user [default: true]
+    #[arg(long, env = "ONESTOP_DEMO_ON_EMPTY", global = true, value_name = "BOOL")]
+    pub demo_on_empty: Option<bool>,
+    /// HTTP worker threads [default: number of cores]
+    #[arg(long, env = "ONESTOP_WORKERS", global = true, value_name = "N")]
+    pub workers: Option<usize>,
+}
+
+/// The same settings as read from a file; every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<String>,
+    database_url: Option<String>,
+    base_url: Option<String>,
+    data_dir: Option<PathBuf>,
+    secret: Option<String>,
+    log: Option<String>,
+    demo_on_empty: Option<bool>,
+    workers: Option<usize>,
+}
+
+/// Which database, picked by the URL's scheme.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    pub fn parse(raw: &str) -> anyhow::Result<Self> {
+        let raw = raw.trim();
+        if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            return Ok(DatabaseUrl::Postgres(raw.to_owned()));
+        }
+        let path = raw
+            .strip_prefix("sqlite://")
+            .or_else(|| raw.strip_prefix("sqlite:"))
+            .unwrap_or(raw);
+        if path.is_empty() {
+            bail!("the database URL is empty");
+        }
+        if path.contains("://") {
+            bail!("unsupported database URL scheme (use sqlite://PATH or postgres://…)");
+        }
+        Ok(DatabaseUrl::Sqlite(path.to_owned()))
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, DatabaseUrl::Postgres(_))
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    /// Never prints a password that may be in a PostgreSQL URL.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DatabaseUrl::Sqlite(p) => write!(f, "sqlite://{p}"),
+            DatabaseUrl::Postgres(u) => {
+                let shown = match (u.find("://"), u.rfind('@')) {
+                    (Some(s), Some(at)) if at > s => format!("{}://…@{}", &u[..s], &u[at + 1..]),
+                    _ => u.clone(),
+                };
+                f.write_str(&shown)
+            }
+        }
+    }
+}
+
+/// Key material for signing (CSRF tokens). Never printed.
+#[derive(Clone)]
+pub struct Secret(Vec<u8>);
+
+impl Secret {
+    pub fn from_text(s: &str) -> anyhow::Result<Self> {
+        if s.chars().count() < 32 {
+            bail!("the secret must have at least 32 characters");
+        }
+        Ok(Secret(s.as_bytes().to_vec()))
+    }
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub listen: String,
+    pub database: DatabaseUrl,
+    /// Without a trailing slash.
+    pub base_url: String,
+    pub data_dir: PathBuf,
+    pub secret: Secret,
+    pub log: String,
+    pub demo_on_empty: bool,
+    pub workers: usize,
+}
+
+impl Settings {
+    /// Cookies get `Secure` and the `__Host-` prefix, and HSTS is sent, when served over https.
+    pub fn is_https(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+
+    /// Layers: defaults < file < environment < flags (clap already merged the last two).
+    pub fn load(args: &ConfigArgs) -> anyhow::Result<Self> {
+        let file = match &args.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading the config file {}", path.display()))?;
+                toml::from_str::<FileConfig>(&text)
+                    .with_context(|| format!("parsing the config file {}", path.display()))?
+            }
+            None => FileConfig::default(),
+        };
+        let listen = args.listen.clone().or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
+        let data_dir = args.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
+        let database = match args.database_url.clone().or(file.database_url) {
+            Some(url) => DatabaseUrl::parse(&url)?,
+            None => DatabaseUrl::Sqlite(data_dir.join("onestop.sqlite3").to_string_lossy().into_owned()),
+        };
+        let base_url = args
+            .base_url
+            .clone()
+            .or(file.base_url)
+            .unwrap_or_else(|| format!("http://{listen}"))
+            .trim_end_matches('/')
+            .to_owned();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            bail!("the base URL must start with http:// or https://");
+        }
+        let secret = match args.secret.clone().or(file.secret) {
+            Some(s) => Secret::from_text(&s)?,
+            None => load_or_create_secret(&data_dir)?,
+        };
+        Ok(Settings {
+            listen,
+            database,
+            base_url,
+            data_dir,
+            secret,
+            log: args.log.clone().or(file.log).unwrap_or_else(|| "info".into()),
+            demo_on_empty: args.demo_on_empty.or(file.demo_on_empty).unwrap_or(true),
+            workers: args
+                .workers
+                .or(file.workers)
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+        })
+    }
+}
+
+/// The secret generated on first start, kept in `DATA_DIR/secret.key` (mode 0600).
+/// Several instances behind one load balancer must share it: set ONESTOP_SECRET for them.
+fn load_or_create_secret(data_dir: &Path) -> anyhow::Result<Secret> {
+    let path = data_dir.join("secret.key");
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        return Secret::from_text(text.trim())
+            .with_context(|| format!("the secret in {} is unusable", path.display()));
+    }
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating the data directory {}", data_dir.display()))?;
+    let hex = crate::token::random_hex::<32>();
+    write_private(&path, &hex).with_context(|| format!("writing {}", path.display()))?;
+    Secret::from_text(&hex)
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    f.write_all(text.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    std::fs::write(path, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scheme_picks_the_backend() {
+        assert_eq!(DatabaseUrl::parse("sqlite://data/x.db").unwrap(), DatabaseUrl::Sqlite("data/x.db".into()));
+        assert_eq!(DatabaseUrl::parse("data/x.db").unwrap(), DatabaseUrl::Sqlite("data/x.db".into()));
+        assert!(DatabaseUrl::parse("postgres://u@h/db").unwrap().is_postgres());
+        assert!(DatabaseUrl::parse("postgresql://u@h/db").unwrap().is_postgres());
+        assert!(DatabaseUrl::parse("mysql://u@h/db").is_err());
+        assert!(DatabaseUrl::parse("").is_err());
+    }
+
+    #[test]
+    fn debug_output_hides_the_database_password_and_the_secret() {
+        let url = DatabaseUrl::parse("postgres://app:hunter2@db.example/onestop").unwrap();
+        assert!(!format!("{url:?}").contains("hunter2"));
+        let secret = Secret::from_text(&"s".repeat(40)).unwrap();
+        assert!(!format!("{secret:?}").contains("sss"));
+    }
+
+    #[test]
+    fn flags_override_the_file_and_the_secret_is_generated_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("onestop.toml");
+        std::fs::write(&file, "listen = \"0.0.0.0:9000\"\nlog = \"debug\"\n").unwrap();
+        let args = ConfigArgs {
+            config: Some(file),
+            log: Some("warn".into()),
+            data_dir: Some(dir.path().join("data")),
+            ..Default::default()
+        };
+        let a = Settings::load(&args).unwrap();
+        assert_eq!(a.listen, "0.0.0.0:9000");
+        assert_eq!(a.log, "warn");
+        assert_eq!(a.base_url, "http://0.0.0.0:9000");
+        let b = Settings::load(&args).unwrap();
+        assert_eq!(a.secret.expose(), b.secret.expose(), "the generated secret persists");
+    }
+
+    #[test]
+    fn unknown_keys_in_the_file_are_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("bad.toml");
+        std::fs::write(&file, "lisen = \"x\"\n").unwrap();
+        let args = ConfigArgs { config: Some(file), secret: Some("s".repeat(32)), ..Default::default() };
+        assert!(Settings::load(&args).is_err());
+    }
+}

@@ -1,0 +1,108 @@
+//! Cases, their reference numbers and their event trail.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::{case_events, cases, reference_counters};
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = cases)]
+pub struct Case {
+    pub id: i64,
+    pub center_id: i64,
+    pub reference: String,
+    pub status: String,
+    pub version: i64,
+    pub lang: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = case_events)]
+pub struct CaseEventRow {
+    pub id: i64,
+    pub case_id: i64,
+    pub at: NaiveDateTime,
+    pub actor_kind: String,
+    pub actor_user_id: Option<i64>,
+    pub event: String,
+    pub from_status: String,
+    pub to_status: String,
+    pub reason: Option<String>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = case_events)]
+pub struct NewCaseEvent<'a> {
+    pub case_id: i64,
+    pub at: NaiveDateTime,
+    pub actor_kind: &'a str,
+    pub actor_user_id: Option<i64>,
+    pub event: &'a str,
+    pub from_status: &'a str,
+    pub to_status: &'a str,
+    pub reason: Option<&'a str>,
+}
+
+/// The next number of the center's reference sequence for the year. Call inside a write
+/// transaction: the upsert takes the row's lock, so concurrent callers get distinct numbers.
+pub fn next_reference_number(conn: &mut DbConn, center_id: i64, year: i32) -> QueryResult<i32> {
+    // The upsert is the same SQL on both backends, but diesel's multi-backend connection does
+    // not compile ON CONFLICT: build it once and run it on the inner connection.
+    let query = diesel::insert_into(reference_counters::table)
+        .values((
+            reference_counters::center_id.eq(center_id),
+            reference_counters::year.eq(year),
+            reference_counters::last_value.eq(1),
+        ))
+        .on_conflict((reference_counters::center_id, reference_counters::year))
+        .do_update()
+        .set(reference_counters::last_value.eq(reference_counters::last_value + 1))
+        .returning(reference_counters::last_value);
+    match conn {
+        DbConn::Sqlite(c) => query.get_result(c),
+        DbConn::Postgres(c) => query.get_result(c),
+    }
+}
+
+pub fn insert(conn: &mut DbConn, center_id: i64, reference: &str, status: &str, lang: &str, now: NaiveDateTime) -> QueryResult<i64> {
+    diesel::insert_into(cases::table)
+        .values((
+            cases::center_id.eq(center_id),
+            cases::reference.eq(reference),
+            cases::status.eq(status),
+            cases::version.eq(0i64),
+            cases::lang.eq(lang),
+            cases::created_at.eq(now),
+            cases::updated_at.eq(now),
+        ))
+        .returning(cases::id)
+        .get_result(conn)
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Case>> {
+    cases::table.find(id).select(Case::as_select()).first(conn).optional()
+}
+
+/// Compare-and-set: moves the case to `to` only if it is still at `version`. Returns whether
+/// this call won.
+pub fn set_status_if_version(conn: &mut DbConn, id: i64, version: i64, to: &str, now: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(cases::table.filter(cases::id.eq(id)).filter(cases::version.eq(version)))
+        .set((cases::status.eq(to), cases::version.eq(version + 1), cases::updated_at.eq(now)))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn insert_event(conn: &mut DbConn, event: &NewCaseEvent<'_>) -> QueryResult<()> {
+    diesel::insert_into(case_events::table).values(event).execute(conn).map(|_| ())
+}
+
+pub fn events_of(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<CaseEventRow>> {
+    case_events::table
+        .filter(case_events::case_id.eq(case_id))
+        .order((case_events::at, case_events::id))
+        .select(CaseEventRow::as_select())
+        .load(conn)
+}

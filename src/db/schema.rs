@@ -1,0 +1,188 @@
+//! The database schema, written by hand with column types portable to SQLite and PostgreSQL.
+//! Keep in step with `migrations/{sqlite,postgres}`.
+
+diesel::table! {
+    centers (id) {
+        id -> BigInt,
+        slug -> Text,
+        ref_prefix -> Text,
+        name_ko -> Text,
+        name_en -> Text,
+        region_ko -> Text,
+        region_en -> Text,
+        timezone -> Text,
+        sort_order -> Integer,
+    }
+}
+
+diesel::table! {
+    zone_kinds (code) {
+        code -> Text,
+        name_ko -> Text,
+        name_en -> Text,
+        summary_ko -> Text,
+        summary_en -> Text,
+        sort_order -> Integer,
+    }
+}
+
+diesel::table! {
+    finance_institutions (id) {
+        id -> BigInt,
+        code -> Text,
+        name_ko -> Text,
+        name_en -> Text,
+    }
+}
+
+diesel::table! {
+    zones (id) {
+        id -> BigInt,
+        center_id -> BigInt,
+        kind -> Text,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    schedule_rules (id) {
+        id -> BigInt,
+        zone_id -> BigInt,
+        weekday -> SmallInt,
+        start_time -> Time,
+        end_time -> Time,
+        slot_minutes -> Integer,
+        seats -> Integer,
+        institution_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        center_id -> Nullable<BigInt>,
+        email -> Text,
+        display_name -> Text,
+        role -> Text,
+        zone_id -> Nullable<BigInt>,
+        password_hash -> Text,
+        disabled_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id_hash) {
+        id_hash -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> BigInt,
+        email_key -> Text,
+        ip -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reference_counters (center_id, year) {
+        center_id -> BigInt,
+        year -> Integer,
+        last_value -> Integer,
+    }
+}
+
+diesel::table! {
+    cases (id) {
+        id -> BigInt,
+        center_id -> BigInt,
+        reference -> Text,
+        status -> Text,
+        version -> BigInt,
+        lang -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    appointments (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        zone_id -> BigInt,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        status -> Text,
+        institution_id -> Nullable<BigInt>,
+        ticket_number -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_events (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        at -> Timestamp,
+        actor_kind -> Text,
+        actor_user_id -> Nullable<BigInt>,
+        event -> Text,
+        from_status -> Text,
+        to_status -> Text,
+        reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    email_outbox (id) {
+        id -> BigInt,
+        message_id -> Text,
+        case_id -> Nullable<BigInt>,
+        to_addr -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(zones -> centers (center_id));
+diesel::joinable!(zones -> zone_kinds (kind));
+diesel::joinable!(schedule_rules -> zones (zone_id));
+diesel::joinable!(schedule_rules -> finance_institutions (institution_id));
+diesel::joinable!(users -> centers (center_id));
+diesel::joinable!(users -> zones (zone_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(cases -> centers (center_id));
+diesel::joinable!(appointments -> cases (case_id));
+diesel::joinable!(appointments -> zones (zone_id));
+diesel::joinable!(case_events -> cases (case_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    centers,
+    zone_kinds,
+    finance_institutions,
+    zones,
+    schedule_rules,
+    users,
+    sessions,
+    login_failures,
+    reference_counters,
+    cases,
+    appointments,
+    case_events,
+    email_outbox,
+);

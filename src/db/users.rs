@@ -1,0 +1,61 @@
+//! Staff, admin and expert accounts.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::users;
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: i64,
+    pub center_id: Option<i64>,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub zone_id: Option<i64>,
+    pub password_hash: String,
+    pub disabled_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> {
+    pub center_id: Option<i64>,
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub role: &'a str,
+    pub zone_id: Option<i64>,
+    pub password_hash: &'a str,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::email.eq(email))
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn by_id(conn: &mut DbConn, id: i64) -> QueryResult<Option<User>> {
+    users::table.find(id).select(User::as_select()).first(conn).optional()
+}
+
+pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
+    users::table.count().get_result(conn)
+}
+
+pub fn insert(conn: &mut DbConn, user: &NewUser<'_>) -> QueryResult<i64> {
+    diesel::insert_into(users::table).values(user).returning(users::id).get_result(conn)
+}
+
+/// Disables an account and ends all its sessions at once (same transaction).
+pub fn disable(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()> {
+    super::write_tx(conn, |conn| {
+        diesel::update(users::table.find(id)).set(users::disabled_at.eq(Some(now))).execute(conn)?;
+        super::sessions::delete_for_user(conn, id)
+    })
+}

@@ -1,0 +1,9 @@
+//! Pure domain types and rules: no actix, no diesel.
+
+pub mod case;
+pub mod center;
+pub mod password;
+pub mod role;
+
+pub use case::{Actor, CaseEvent, CaseStatus, TransitionError};
+pub use role::Role;

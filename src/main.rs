@@ -1,0 +1,154 @@
+//! The `onestop` command: serve, migrate, demo, user add.
+
+use std::io::{BufRead, IsTerminal};
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+
+use onestop::config::{ConfigArgs, Settings};
+use onestop::domain::Role;
+use onestop::domain::password::NewPassword;
+use onestop::services::demo::{self, DemoAccount};
+use onestop::services::users::{self, NewAccount};
+use onestop::startup::{Application, prepare_database};
+use onestop::{db, telemetry, token};
+
+#[derive(Parser)]
+#[command(name = "onestop", version, about = "Booking and case system for the one-stop service desks of Korea's Creative Economy Innovation Centers")]
+struct Cli {
+    #[command(flatten)]
+    config: ConfigArgs,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application (the default). Loads the demo into an empty database.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load the demo data (zones, schedules, Gyeongnam accounts) and print new accounts.
+    Demo,
+    /// Manage staff, admin and expert accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account. The password is read from standard input when it is piped in;
+    /// otherwise one is generated and printed.
+    Add {
+        /// The center's slug, e.g. gyeongnam
+        #[arg(long)]
+        center: String,
+        /// admin, staff or expert
+        #[arg(long, value_parser = ["admin", "staff", "expert"])]
+        role: String,
+        /// The expert's zone kind, e.g. legal, finance or ip
+        #[arg(long)]
+        zone: Option<String>,
+        /// Display name [default: the email address]
+        #[arg(long)]
+        name: Option<String>,
+        /// The account's email address (its sign-in name)
+        email: String,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let settings = Settings::load(&cli.config)?;
+    telemetry::init(&settings.log);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings),
+        Command::Migrate => {
+            let pool = prepare_database(&settings)?;
+            let mut conn = pool.get()?;
+            println!("database is up to date ({} pending)", db::pending_migrations(&mut conn)?);
+            Ok(())
+        }
+        Command::Demo => {
+            let pool = prepare_database(&settings)?;
+            let mut conn = pool.get()?;
+            let accounts = demo::load(&mut conn, db::now())?;
+            println!("demo data loaded");
+            print_accounts(&accounts);
+            Ok(())
+        }
+        Command::User { command: UserCommand::Add { center, role, zone, name, email } } => {
+            let role: Role = role.parse()?;
+            let (password, generated) = password_from_stdin_or_generated()?;
+            let pool = prepare_database(&settings)?;
+            let mut conn = pool.get()?;
+            let id = users::add(
+                &mut conn,
+                &NewAccount {
+                    center_slug: &center,
+                    role,
+                    zone_kind: zone.as_deref(),
+                    email: &email,
+                    display_name: name.as_deref().unwrap_or(""),
+                    password: &password,
+                },
+                db::now(),
+            )?;
+            println!("created {role} account #{id} for {email} at {center}");
+            if generated {
+                println!("password (shown once): {}", password.expose());
+            }
+            Ok(())
+        }
+    }
+}
+
+fn password_from_stdin_or_generated() -> anyhow::Result<(NewPassword, bool)> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return Ok((NewPassword::generate(&token::random_bytes::<20>()), true));
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line).context("reading the password from standard input")?;
+    let line = line.trim_end_matches(['\r', '\n']).to_owned();
+    if line.is_empty() {
+        return Ok((NewPassword::generate(&token::random_bytes::<20>()), true));
+    }
+    match NewPassword::parse(line) {
+        Ok(p) => Ok((p, false)),
+        Err(e) => bail!("{e}"),
+    }
+}
+
+fn print_accounts(accounts: &[DemoAccount]) {
+    if accounts.is_empty() {
+        println!("(no new demo accounts: they exist already, and their passwords were shown when they were created)");
+        return;
+    }
+    println!("Demo accounts at the {} center (passwords are shown only this once):", demo::DEMO_CENTER);
+    for a in accounts {
+        let role = match a.zone {
+            Some(z) => format!("{} ({z})", a.role),
+            None => a.role.to_string(),
+        };
+        println!("  {:<18} {:<28} {}", role, a.email, a.password.expose());
+    }
+}
+
+fn serve(settings: Settings) -> anyhow::Result<()> {
+    let base_url = settings.base_url.clone();
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(settings)?;
+        print_accounts_if_any(&app.demo_accounts);
+        println!("onestop is serving {base_url} (listening on port {})", app.port());
+        app.run_until_stopped().await.context("serving")
+    })
+}
+
+fn print_accounts_if_any(accounts: &[DemoAccount]) {
+    if !accounts.is_empty() {
+        print_accounts(accounts);
+    }
+}

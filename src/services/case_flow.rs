@@ -1,0 +1,86 @@
+//! Opening cases and moving them through the state machine, with the audit trail.
+
+use chrono::{Datelike, NaiveDateTime};
+
+use crate::db::{self, DbConn, cases};
+use crate::domain::center::Reference;
+use crate::domain::{Actor, CaseEvent, CaseStatus, TransitionError, case};
+
+#[derive(Debug, thiserror::Error)]
+pub enum FireError {
+    #[error("no such case")]
+    NotFound,
+    #[error(transparent)]
+    Refused(#[from] TransitionError),
+    #[error("the case changed meanwhile")]
+    Conflict,
+    #[error("this action needs a reason")]
+    ReasonRequired,
+    #[error("the stored status is not one we know")]
+    Corrupt,
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+/// Who is acting: the kind of actor and, for staff and experts, their account.
+#[derive(Debug, Clone, Copy)]
+pub struct ActingAs {
+    pub actor: Actor,
+    pub user_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transitioned {
+    pub from: CaseStatus,
+    pub to: CaseStatus,
+    pub version: i64,
+}
+
+/// Opens a draft case at a center, with the next reference number of the center's year.
+pub fn open_case(conn: &mut DbConn, center_id: i64, ref_prefix: &str, lang: &str, now: NaiveDateTime) -> Result<(i64, String), diesel::result::Error> {
+    db::write_tx(conn, |conn| {
+        let year = now.year();
+        let number = cases::next_reference_number(conn, center_id, year)?;
+        let reference = Reference { prefix: ref_prefix.to_owned(), year, number }.to_string();
+        let id = cases::insert(conn, center_id, &reference, CaseStatus::Draft.as_str(), lang, now)?;
+        Ok((id, reference))
+    })
+}
+
+/// Fires `event` on the case, in its own write transaction.
+pub fn fire(conn: &mut DbConn, case_id: i64, expected_version: Option<i64>, by: ActingAs, event: CaseEvent, reason: Option<&str>, now: NaiveDateTime) -> Result<Transitioned, FireError> {
+    db::write_tx(conn, |conn| fire_in_tx(conn, case_id, expected_version, by, event, reason, now))
+}
+
+/// Fires `event` inside the caller's transaction, so that other writes of the same use case
+/// (seats, outbox rows) commit or roll back with it. Two concurrent calls on one case cannot
+/// both win: the update is a compare-and-set on the version read.
+pub fn fire_in_tx(conn: &mut DbConn, case_id: i64, expected_version: Option<i64>, by: ActingAs, event: CaseEvent, reason: Option<&str>, now: NaiveDateTime) -> Result<Transitioned, FireError> {
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    if event.requires_reason() && reason.is_none() {
+        return Err(FireError::ReasonRequired);
+    }
+    let current = cases::find(conn, case_id)?.ok_or(FireError::NotFound)?;
+    if expected_version.is_some_and(|v| v != current.version) {
+        return Err(FireError::Conflict);
+    }
+    let from: CaseStatus = current.status.parse().map_err(|_| FireError::Corrupt)?;
+    let to = case::transition(from, event, by.actor)?;
+    if !cases::set_status_if_version(conn, case_id, current.version, to.as_str(), now)? {
+        return Err(FireError::Conflict);
+    }
+    cases::insert_event(
+        conn,
+        &cases::NewCaseEvent {
+            case_id,
+            at: now,
+            actor_kind: by.actor.as_str(),
+            actor_user_id: by.user_id,
+            event: event.as_str(),
+            from_status: from.as_str(),
+            to_status: to.as_str(),
+            reason,
+        },
+    )?;
+    Ok(Transitioned { from, to, version: current.version + 1 })
+}

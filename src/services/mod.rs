@@ -1,0 +1,17 @@
+//! Use cases: one function per action, one transaction each. Time comes in as a parameter so
+//! that tests control it; nothing here knows about HTTP.
+
+pub mod auth;
+pub mod case_flow;
+pub mod demo;
+pub mod passwords;
+pub mod users;
+
+/// A database failure, or a rule of the use case said no.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}

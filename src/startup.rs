@@ -1,0 +1,97 @@
+//! The application: pool, migrations, demo data on an empty database, and the HTTP server.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{ErrorHandlers, from_fn};
+use actix_web::{App, HttpServer};
+use anyhow::Context;
+use tracing_actix_web::TracingLogger;
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::Settings;
+use crate::db::{self, Pool};
+use crate::services::demo::{self, DemoAccount};
+use crate::web::{AppState, csrf, errors, security};
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    pool: Pool,
+    /// Accounts the demo created at this start; their passwords are shown once.
+    pub demo_accounts: Vec<DemoAccount>,
+}
+
+/// Connections per instance: SQLite has one writer anyway; PostgreSQL gets more.
+fn pool_size(settings: &Settings) -> u32 {
+    if settings.database.is_postgres() { (settings.workers as u32 * 4).clamp(4, 32) } else { 8 }
+}
+
+/// Opens the pool and applies pending migrations.
+pub fn prepare_database(settings: &Settings) -> anyhow::Result<Pool> {
+    let pool = db::build_pool(&settings.database, pool_size(settings))?;
+    let mut conn = pool.get().context("connecting to the database")?;
+    let applied = db::run_migrations(&mut conn)?;
+    if !applied.is_empty() {
+        tracing::info!(?applied, "migrations applied");
+    }
+    Ok(pool)
+}
+
+impl Application {
+    pub fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_with_clock(settings, Arc::new(SystemClock))
+    }
+
+    /// Binds the listener (port 0 picks a free port) and builds the server without running it.
+    pub fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let pool = prepare_database(&settings)?;
+        let demo_accounts = if settings.demo_on_empty {
+            let mut conn = pool.get()?;
+            if demo::database_is_empty(&mut conn)? {
+                tracing::info!("empty database: loading the demo");
+                demo::load(&mut conn, clock.now())?
+            } else {
+                Vec::new()
+            }
+        } else {
+            Vec::new()
+        };
+
+        let listener = TcpListener::bind(&settings.listen).with_context(|| format!("binding {}", settings.listen))?;
+        let port = listener.local_addr()?.port();
+        let workers = settings.workers.max(1);
+        let settings = Arc::new(settings);
+        let state = actix_web::web::Data::new(AppState { pool: pool.clone(), settings: settings.clone(), clock });
+        let server = HttpServer::new(move || {
+            // Outermost first: request id and logging, security headers on everything, error
+            // pages, then CSRF (whose rejections become error pages with headers).
+            App::new()
+                .app_data(state.clone())
+                .app_data(actix_web::web::FormConfig::default().limit(256 * 1024))
+                .configure(crate::web::routes)
+                .default_service(actix_web::web::to(errors::not_found))
+                .wrap(from_fn(csrf::middleware))
+                .wrap(ErrorHandlers::new().default_handler(errors::error_pages))
+                .wrap(security::headers(&settings))
+                .wrap(TracingLogger::default())
+        })
+        .workers(workers)
+        .listen(listener)?
+        .run();
+        Ok(Application { port, server, pool, demo_accounts })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

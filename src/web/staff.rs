@@ -1,0 +1,170 @@
+//! Staff sign-in, sign-out and the staff start page.
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, Responder, web};
+use askama::Template;
+use askama_web::WebTemplate;
+
+use super::ctx::{PageCtx, session_token};
+use super::errors::AppError;
+use super::i18n::{T, msg};
+use super::public::safe_local_path;
+use super::{AppState, with_conn};
+use crate::db::centers;
+use crate::services::auth::{self, LoginOutcome};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/login.html")]
+pub struct LoginPage {
+    ctx: PageCtx,
+    t: T,
+    email: String,
+    next: String,
+    /// Message keys per field, and one for the whole form.
+    email_error: Option<&'static str>,
+    password_error: Option<&'static str>,
+    form_error: Option<&'static str>,
+    notice: Option<&'static str>,
+}
+
+#[derive(serde::Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+}
+
+pub async fn login_form(ctx: PageCtx, query: web::Query<LoginQuery>) -> impl Responder {
+    let next = safe_local_path(query.next.as_deref()).to_owned();
+    // Coming back from a staff page means the session ended (or never was).
+    let notice = (next != "/" && ctx.user.is_none()).then_some(msg("login.notice_signin_required"));
+    LoginPage { t: ctx.t, ctx, email: String::new(), next, email_error: None, password_error: None, form_error: None, notice }
+}
+
+/// Raw form: strings only; parsed below. Unknown fields (the CSRF token) are ignored.
+#[derive(serde::Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
+    Cookie::build(state.cookie_name("session"), value)
+        .path("/")
+        .http_only(true)
+        .secure(state.settings.is_https())
+        .same_site(SameSite::Lax)
+        .finish()
+}
+
+pub async fn login(req: HttpRequest, ctx: PageCtx, state: web::Data<AppState>, form: web::Form<LoginForm>) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let next = safe_local_path(Some(&form.next)).to_owned();
+    let email = form.email.trim().to_owned();
+    let mut page = LoginPage {
+        t: ctx.t,
+        ctx,
+        email: email.clone(),
+        next: next.clone(),
+        email_error: None,
+        password_error: None,
+        form_error: None,
+        notice: None,
+    };
+    if email.is_empty() || email.chars().count() > 254 {
+        page.email_error = Some(if email.is_empty() { msg("login.error_email_required") } else { msg("login.error_email_too_long") });
+    }
+    if form.password.is_empty() {
+        page.password_error = Some(msg("login.error_password_required"));
+    } else if form.password.chars().count() > 1024 {
+        page.password_error = Some(msg("login.error_password_too_long"));
+    }
+    if page.email_error.is_some() || page.password_error.is_some() {
+        page.form_error = Some(msg("form.error_summary"));
+        return Ok(page.customize().with_status(StatusCode::UNPROCESSABLE_ENTITY).respond_to(&req).map_into_boxed_body());
+    }
+
+    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into());
+    let now = state.clock.now();
+    let old_session = session_token(&req, &state);
+    let password = form.password;
+    let outcome = with_conn(&state, move |conn| {
+        // Sign-in always starts a new session: the old one, if any, ends here.
+        if let Some(old) = old_session {
+            auth::logout(conn, &old)?;
+        }
+        auth::purge(conn, now)?;
+        Ok(auth::login(conn, &email, &password, &ip, now)?)
+    })
+    .await?;
+    match outcome {
+        LoginOutcome::SignedIn { token, user } => {
+            tracing::info!(user_id = user.id, "signed in");
+            let target = if next == "/" { "/staff".to_owned() } else { next };
+            Ok(HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, target))
+                .cookie(session_cookie(&state, token))
+                .finish())
+        }
+        LoginOutcome::BadCredentials => {
+            page.form_error = Some(msg("login.error_bad_credentials"));
+            Ok(page.customize().with_status(StatusCode::UNAUTHORIZED).respond_to(&req).map_into_boxed_body())
+        }
+        LoginOutcome::Throttled => {
+            page.form_error = Some(msg("login.error_throttled"));
+            Ok(page
+                .customize()
+                .with_status(StatusCode::TOO_MANY_REQUESTS)
+                .insert_header((header::RETRY_AFTER, auth::FAILURE_WINDOW.num_seconds().to_string()))
+                .respond_to(&req)
+                .map_into_boxed_body())
+        }
+    }
+}
+
+pub async fn logout(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    if let Some(token) = session_token(&req, &state) {
+        with_conn(&state, move |conn| Ok(auth::logout(conn, &token)?)).await?;
+    }
+    let mut gone = session_cookie(&state, String::new());
+    gone.make_removal();
+    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/")).cookie(gone).finish())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/home.html")]
+pub struct HomePage {
+    ctx: PageCtx,
+    t: T,
+    role_key: &'static str,
+    center_name: String,
+    center_slug: String,
+    zone_name: Option<String>,
+}
+
+pub async fn home(ctx: PageCtx, state: web::Data<AppState>) -> Result<impl Responder, AppError> {
+    let user = ctx.require_user()?.clone();
+    let lang = ctx.lang;
+    let (center_name, center_slug, zone_name) = with_conn(&state, move |conn| {
+        let center_id = user.center_id.ok_or(AppError::Forbidden)?;
+        let center = centers::all(conn)?.into_iter().find(|c| c.id == center_id).ok_or(AppError::Forbidden)?;
+        let zone_name = match user.zone_id {
+            Some(zid) => centers::zones_of(conn, center.id)?
+                .into_iter()
+                .find(|(z, _)| z.id == zid)
+                .map(|(_, k)| lang.pick(&k.name_ko, &k.name_en).to_owned()),
+            None => None,
+        };
+        Ok((lang.pick(&center.name_ko, &center.name_en).to_owned(), center.slug, zone_name))
+    })
+    .await?;
+    let role_key = match ctx.user.as_ref().map(|u| u.role) {
+        Some(crate::domain::Role::Admin) => msg("role.admin"),
+        Some(crate::domain::Role::Expert) => msg("role.expert"),
+        _ => msg("role.staff"),
+    };
+    Ok(HomePage { t: ctx.t, ctx, role_key, center_name, center_slug, zone_name })
+}
