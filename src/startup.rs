@@ -61,6 +61,11 @@ impl Application {
 
         let listener = TcpListener::bind(&settings.listen).with_context(|| format!("binding {}", settings.listen))?;
         let port = listener.local_addr()?.port();
+        let mut settings = settings;
+        // Port 0 asks the system for a free port; links and the Origin check need the real one.
+        if let Some(base) = settings.base_url.strip_suffix(":0") {
+            settings.base_url = format!("{base}:{port}");
+        }
         let workers = settings.workers.max(1);
         let settings = Arc::new(settings);
         let state = actix_web::web::Data::new(AppState { pool: pool.clone(), settings: settings.clone(), clock });

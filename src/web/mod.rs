@@ -46,19 +46,17 @@ where
     .await?
 }
 
+/// Every path is a resource, so that a wrong method gets a 405 page rather than a 404.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(public::landing))
-        .route("/centers/{slug}", web::get().to(public::center))
-        .route("/lang/{code}", web::get().to(public::switch_language))
-        .route("/healthz", web::get().to(health::healthz))
-        .route("/readyz", web::get().to(health::readyz))
-        .route("/static/{path:.*}", web::get().to(assets::serve))
-        .route("/favicon.ico", web::get().to(assets::favicon))
-        .service(
-            web::resource("/staff/login")
-                .route(web::get().to(staff::login_form))
-                .route(web::post().to(staff::login)),
-        )
-        .route("/staff/logout", web::post().to(staff::logout))
-        .route("/staff", web::get().to(staff::home));
+    use web::{get, post, resource};
+    cfg.service(resource("/").route(get().to(public::landing)))
+        .service(resource("/centers/{slug}").route(get().to(public::center)))
+        .service(resource("/lang/{code}").route(get().to(public::switch_language)))
+        .service(resource("/healthz").route(get().to(health::healthz)))
+        .service(resource("/readyz").route(get().to(health::readyz)))
+        .service(resource("/static/{path:.*}").route(get().to(assets::serve)))
+        .service(resource("/favicon.ico").route(get().to(assets::favicon)))
+        .service(resource("/staff/login").route(get().to(staff::login_form)).route(post().to(staff::login)))
+        .service(resource("/staff/logout").route(post().to(staff::logout)))
+        .service(resource("/staff").route(get().to(staff::home)));
 }

@@ -1,0 +1,13 @@
+//! Black-box tests: the real application on port 0 with a fresh database per test (SQLite by
+//! default; PostgreSQL when ONESTOP_TEST_DATABASE_URL names a server).
+
+mod helpers;
+
+mod auth;
+mod case_flow;
+mod cli;
+mod health;
+mod i18n;
+mod page_quality;
+mod pages;
+mod security;
