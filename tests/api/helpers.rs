@@ -47,10 +47,6 @@ impl TestDatabase {
         }
     }
 
-    pub fn is_postgres(&self) -> bool {
-        self.url.is_postgres()
-    }
-
     pub fn data_dir(&self) -> std::path::PathBuf {
         self._dir.path().to_path_buf()
     }
@@ -84,7 +80,6 @@ impl Drop for TestDatabase {
 
 pub struct TestApp {
     pub address: String,
-    pub port: u16,
     pub pool: Pool,
     pub client: reqwest::Client,
     pub accounts: Vec<DemoAccount>,
@@ -136,7 +131,7 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut Settings), with_demo: bool) -> 
         Vec::new()
     };
     let server = tokio::spawn(app.run_until_stopped());
-    TestApp { address, port, pool, client: browser_client(), accounts, db, server }
+    TestApp { address, pool, client: browser_client(), accounts, db, server }
 }
 
 pub fn browser_client() -> reqwest::Client {
