@@ -14,7 +14,11 @@ use onestop::startup::{Application, prepare_database};
 use onestop::{db, telemetry, token};
 
 #[derive(Parser)]
-#[command(name = "onestop", version, about = "Booking and case system for the one-stop service desks of Korea's Creative Economy Innovation Centers")]
+#[command(
+    name = "onestop",
+    version,
+    about = "Booking and case system for the one-stop service desks of Korea's Creative Economy Innovation Centers"
+)]
 struct Cli {
     #[command(flatten)]
     config: ConfigArgs,
@@ -68,7 +72,10 @@ fn main() -> anyhow::Result<()> {
         Command::Migrate => {
             let pool = prepare_database(&settings)?;
             let mut conn = pool.get()?;
-            println!("database is up to date ({} pending)", db::pending_migrations(&mut conn)?);
+            println!(
+                "database is up to date ({} pending)",
+                db::pending_migrations(&mut conn)?
+            );
             Ok(())
         }
         Command::Demo => {
@@ -79,7 +86,16 @@ fn main() -> anyhow::Result<()> {
             print_accounts(&accounts);
             Ok(())
         }
-        Command::User { command: UserCommand::Add { center, role, zone, name, email } } => {
+        Command::User {
+            command:
+                UserCommand::Add {
+                    center,
+                    role,
+                    zone,
+                    name,
+                    email,
+                },
+        } => {
             let role: Role = role.parse()?;
             let (password, generated) = password_from_stdin_or_generated()?;
             let pool = prepare_database(&settings)?;
@@ -111,7 +127,10 @@ fn password_from_stdin_or_generated() -> anyhow::Result<(NewPassword, bool)> {
         return Ok((NewPassword::generate(&token::random_bytes::<20>()), true));
     }
     let mut line = String::new();
-    stdin.lock().read_line(&mut line).context("reading the password from standard input")?;
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .context("reading the password from standard input")?;
     let line = line.trim_end_matches(['\r', '\n']).to_owned();
     if line.is_empty() {
         return Ok((NewPassword::generate(&token::random_bytes::<20>()), true));
@@ -124,10 +143,15 @@ fn password_from_stdin_or_generated() -> anyhow::Result<(NewPassword, bool)> {
 
 fn print_accounts(accounts: &[DemoAccount]) {
     if accounts.is_empty() {
-        println!("(no new demo accounts: they exist already, and their passwords were shown when they were created)");
+        println!(
+            "(no new demo accounts: they exist already, and their passwords were shown when they were created)"
+        );
         return;
     }
-    println!("Demo accounts at the {} center (passwords are shown only this once):", demo::DEMO_CENTER);
+    println!(
+        "Demo accounts at the {} center (passwords are shown only this once):",
+        demo::DEMO_CENTER
+    );
     for a in accounts {
         let role = match a.zone {
             Some(z) => format!("{} ({z})", a.role),
@@ -142,7 +166,10 @@ fn serve(settings: Settings) -> anyhow::Result<()> {
     actix_web::rt::System::new().block_on(async move {
         let app = Application::build(settings)?;
         print_accounts_if_any(&app.demo_accounts);
-        println!("onestop is serving {base_url} (listening on port {})", app.port());
+        println!(
+            "onestop is serving {base_url} (listening on port {})",
+            app.port()
+        );
         app.run_until_stopped().await.context("serving")
     })
 }

@@ -54,14 +54,16 @@ impl ManageConnection for Manager {
             DatabaseUrl::Sqlite(path) => {
                 let mut conn =
                     SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
-                conn.batch_execute(SQLITE_PRAGMAS).map_err(r2d2::Error::QueryError)?;
+                conn.batch_execute(SQLITE_PRAGMAS)
+                    .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConn::Sqlite(conn))
             }
         }
     }
 
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, conn: &mut DbConn) -> bool {
@@ -137,7 +139,9 @@ where
         return conn.transaction(f);
     }
     let result = f(conn);
-    let DbConn::Sqlite(c) = conn else { unreachable!("checked above") };
+    let DbConn::Sqlite(c) = conn else {
+        unreachable!("checked above")
+    };
     match result {
         Ok(value) => {
             AnsiTransactionManager::commit_transaction(c)?;

@@ -17,7 +17,13 @@ pub struct Session {
     pub expires_at: NaiveDateTime,
 }
 
-pub fn insert(conn: &mut DbConn, id_hash: &str, user_id: i64, now: NaiveDateTime, expires_at: NaiveDateTime) -> QueryResult<()> {
+pub fn insert(
+    conn: &mut DbConn,
+    id_hash: &str,
+    user_id: i64,
+    now: NaiveDateTime,
+    expires_at: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::insert_into(sessions::table)
         .values((
             sessions::id_hash.eq(id_hash),
@@ -31,7 +37,12 @@ pub fn insert(conn: &mut DbConn, id_hash: &str, user_id: i64, now: NaiveDateTime
 }
 
 /// The live session and its user: not expired, not idle too long, the account not disabled.
-pub fn find_live(conn: &mut DbConn, id_hash: &str, now: NaiveDateTime, idle: Duration) -> QueryResult<Option<(Session, User)>> {
+pub fn find_live(
+    conn: &mut DbConn,
+    id_hash: &str,
+    now: NaiveDateTime,
+    idle: Duration,
+) -> QueryResult<Option<(Session, User)>> {
     sessions::table
         .inner_join(users::table)
         .filter(sessions::id_hash.eq(id_hash))
@@ -51,11 +62,15 @@ pub fn touch(conn: &mut DbConn, id_hash: &str, now: NaiveDateTime) -> QueryResul
 }
 
 pub fn delete(conn: &mut DbConn, id_hash: &str) -> QueryResult<()> {
-    diesel::delete(sessions::table.find(id_hash)).execute(conn).map(|_| ())
+    diesel::delete(sessions::table.find(id_hash))
+        .execute(conn)
+        .map(|_| ())
 }
 
 pub fn delete_for_user(conn: &mut DbConn, user_id: i64) -> QueryResult<()> {
-    diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn).map(|_| ())
+    diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id)))
+        .execute(conn)
+        .map(|_| ())
 }
 
 pub fn purge_expired(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<usize> {
@@ -63,7 +78,12 @@ pub fn purge_expired(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<usize
 }
 
 /// Recent failed logins for this account and from this address.
-pub fn recent_failures(conn: &mut DbConn, email_key: &str, ip: &str, since: NaiveDateTime) -> QueryResult<(i64, i64)> {
+pub fn recent_failures(
+    conn: &mut DbConn,
+    email_key: &str,
+    ip: &str,
+    since: NaiveDateTime,
+) -> QueryResult<(i64, i64)> {
     let by_email = login_failures::table
         .filter(login_failures::email_key.eq(email_key))
         .filter(login_failures::at.gt(since))
@@ -77,9 +97,18 @@ pub fn recent_failures(conn: &mut DbConn, email_key: &str, ip: &str, since: Naiv
     Ok((by_email, by_ip))
 }
 
-pub fn record_failure(conn: &mut DbConn, email_key: &str, ip: &str, now: NaiveDateTime) -> QueryResult<()> {
+pub fn record_failure(
+    conn: &mut DbConn,
+    email_key: &str,
+    ip: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::insert_into(login_failures::table)
-        .values((login_failures::email_key.eq(email_key), login_failures::ip.eq(ip), login_failures::at.eq(now)))
+        .values((
+            login_failures::email_key.eq(email_key),
+            login_failures::ip.eq(ip),
+            login_failures::at.eq(now),
+        ))
         .execute(conn)
         .map(|_| ())
 }

@@ -136,8 +136,12 @@ impl CaseEvent {
         CaseEvent::Reroute,
         CaseEvent::CheckIn,
         CaseEvent::Start,
-        CaseEvent::Complete { more_zones_today: false },
-        CaseEvent::Complete { more_zones_today: true },
+        CaseEvent::Complete {
+            more_zones_today: false,
+        },
+        CaseEvent::Complete {
+            more_zones_today: true,
+        },
         CaseEvent::Refer,
         CaseEvent::MarkNoShow,
         CaseEvent::Cancel,
@@ -217,8 +221,18 @@ pub fn transition(
         (S::Submitted | S::Reserved, E::Reroute) => S::Submitted,
         (S::Reserved, E::CheckIn) => S::Waiting,
         (S::Waiting, E::Start) => S::InConsultation,
-        (S::InConsultation, E::Complete { more_zones_today: false }) => S::Consulted,
-        (S::InConsultation, E::Complete { more_zones_today: true }) => S::Waiting,
+        (
+            S::InConsultation,
+            E::Complete {
+                more_zones_today: false,
+            },
+        ) => S::Consulted,
+        (
+            S::InConsultation,
+            E::Complete {
+                more_zones_today: true,
+            },
+        ) => S::Waiting,
         (S::Consulted, E::Refer) => S::Submitted,
         (S::Reserved | S::Waiting, E::MarkNoShow) => S::NoShow,
         (S::Draft | S::Submitted | S::Reserved | S::NoShow, E::Cancel) => S::Cancelled,
@@ -250,8 +264,20 @@ mod tests {
         (S::Reserved, E::Cancel, S::Cancelled),
         (S::Waiting, E::Start, S::InConsultation),
         (S::Waiting, E::MarkNoShow, S::NoShow),
-        (S::InConsultation, E::Complete { more_zones_today: false }, S::Consulted),
-        (S::InConsultation, E::Complete { more_zones_today: true }, S::Waiting),
+        (
+            S::InConsultation,
+            E::Complete {
+                more_zones_today: false,
+            },
+            S::Consulted,
+        ),
+        (
+            S::InConsultation,
+            E::Complete {
+                more_zones_today: true,
+            },
+            S::Waiting,
+        ),
         (S::Consulted, E::Refer, S::Submitted),
         (S::NoShow, E::Reserve, S::Reserved),
         (S::NoShow, E::Cancel, S::Cancelled),

@@ -58,9 +58,15 @@ mod tests {
 
     #[test]
     fn length_rules_count_characters_not_bytes() {
-        assert_eq!(NewPassword::parse("short".into()), Err(PasswordError::TooShort));
+        assert_eq!(
+            NewPassword::parse("short".into()),
+            Err(PasswordError::TooShort)
+        );
         assert!(NewPassword::parse("비밀번호여덟글자".into()).is_ok());
-        assert_eq!(NewPassword::parse("x".repeat(129)), Err(PasswordError::TooLong));
+        assert_eq!(
+            NewPassword::parse("x".repeat(129)),
+            Err(PasswordError::TooLong)
+        );
         assert!(NewPassword::parse("x".repeat(128)).is_ok());
     }
 

@@ -2,9 +2,9 @@
 
 use chrono::{Duration, NaiveDateTime};
 
+use crate::db::DbConn;
 use crate::db::sessions;
 use crate::db::users::{self, User};
-use crate::db::DbConn;
 use crate::services::passwords;
 use crate::token;
 
@@ -21,7 +21,10 @@ pub const MAX_FAILURES_PER_ADDRESS: i64 = 30;
 
 pub enum LoginOutcome {
     /// The session token goes into the cookie; only its hash is stored.
-    SignedIn { token: String, user: User },
+    SignedIn {
+        token: String,
+        user: User,
+    },
     /// Unknown account, wrong password or disabled account: one answer for all three.
     BadCredentials,
     Throttled,
@@ -32,7 +35,13 @@ pub fn email_key(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-pub fn login(conn: &mut DbConn, email: &str, password: &str, ip: &str, now: NaiveDateTime) -> Result<LoginOutcome, diesel::result::Error> {
+pub fn login(
+    conn: &mut DbConn,
+    email: &str,
+    password: &str,
+    ip: &str,
+    now: NaiveDateTime,
+) -> Result<LoginOutcome, diesel::result::Error> {
     let key = email_key(email);
     let (by_account, by_address) = sessions::recent_failures(conn, &key, ip, now - FAILURE_WINDOW)?;
     if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
@@ -41,7 +50,9 @@ pub fn login(conn: &mut DbConn, email: &str, password: &str, ip: &str, now: Naiv
     let user = users::by_email(conn, &key)?;
     // Always run one argon2 verification, so that an unknown account takes as long as a
     // wrong password.
-    let stored = user.as_ref().map_or(passwords::dummy_hash(), |u| u.password_hash.as_str());
+    let stored = user
+        .as_ref()
+        .map_or(passwords::dummy_hash(), |u| u.password_hash.as_str());
     let password_ok = passwords::verify(password, stored);
     let user = match user {
         Some(u) if password_ok && u.disabled_at.is_none() => u,
@@ -52,13 +63,23 @@ pub fn login(conn: &mut DbConn, email: &str, password: &str, ip: &str, now: Naiv
     };
     sessions::clear_failures(conn, &key)?;
     let token = token::new_token();
-    sessions::insert(conn, &token::hash_token(&token), user.id, now, now + ABSOLUTE_TIMEOUT)?;
+    sessions::insert(
+        conn,
+        &token::hash_token(&token),
+        user.id,
+        now,
+        now + ABSOLUTE_TIMEOUT,
+    )?;
     Ok(LoginOutcome::SignedIn { token, user })
 }
 
 /// The user behind a session cookie, if the session is live. Refreshes the idle timer at most
 /// once a minute to spare the database a write per request.
-pub fn current_user(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> Result<Option<User>, diesel::result::Error> {
+pub fn current_user(
+    conn: &mut DbConn,
+    token: &str,
+    now: NaiveDateTime,
+) -> Result<Option<User>, diesel::result::Error> {
     let id_hash = token::hash_token(token);
     let Some((session, user)) = sessions::find_live(conn, &id_hash, now, IDLE_TIMEOUT)? else {
         return Ok(None);

@@ -37,25 +37,61 @@ pub struct Transitioned {
 }
 
 /// Opens a draft case at a center, with the next reference number of the center's year.
-pub fn open_case(conn: &mut DbConn, center_id: i64, ref_prefix: &str, lang: &str, now: NaiveDateTime) -> Result<(i64, String), diesel::result::Error> {
+pub fn open_case(
+    conn: &mut DbConn,
+    center_id: i64,
+    ref_prefix: &str,
+    lang: &str,
+    now: NaiveDateTime,
+) -> Result<(i64, String), diesel::result::Error> {
     db::write_tx(conn, |conn| {
         let year = now.year();
         let number = cases::next_reference_number(conn, center_id, year)?;
-        let reference = Reference { prefix: ref_prefix.to_owned(), year, number }.to_string();
-        let id = cases::insert(conn, center_id, &reference, CaseStatus::Draft.as_str(), lang, now)?;
+        let reference = Reference {
+            prefix: ref_prefix.to_owned(),
+            year,
+            number,
+        }
+        .to_string();
+        let id = cases::insert(
+            conn,
+            center_id,
+            &reference,
+            CaseStatus::Draft.as_str(),
+            lang,
+            now,
+        )?;
         Ok((id, reference))
     })
 }
 
 /// Fires `event` on the case, in its own write transaction.
-pub fn fire(conn: &mut DbConn, case_id: i64, expected_version: Option<i64>, by: ActingAs, event: CaseEvent, reason: Option<&str>, now: NaiveDateTime) -> Result<Transitioned, FireError> {
-    db::write_tx(conn, |conn| fire_in_tx(conn, case_id, expected_version, by, event, reason, now))
+pub fn fire(
+    conn: &mut DbConn,
+    case_id: i64,
+    expected_version: Option<i64>,
+    by: ActingAs,
+    event: CaseEvent,
+    reason: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<Transitioned, FireError> {
+    db::write_tx(conn, |conn| {
+        fire_in_tx(conn, case_id, expected_version, by, event, reason, now)
+    })
 }
 
 /// Fires `event` inside the caller's transaction, so that other writes of the same use case
 /// (seats, outbox rows) commit or roll back with it. Two concurrent calls on one case cannot
 /// both win: the update is a compare-and-set on the version read.
-pub fn fire_in_tx(conn: &mut DbConn, case_id: i64, expected_version: Option<i64>, by: ActingAs, event: CaseEvent, reason: Option<&str>, now: NaiveDateTime) -> Result<Transitioned, FireError> {
+pub fn fire_in_tx(
+    conn: &mut DbConn,
+    case_id: i64,
+    expected_version: Option<i64>,
+    by: ActingAs,
+    event: CaseEvent,
+    reason: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<Transitioned, FireError> {
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     if event.requires_reason() && reason.is_none() {
         return Err(FireError::ReasonRequired);
@@ -82,5 +118,9 @@ pub fn fire_in_tx(conn: &mut DbConn, case_id: i64, expected_version: Option<i64>
             reason,
         },
     )?;
-    Ok(Transitioned { from, to, version: current.version + 1 })
+    Ok(Transitioned {
+        from,
+        to,
+        version: current.version + 1,
+    })
 }

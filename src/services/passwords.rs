@@ -25,7 +25,9 @@ pub fn hash(password: &NewPassword) -> String {
 /// Checks a password against a stored hash. An unparsable hash never matches.
 pub fn verify(password: &str, stored: &str) -> bool {
     match PasswordHash::new(stored) {
-        Ok(parsed) => hasher().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => hasher()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }
@@ -33,9 +35,8 @@ pub fn verify(password: &str, stored: &str) -> bool {
 /// A hash of a random password, verified against when the account does not exist, so that an
 /// unknown user costs the same time as a wrong password.
 pub fn dummy_hash() -> &'static str {
-    static DUMMY: LazyLock<String> = LazyLock::new(|| {
-        hash(&NewPassword::generate(&crate::token::random_bytes::<20>()))
-    });
+    static DUMMY: LazyLock<String> =
+        LazyLock::new(|| hash(&NewPassword::generate(&crate::token::random_bytes::<20>())));
     &DUMMY
 }
 

@@ -37,7 +37,11 @@ pub struct NewAccount<'a> {
 }
 
 /// Creates the account; returns its id.
-pub fn add(conn: &mut DbConn, new: &NewAccount<'_>, now: NaiveDateTime) -> Result<i64, AddUserError> {
+pub fn add(
+    conn: &mut DbConn,
+    new: &NewAccount<'_>,
+    now: NaiveDateTime,
+) -> Result<i64, AddUserError> {
     let email = email_key(new.email);
     if !EmailAddress::is_valid(&email) {
         return Err(AddUserError::InvalidEmail(new.email.to_owned()));
@@ -58,7 +62,11 @@ pub fn add(conn: &mut DbConn, new: &NewAccount<'_>, now: NaiveDateTime) -> Resul
         return Err(AddUserError::Duplicate);
     }
     let hash = passwords::hash(new.password);
-    let display_name = if new.display_name.trim().is_empty() { email.as_str() } else { new.display_name.trim() };
+    let display_name = if new.display_name.trim().is_empty() {
+        email.as_str()
+    } else {
+        new.display_name.trim()
+    };
     users::insert(
         conn,
         &users::NewUser {
@@ -72,7 +80,10 @@ pub fn add(conn: &mut DbConn, new: &NewAccount<'_>, now: NaiveDateTime) -> Resul
         },
     )
     .map_err(|e| match e {
-        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => AddUserError::Duplicate,
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ) => AddUserError::Duplicate,
         other => AddUserError::Db(other),
     })
 }

@@ -35,7 +35,9 @@ fn sign(secret: &[u8], value: &str) -> String {
 }
 
 fn verify(secret: &[u8], value: &str, token: &str) -> bool {
-    let Ok(raw) = URL_SAFE_NO_PAD.decode(token) else { return false };
+    let Ok(raw) = URL_SAFE_NO_PAD.decode(token) else {
+        return false;
+    };
     let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
     mac.update(b"csrf:");
     mac.update(value.as_bytes());
@@ -43,7 +45,10 @@ fn verify(secret: &[u8], value: &str, token: &str) -> bool {
 }
 
 fn well_formed(value: &str) -> bool {
-    value.len() == 43 && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    value.len() == 43
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 fn origin_of(url: &str) -> &str {
@@ -57,16 +62,23 @@ fn origin_of(url: &str) -> &str {
     }
 }
 
-pub async fn middleware(mut req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+pub async fn middleware(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .cloned()
         .expect("AppState is registered before the middleware runs");
     let cookie_name = state.cookie_name("csrf");
-    let existing = req.cookie(&cookie_name).map(|c| c.value().to_owned()).filter(|v| well_formed(v));
+    let existing = req
+        .cookie(&cookie_name)
+        .map(|c| c.value().to_owned())
+        .filter(|v| well_formed(v));
     let value = existing.clone().unwrap_or_else(crate::token::new_token);
     let secret = state.settings.secret.expose().to_vec();
-    req.extensions_mut().insert(CsrfToken(sign(&secret, &value)));
+    req.extensions_mut()
+        .insert(CsrfToken(sign(&secret, &value)));
 
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if unsafe_method {
@@ -96,13 +108,27 @@ pub async fn middleware(mut req: ServiceRequest, next: Next<impl MessageBody + '
 
 /// Reads the token from the form (and puts the body back for the handler) or, for multipart
 /// bodies, from the query string.
-async fn check_request(req: &mut ServiceRequest, state: &AppState, secret: &[u8], value: &str) -> Result<bool, actix_web::Error> {
-    if let Some(origin) = req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+async fn check_request(
+    req: &mut ServiceRequest,
+    state: &AppState,
+    secret: &[u8],
+    value: &str,
+) -> Result<bool, actix_web::Error> {
+    if let Some(origin) = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+    {
         if origin != "null" && origin != origin_of(&state.settings.base_url) {
             return Ok(false);
         }
     }
-    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
     let token = if content_type.starts_with("application/x-www-form-urlencoded") {
         let mut body = web::BytesMut::new();
         let mut payload = req.take_payload();
@@ -139,13 +165,20 @@ mod tests {
         let token = sign(secret, &value);
         assert!(verify(secret, &value, &token));
         assert!(!verify(secret, &crate::token::new_token(), &token));
-        assert!(!verify(b"another secret of thirty-two bytes", &value, &token));
+        assert!(!verify(
+            b"another secret of thirty-two bytes",
+            &value,
+            &token
+        ));
         assert!(!verify(secret, &value, "garbage!"));
     }
 
     #[test]
     fn origins_are_scheme_host_and_port() {
         assert_eq!(origin_of("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
-        assert_eq!(origin_of("https://onestop.example/sub"), "https://onestop.example");
+        assert_eq!(
+            origin_of("https://onestop.example/sub"),
+            "https://onestop.example"
+        );
     }
 }

@@ -28,7 +28,11 @@ pub struct AppState {
 impl AppState {
     /// Cookie names get the `__Host-` prefix over https (Secure, Path=/, no Domain).
     pub fn cookie_name(&self, base: &'static str) -> String {
-        if self.settings.is_https() { format!("__Host-{base}") } else { format!("onestop_{base}") }
+        if self.settings.is_https() {
+            format!("__Host-{base}")
+        } else {
+            format!("onestop_{base}")
+        }
     }
 }
 
@@ -46,9 +50,15 @@ where
     .await?
 }
 
+/// GET, and HEAD for monitors and link checkers (actix sends no body for HEAD).
+fn get() -> actix_web::Route {
+    use actix_web::guard;
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
+
 /// Every path is a resource, so that a wrong method gets a 405 page rather than a 404.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    use web::{get, post, resource};
+    use web::{post, resource};
     cfg.service(resource("/").route(get().to(public::landing)))
         .service(resource("/centers/{slug}").route(get().to(public::center)))
         .service(resource("/lang/{code}").route(get().to(public::switch_language)))
@@ -56,7 +66,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/readyz").route(get().to(health::readyz)))
         .service(resource("/static/{path:.*}").route(get().to(assets::serve)))
         .service(resource("/favicon.ico").route(get().to(assets::favicon)))
-        .service(resource("/staff/login").route(get().to(staff::login_form)).route(post().to(staff::login)))
+        .service(
+            resource("/staff/login")
+                .route(get().to(staff::login_form))
+                .route(post().to(staff::login)),
+        )
         .service(resource("/staff/logout").route(post().to(staff::logout)))
         .service(resource("/staff").route(get().to(staff::home)));
 }

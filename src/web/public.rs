@@ -23,7 +23,11 @@ pub struct LandingPage {
 
 pub async fn landing(ctx: PageCtx, state: web::Data<AppState>) -> Result<impl Responder, AppError> {
     let centers = with_conn(&state, |conn| Ok(centers::all(conn)?)).await?;
-    Ok(LandingPage { t: ctx.t, ctx, centers })
+    Ok(LandingPage {
+        t: ctx.t,
+        ctx,
+        centers,
+    })
 }
 
 /// One zone as the center page shows it.
@@ -61,7 +65,11 @@ const WEEKDAYS: [&str; 7] = [
     msg("weekday.7"),
 ];
 
-pub async fn center(ctx: PageCtx, state: web::Data<AppState>, slug: web::Path<String>) -> Result<impl Responder, AppError> {
+pub async fn center(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<impl Responder, AppError> {
     let slug = parse_slug(&slug).ok_or(AppError::NotFound)?.to_owned();
     let lang = ctx.lang;
     let t = ctx.t;
@@ -77,7 +85,11 @@ pub async fn center(ctx: PageCtx, state: web::Data<AppState>, slug: web::Path<St
                 let mut days: Vec<DayView> = Vec::new();
                 let mut current: Option<i16> = None;
                 for r in rules.iter().filter(|r| r.zone_id == zone.id) {
-                    let span = format!("{}–{}", r.start_time.format("%H:%M"), r.end_time.format("%H:%M"));
+                    let span = format!(
+                        "{}–{}",
+                        r.start_time.format("%H:%M"),
+                        r.end_time.format("%H:%M")
+                    );
                     if current == Some(r.weekday) {
                         let day = days.last_mut().expect("a day was pushed for this weekday");
                         day.hours.push_str(", ");
@@ -85,7 +97,10 @@ pub async fn center(ctx: PageCtx, state: web::Data<AppState>, slug: web::Path<St
                         continue;
                     }
                     current = Some(r.weekday);
-                    let institution = r.institution_id.and_then(|id| institutions.iter().find(|i| i.id == id)).map(|i| lang.pick(&i.name_ko, &i.name_en).to_owned());
+                    let institution = r
+                        .institution_id
+                        .and_then(|id| institutions.iter().find(|i| i.id == id))
+                        .map(|i| lang.pick(&i.name_ko, &i.name_en).to_owned());
                     days.push(DayView {
                         weekday: t.get(WEEKDAYS[(r.weekday.clamp(1, 7) - 1) as usize]),
                         hours: span,
@@ -104,7 +119,12 @@ pub async fn center(ctx: PageCtx, state: web::Data<AppState>, slug: web::Path<St
         Ok((center, views))
     })
     .await?;
-    Ok(CenterPage { t: ctx.t, ctx, center, zones })
+    Ok(CenterPage {
+        t: ctx.t,
+        ctx,
+        center,
+        zones,
+    })
 }
 
 #[derive(serde::Deserialize)]
@@ -115,12 +135,23 @@ pub struct SwitchQuery {
 /// Only a path on this site: never `//host` or a scheme, which would make an open redirect.
 pub fn safe_local_path(next: Option<&str>) -> &str {
     match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.contains("://") => p,
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.contains('\\')
+                && !p.contains("://") =>
+        {
+            p
+        }
         _ => "/",
     }
 }
 
-pub async fn switch_language(state: web::Data<AppState>, code: web::Path<String>, query: web::Query<SwitchQuery>) -> Result<HttpResponse, AppError> {
+pub async fn switch_language(
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+    query: web::Query<SwitchQuery>,
+) -> Result<HttpResponse, AppError> {
     let lang = Lang::parse(&code).ok_or(AppError::NotFound)?;
     let cookie = Cookie::build(LANG_COOKIE, lang.code())
         .path("/")
@@ -141,7 +172,13 @@ mod tests {
     #[test]
     fn only_local_paths_are_redirect_targets() {
         assert_eq!(safe_local_path(Some("/centers/seoul")), "/centers/seoul");
-        for bad in ["//evil.example", "https://evil.example", "/\\evil", "evil", "/x?u=http://e"] {
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "evil",
+            "/x?u=http://e",
+        ] {
             assert_eq!(safe_local_path(Some(bad)), "/", "{bad}");
         }
         assert_eq!(safe_local_path(None), "/");

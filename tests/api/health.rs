@@ -9,6 +9,16 @@ async fn healthz_answers_ok() {
 }
 
 #[tokio::test]
+async fn head_requests_are_answered_like_get_without_a_body() {
+    let app = spawn_app().await;
+    for path in ["/", "/healthz", "/centers/seoul", "/static/css/onestop.css"] {
+        let r = app.client.head(app.url(path)).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{path}");
+        assert!(r.text().await.unwrap().is_empty(), "{path}");
+    }
+}
+
+#[tokio::test]
 async fn readyz_is_ready_once_migrations_are_applied() {
     let app = spawn_app().await;
     let (status, body) = app.get_html("/readyz").await;
