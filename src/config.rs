@@ -17,12 +17,7 @@ pub struct ConfigArgs {
     #[arg(long, env = "ONESTOP_LISTEN", global = true, value_name = "ADDR")]
     pub listen: Option<String>,
     /// sqlite://PATH, a plain file path, or postgres://… [default: DATA_DIR/onestop.sqlite3]
-    #[arg(
-        long = "database",
-        env = "DATABASE_URL",
-        global = true,
-        value_name = "URL"
-    )]
+    #[arg(long = "database", env = "DATABASE_URL", global = true, value_name = "URL")]
     pub database_url: Option<String>,
     /// Public base URL used in links and emails [default: http://LISTEN]
     #[arg(long, env = "ONESTOP_BASE_URL", global = true, value_name = "URL")]
@@ -31,24 +26,13 @@ pub struct ConfigArgs {
     #[arg(long, env = "ONESTOP_DATA_DIR", global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     /// Signing secret, at least 32 characters [default: generated once into DATA_DIR/secret.key]
-    #[arg(
-        long,
-        env = "ONESTOP_SECRET",
-        global = true,
-        hide_env_values = true,
-        value_name = "SECRET"
-    )]
+    #[arg(long, env = "ONESTOP_SECRET", global = true, hide_env_values = true, value_name = "SECRET")]
     pub secret: Option<String>,
     /// Log filter, e.g. info or onestop=debug,actix_web=info [default: info]
     #[arg(long, env = "ONESTOP_LOG", global = true, value_name = "FILTER")]
     pub log: Option<String>,
     /// Load the demo data when `serve` starts on a database without any user [default: true]
-    #[arg(
-        long,
-        env = "ONESTOP_DEMO_ON_EMPTY",
-        global = true,
-        value_name = "BOOL"
-    )]
+    #[arg(long, env = "ONESTOP_DEMO_ON_EMPTY", global = true, value_name = "BOOL")]
     pub demo_on_empty: Option<bool>,
     /// HTTP worker threads [default: number of cores]
     #[arg(long, env = "ONESTOP_WORKERS", global = true, value_name = "N")]
@@ -82,10 +66,7 @@ impl DatabaseUrl {
         if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
             return Ok(DatabaseUrl::Postgres(raw.to_owned()));
         }
-        let path = raw
-            .strip_prefix("sqlite://")
-            .or_else(|| raw.strip_prefix("sqlite:"))
-            .unwrap_or(raw);
+        let path = raw.strip_prefix("sqlite://").or_else(|| raw.strip_prefix("sqlite:")).unwrap_or(raw);
         if path.is_empty() {
             bail!("the database URL is empty");
         }
@@ -168,24 +149,11 @@ impl Settings {
             }
             None => FileConfig::default(),
         };
-        let listen = args
-            .listen
-            .clone()
-            .or(file.listen)
-            .unwrap_or_else(|| "127.0.0.1:8080".into());
-        let data_dir = args
-            .data_dir
-            .clone()
-            .or(file.data_dir)
-            .unwrap_or_else(|| PathBuf::from("data"));
+        let listen = args.listen.clone().or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
+        let data_dir = args.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
         let database = match args.database_url.clone().or(file.database_url) {
             Some(url) => DatabaseUrl::parse(&url)?,
-            None => DatabaseUrl::Sqlite(
-                data_dir
-                    .join("onestop.sqlite3")
-                    .to_string_lossy()
-                    .into_owned(),
-            ),
+            None => DatabaseUrl::Sqlite(data_dir.join("onestop.sqlite3").to_string_lossy().into_owned()),
         };
         let base_url = args
             .base_url
@@ -207,11 +175,7 @@ impl Settings {
             base_url,
             data_dir,
             secret,
-            log: args
-                .log
-                .clone()
-                .or(file.log)
-                .unwrap_or_else(|| "info".into()),
+            log: args.log.clone().or(file.log).unwrap_or_else(|| "info".into()),
             demo_on_empty: args.demo_on_empty.or(file.demo_on_empty).unwrap_or(true),
             workers: args
                 .workers
@@ -226,11 +190,9 @@ impl Settings {
 fn load_or_create_secret(data_dir: &Path) -> anyhow::Result<Secret> {
     let path = data_dir.join("secret.key");
     if let Ok(text) = std::fs::read_to_string(&path) {
-        return Secret::from_text(text.trim())
-            .with_context(|| format!("the secret in {} is unusable", path.display()));
+        return Secret::from_text(text.trim()).with_context(|| format!("the secret in {} is unusable", path.display()));
     }
-    std::fs::create_dir_all(data_dir)
-        .with_context(|| format!("creating the data directory {}", data_dir.display()))?;
+    std::fs::create_dir_all(data_dir).with_context(|| format!("creating the data directory {}", data_dir.display()))?;
     let hex = crate::token::random_hex::<32>();
     write_private(&path, &hex).with_context(|| format!("writing {}", path.display()))?;
     Secret::from_text(&hex)
@@ -240,11 +202,7 @@ fn load_or_create_secret(data_dir: &Path) -> anyhow::Result<Secret> {
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
     f.write_all(text.as_bytes())
 }
 
@@ -259,24 +217,10 @@ mod tests {
 
     #[test]
     fn the_scheme_picks_the_backend() {
-        assert_eq!(
-            DatabaseUrl::parse("sqlite://data/x.db").unwrap(),
-            DatabaseUrl::Sqlite("data/x.db".into())
-        );
-        assert_eq!(
-            DatabaseUrl::parse("data/x.db").unwrap(),
-            DatabaseUrl::Sqlite("data/x.db".into())
-        );
-        assert!(
-            DatabaseUrl::parse("postgres://u@h/db")
-                .unwrap()
-                .is_postgres()
-        );
-        assert!(
-            DatabaseUrl::parse("postgresql://u@h/db")
-                .unwrap()
-                .is_postgres()
-        );
+        assert_eq!(DatabaseUrl::parse("sqlite://data/x.db").unwrap(), DatabaseUrl::Sqlite("data/x.db".into()));
+        assert_eq!(DatabaseUrl::parse("data/x.db").unwrap(), DatabaseUrl::Sqlite("data/x.db".into()));
+        assert!(DatabaseUrl::parse("postgres://u@h/db").unwrap().is_postgres());
+        assert!(DatabaseUrl::parse("postgresql://u@h/db").unwrap().is_postgres());
         assert!(DatabaseUrl::parse("mysql://u@h/db").is_err());
         assert!(DatabaseUrl::parse("").is_err());
     }
@@ -305,11 +249,7 @@ mod tests {
         assert_eq!(a.log, "warn");
         assert_eq!(a.base_url, "http://0.0.0.0:9000");
         let b = Settings::load(&args).unwrap();
-        assert_eq!(
-            a.secret.expose(),
-            b.secret.expose(),
-            "the generated secret persists"
-        );
+        assert_eq!(a.secret.expose(), b.secret.expose(), "the generated secret persists");
     }
 
     #[test]
@@ -317,11 +257,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("bad.toml");
         std::fs::write(&file, "lisen = \"x\"\n").unwrap();
-        let args = ConfigArgs {
-            config: Some(file),
-            secret: Some("s".repeat(32)),
-            ..Default::default()
-        };
+        let args = ConfigArgs { config: Some(file), secret: Some("s".repeat(32)), ..Default::default() };
         assert!(Settings::load(&args).is_err());
     }
 }

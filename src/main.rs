@@ -72,10 +72,7 @@ fn main() -> anyhow::Result<()> {
         Command::Migrate => {
             let pool = prepare_database(&settings)?;
             let mut conn = pool.get()?;
-            println!(
-                "database is up to date ({} pending)",
-                db::pending_migrations(&mut conn)?
-            );
+            println!("database is up to date ({} pending)", db::pending_migrations(&mut conn)?);
             Ok(())
         }
         Command::Demo => {
@@ -86,16 +83,7 @@ fn main() -> anyhow::Result<()> {
             print_accounts(&accounts);
             Ok(())
         }
-        Command::User {
-            command:
-                UserCommand::Add {
-                    center,
-                    role,
-                    zone,
-                    name,
-                    email,
-                },
-        } => {
+        Command::User { command: UserCommand::Add { center, role, zone, name, email } } => {
             let role: Role = role.parse()?;
             let (password, generated) = password_from_stdin_or_generated()?;
             let pool = prepare_database(&settings)?;
@@ -127,10 +115,7 @@ fn password_from_stdin_or_generated() -> anyhow::Result<(NewPassword, bool)> {
         return Ok((NewPassword::generate(&token::random_bytes::<20>()), true));
     }
     let mut line = String::new();
-    stdin
-        .lock()
-        .read_line(&mut line)
-        .context("reading the password from standard input")?;
+    stdin.lock().read_line(&mut line).context("reading the password from standard input")?;
     let line = line.trim_end_matches(['\r', '\n']).to_owned();
     if line.is_empty() {
         return Ok((NewPassword::generate(&token::random_bytes::<20>()), true));
@@ -143,15 +128,10 @@ fn password_from_stdin_or_generated() -> anyhow::Result<(NewPassword, bool)> {
 
 fn print_accounts(accounts: &[DemoAccount]) {
     if accounts.is_empty() {
-        println!(
-            "(no new demo accounts: they exist already, and their passwords were shown when they were created)"
-        );
+        println!("(no new demo accounts: they exist already, and their passwords were shown when they were created)");
         return;
     }
-    println!(
-        "Demo accounts at the {} center (passwords are shown only this once):",
-        demo::DEMO_CENTER
-    );
+    println!("Demo accounts at the {} center (passwords are shown only this once):", demo::DEMO_CENTER);
     for a in accounts {
         let role = match a.zone {
             Some(z) => format!("{} ({z})", a.role),
@@ -166,10 +146,7 @@ fn serve(settings: Settings) -> anyhow::Result<()> {
     actix_web::rt::System::new().block_on(async move {
         let app = Application::build(settings)?;
         print_accounts_if_any(&app.demo_accounts);
-        println!(
-            "onestop is serving {base_url} (listening on port {})",
-            app.port()
-        );
+        println!("onestop is serving {base_url} (listening on port {})", app.port());
         app.run_until_stopped().await.context("serving")
     })
 }

@@ -25,11 +25,7 @@ pub struct Application {
 
 /// Connections per instance: SQLite has one writer anyway; PostgreSQL gets more.
 fn pool_size(settings: &Settings) -> u32 {
-    if settings.database.is_postgres() {
-        (settings.workers as u32 * 4).clamp(4, 32)
-    } else {
-        8
-    }
+    if settings.database.is_postgres() { (settings.workers as u32 * 4).clamp(4, 32) } else { 8 }
 }
 
 /// Opens the pool and applies pending migrations.
@@ -63,8 +59,7 @@ impl Application {
             Vec::new()
         };
 
-        let listener = TcpListener::bind(&settings.listen)
-            .with_context(|| format!("binding {}", settings.listen))?;
+        let listener = TcpListener::bind(&settings.listen).with_context(|| format!("binding {}", settings.listen))?;
         let port = listener.local_addr()?.port();
         let mut settings = settings;
         // Port 0 asks the system for a free port; links and the Origin check need the real one.
@@ -73,11 +68,7 @@ impl Application {
         }
         let workers = settings.workers.max(1);
         let settings = Arc::new(settings);
-        let state = actix_web::web::Data::new(AppState {
-            pool: pool.clone(),
-            settings: settings.clone(),
-            clock,
-        });
+        let state = actix_web::web::Data::new(AppState { pool: pool.clone(), settings: settings.clone(), clock });
         let server = HttpServer::new(move || {
             // Outermost first: request id and logging, security headers on everything, error
             // pages, then CSRF (whose rejections become error pages with headers).
@@ -94,12 +85,7 @@ impl Application {
         .workers(workers)
         .listen(listener)?
         .run();
-        Ok(Application {
-            port,
-            server,
-            pool,
-            demo_accounts,
-        })
+        Ok(Application { port, server, pool, demo_accounts })
     }
 
     pub fn port(&self) -> u16 {

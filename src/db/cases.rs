@@ -90,11 +90,7 @@ pub fn insert(
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Case>> {
-    cases::table
-        .find(id)
-        .select(Case::as_select())
-        .first(conn)
-        .optional()
+    cases::table.find(id).select(Case::as_select()).first(conn).optional()
 }
 
 /// Compare-and-set: moves the case to `to` only if it is still at `version`. Returns whether
@@ -106,25 +102,14 @@ pub fn set_status_if_version(
     to: &str,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let n = diesel::update(
-        cases::table
-            .filter(cases::id.eq(id))
-            .filter(cases::version.eq(version)),
-    )
-    .set((
-        cases::status.eq(to),
-        cases::version.eq(version + 1),
-        cases::updated_at.eq(now),
-    ))
-    .execute(conn)?;
+    let n = diesel::update(cases::table.filter(cases::id.eq(id)).filter(cases::version.eq(version)))
+        .set((cases::status.eq(to), cases::version.eq(version + 1), cases::updated_at.eq(now)))
+        .execute(conn)?;
     Ok(n == 1)
 }
 
 pub fn insert_event(conn: &mut DbConn, event: &NewCaseEvent<'_>) -> QueryResult<()> {
-    diesel::insert_into(case_events::table)
-        .values(event)
-        .execute(conn)
-        .map(|_| ())
+    diesel::insert_into(case_events::table).values(event).execute(conn).map(|_| ())
 }
 
 pub fn events_of(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<CaseEventRow>> {

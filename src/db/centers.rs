@@ -75,32 +75,19 @@ pub struct NewScheduleRule {
 }
 
 pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Center>> {
-    centers::table
-        .order(centers::sort_order)
-        .select(Center::as_select())
-        .load(conn)
+    centers::table.order(centers::sort_order).select(Center::as_select()).load(conn)
 }
 
 pub fn by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<Option<Center>> {
-    centers::table
-        .filter(centers::slug.eq(slug))
-        .select(Center::as_select())
-        .first(conn)
-        .optional()
+    centers::table.filter(centers::slug.eq(slug)).select(Center::as_select()).first(conn).optional()
 }
 
 pub fn zone_kinds(conn: &mut DbConn) -> QueryResult<Vec<ZoneKind>> {
-    zone_kinds::table
-        .order(zone_kinds::sort_order)
-        .select(ZoneKind::as_select())
-        .load(conn)
+    zone_kinds::table.order(zone_kinds::sort_order).select(ZoneKind::as_select()).load(conn)
 }
 
 pub fn institutions(conn: &mut DbConn) -> QueryResult<Vec<Institution>> {
-    finance_institutions::table
-        .order(finance_institutions::id)
-        .select(Institution::as_select())
-        .load(conn)
+    finance_institutions::table.order(finance_institutions::id).select(Institution::as_select()).load(conn)
 }
 
 /// A center's active zones with their kind, in the kinds' order.
@@ -127,11 +114,7 @@ pub fn zone_by_kind(conn: &mut DbConn, center_id: i64, kind: &str) -> QueryResul
 pub fn rules_of(conn: &mut DbConn, zone_ids: &[i64]) -> QueryResult<Vec<ScheduleRule>> {
     schedule_rules::table
         .filter(schedule_rules::zone_id.eq_any(zone_ids))
-        .order((
-            schedule_rules::zone_id,
-            schedule_rules::weekday,
-            schedule_rules::start_time,
-        ))
+        .order((schedule_rules::zone_id, schedule_rules::weekday, schedule_rules::start_time))
         .select(ScheduleRule::as_select())
         .load(conn)
 }
@@ -142,18 +125,11 @@ pub fn ensure_zone(conn: &mut DbConn, center_id: i64, kind: &str) -> QueryResult
         return Ok(z.id);
     }
     diesel::insert_into(zones::table)
-        .values((
-            zones::center_id.eq(center_id),
-            zones::kind.eq(kind),
-            zones::active.eq(true),
-        ))
+        .values((zones::center_id.eq(center_id), zones::kind.eq(kind), zones::active.eq(true)))
         .returning(zones::id)
         .get_result(conn)
 }
 
 pub fn insert_rule(conn: &mut DbConn, rule: &NewScheduleRule) -> QueryResult<()> {
-    diesel::insert_into(schedule_rules::table)
-        .values(rule)
-        .execute(conn)
-        .map(|_| ())
+    diesel::insert_into(schedule_rules::table).values(rule).execute(conn).map(|_| ())
 }

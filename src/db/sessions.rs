@@ -55,22 +55,15 @@ pub fn find_live(
 }
 
 pub fn touch(conn: &mut DbConn, id_hash: &str, now: NaiveDateTime) -> QueryResult<()> {
-    diesel::update(sessions::table.find(id_hash))
-        .set(sessions::last_seen_at.eq(now))
-        .execute(conn)
-        .map(|_| ())
+    diesel::update(sessions::table.find(id_hash)).set(sessions::last_seen_at.eq(now)).execute(conn).map(|_| ())
 }
 
 pub fn delete(conn: &mut DbConn, id_hash: &str) -> QueryResult<()> {
-    diesel::delete(sessions::table.find(id_hash))
-        .execute(conn)
-        .map(|_| ())
+    diesel::delete(sessions::table.find(id_hash)).execute(conn).map(|_| ())
 }
 
 pub fn delete_for_user(conn: &mut DbConn, user_id: i64) -> QueryResult<()> {
-    diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id)))
-        .execute(conn)
-        .map(|_| ())
+    diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn).map(|_| ())
 }
 
 pub fn purge_expired(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<usize> {
@@ -78,12 +71,7 @@ pub fn purge_expired(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<usize
 }
 
 /// Recent failed logins for this account and from this address.
-pub fn recent_failures(
-    conn: &mut DbConn,
-    email_key: &str,
-    ip: &str,
-    since: NaiveDateTime,
-) -> QueryResult<(i64, i64)> {
+pub fn recent_failures(conn: &mut DbConn, email_key: &str, ip: &str, since: NaiveDateTime) -> QueryResult<(i64, i64)> {
     let by_email = login_failures::table
         .filter(login_failures::email_key.eq(email_key))
         .filter(login_failures::at.gt(since))
@@ -97,26 +85,15 @@ pub fn recent_failures(
     Ok((by_email, by_ip))
 }
 
-pub fn record_failure(
-    conn: &mut DbConn,
-    email_key: &str,
-    ip: &str,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
+pub fn record_failure(conn: &mut DbConn, email_key: &str, ip: &str, now: NaiveDateTime) -> QueryResult<()> {
     diesel::insert_into(login_failures::table)
-        .values((
-            login_failures::email_key.eq(email_key),
-            login_failures::ip.eq(ip),
-            login_failures::at.eq(now),
-        ))
+        .values((login_failures::email_key.eq(email_key), login_failures::ip.eq(ip), login_failures::at.eq(now)))
         .execute(conn)
         .map(|_| ())
 }
 
 pub fn clear_failures(conn: &mut DbConn, email_key: &str) -> QueryResult<()> {
-    diesel::delete(login_failures::table.filter(login_failures::email_key.eq(email_key)))
-        .execute(conn)
-        .map(|_| ())
+    diesel::delete(login_failures::table.filter(login_failures::email_key.eq(email_key))).execute(conn).map(|_| ())
 }
 
 pub fn purge_failures_before(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {

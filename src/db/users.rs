@@ -33,19 +33,11 @@ pub struct NewUser<'a> {
 }
 
 pub fn by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<User>> {
-    users::table
-        .filter(users::email.eq(email))
-        .select(User::as_select())
-        .first(conn)
-        .optional()
+    users::table.filter(users::email.eq(email)).select(User::as_select()).first(conn).optional()
 }
 
 pub fn by_id(conn: &mut DbConn, id: i64) -> QueryResult<Option<User>> {
-    users::table
-        .find(id)
-        .select(User::as_select())
-        .first(conn)
-        .optional()
+    users::table.find(id).select(User::as_select()).first(conn).optional()
 }
 
 pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
@@ -53,18 +45,13 @@ pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
 }
 
 pub fn insert(conn: &mut DbConn, user: &NewUser<'_>) -> QueryResult<i64> {
-    diesel::insert_into(users::table)
-        .values(user)
-        .returning(users::id)
-        .get_result(conn)
+    diesel::insert_into(users::table).values(user).returning(users::id).get_result(conn)
 }
 
 /// Disables an account and ends all its sessions at once (same transaction).
 pub fn disable(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()> {
     super::write_tx(conn, |conn| {
-        diesel::update(users::table.find(id))
-            .set(users::disabled_at.eq(Some(now)))
-            .execute(conn)?;
+        diesel::update(users::table.find(id)).set(users::disabled_at.eq(Some(now))).execute(conn)?;
         super::sessions::delete_for_user(conn, id)
     })
 }

@@ -71,10 +71,7 @@ pub struct UnknownStatus(pub String);
 impl FromStr for CaseStatus {
     type Err = UnknownStatus;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        CaseStatus::ALL
-            .into_iter()
-            .find(|st| st.as_str() == s)
-            .ok_or_else(|| UnknownStatus(s.to_owned()))
+        CaseStatus::ALL.into_iter().find(|st| st.as_str() == s).ok_or_else(|| UnknownStatus(s.to_owned()))
     }
 }
 
@@ -136,12 +133,8 @@ impl CaseEvent {
         CaseEvent::Reroute,
         CaseEvent::CheckIn,
         CaseEvent::Start,
-        CaseEvent::Complete {
-            more_zones_today: false,
-        },
-        CaseEvent::Complete {
-            more_zones_today: true,
-        },
+        CaseEvent::Complete { more_zones_today: false },
+        CaseEvent::Complete { more_zones_today: true },
         CaseEvent::Refer,
         CaseEvent::MarkNoShow,
         CaseEvent::Cancel,
@@ -204,11 +197,7 @@ pub enum TransitionError {
 }
 
 /// The transition function: the next status, or why the event is refused.
-pub fn transition(
-    from: CaseStatus,
-    event: CaseEvent,
-    actor: Actor,
-) -> Result<CaseStatus, TransitionError> {
+pub fn transition(from: CaseStatus, event: CaseEvent, actor: Actor) -> Result<CaseStatus, TransitionError> {
     use CaseEvent as E;
     use CaseStatus as S;
     if !event.allowed_actors().contains(&actor) {
@@ -221,18 +210,8 @@ pub fn transition(
         (S::Submitted | S::Reserved, E::Reroute) => S::Submitted,
         (S::Reserved, E::CheckIn) => S::Waiting,
         (S::Waiting, E::Start) => S::InConsultation,
-        (
-            S::InConsultation,
-            E::Complete {
-                more_zones_today: false,
-            },
-        ) => S::Consulted,
-        (
-            S::InConsultation,
-            E::Complete {
-                more_zones_today: true,
-            },
-        ) => S::Waiting,
+        (S::InConsultation, E::Complete { more_zones_today: false }) => S::Consulted,
+        (S::InConsultation, E::Complete { more_zones_today: true }) => S::Waiting,
         (S::Consulted, E::Refer) => S::Submitted,
         (S::Reserved | S::Waiting, E::MarkNoShow) => S::NoShow,
         (S::Draft | S::Submitted | S::Reserved | S::NoShow, E::Cancel) => S::Cancelled,
@@ -264,30 +243,15 @@ mod tests {
         (S::Reserved, E::Cancel, S::Cancelled),
         (S::Waiting, E::Start, S::InConsultation),
         (S::Waiting, E::MarkNoShow, S::NoShow),
-        (
-            S::InConsultation,
-            E::Complete {
-                more_zones_today: false,
-            },
-            S::Consulted,
-        ),
-        (
-            S::InConsultation,
-            E::Complete {
-                more_zones_today: true,
-            },
-            S::Waiting,
-        ),
+        (S::InConsultation, E::Complete { more_zones_today: false }, S::Consulted),
+        (S::InConsultation, E::Complete { more_zones_today: true }, S::Waiting),
         (S::Consulted, E::Refer, S::Submitted),
         (S::NoShow, E::Reserve, S::Reserved),
         (S::NoShow, E::Cancel, S::Cancelled),
     ];
 
     fn expected(from: S, event: E) -> Option<S> {
-        TABLE
-            .iter()
-            .find(|(f, e, _)| *f == from && *e == event)
-            .map(|(_, _, to)| *to)
+        TABLE.iter().find(|(f, e, _)| *f == from && *e == event).map(|(_, _, to)| *to)
     }
 
     #[test]

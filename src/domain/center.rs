@@ -29,27 +29,14 @@ mod tests {
 
     #[test]
     fn a_reference_pads_year_and_number() {
-        let r = Reference {
-            prefix: "GN".into(),
-            year: 2026,
-            number: 42,
-        };
+        let r = Reference { prefix: "GN".into(), year: 2026, number: 42 };
         assert_eq!(r.to_string(), "GN-2026-00042");
     }
 
     #[test]
     fn slugs_are_lowercase_letters_only() {
         assert_eq!(parse_slug("gyeongnam"), Some("gyeongnam"));
-        for bad in [
-            "",
-            "a",
-            "Seoul",
-            "se oul",
-            "../etc",
-            "seoul1",
-            "서울",
-            &"x".repeat(21),
-        ] {
+        for bad in ["", "a", "Seoul", "se oul", "../etc", "seoul1", "서울", &"x".repeat(21)] {
             assert_eq!(parse_slug(bad), None, "{bad:?}");
         }
     }

@@ -34,10 +34,7 @@ impl NewPassword {
         const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
         // Rejection-free but only slightly biased mapping is fine for 57 symbols and 20 bytes
         // of fresh randomness per password; each byte selects one symbol.
-        let s = random
-            .iter()
-            .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
-            .collect();
+        let s = random.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect();
         NewPassword(s)
     }
 
@@ -58,15 +55,9 @@ mod tests {
 
     #[test]
     fn length_rules_count_characters_not_bytes() {
-        assert_eq!(
-            NewPassword::parse("short".into()),
-            Err(PasswordError::TooShort)
-        );
+        assert_eq!(NewPassword::parse("short".into()), Err(PasswordError::TooShort));
         assert!(NewPassword::parse("비밀번호여덟글자".into()).is_ok());
-        assert_eq!(
-            NewPassword::parse("x".repeat(129)),
-            Err(PasswordError::TooLong)
-        );
+        assert_eq!(NewPassword::parse("x".repeat(129)), Err(PasswordError::TooLong));
         assert!(NewPassword::parse("x".repeat(128)).is_ok());
     }
 

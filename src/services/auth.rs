@@ -50,9 +50,7 @@ pub fn login(
     let user = users::by_email(conn, &key)?;
     // Always run one argon2 verification, so that an unknown account takes as long as a
     // wrong password.
-    let stored = user
-        .as_ref()
-        .map_or(passwords::dummy_hash(), |u| u.password_hash.as_str());
+    let stored = user.as_ref().map_or(passwords::dummy_hash(), |u| u.password_hash.as_str());
     let password_ok = passwords::verify(password, stored);
     let user = match user {
         Some(u) if password_ok && u.disabled_at.is_none() => u,
@@ -63,23 +61,13 @@ pub fn login(
     };
     sessions::clear_failures(conn, &key)?;
     let token = token::new_token();
-    sessions::insert(
-        conn,
-        &token::hash_token(&token),
-        user.id,
-        now,
-        now + ABSOLUTE_TIMEOUT,
-    )?;
+    sessions::insert(conn, &token::hash_token(&token), user.id, now, now + ABSOLUTE_TIMEOUT)?;
     Ok(LoginOutcome::SignedIn { token, user })
 }
 
 /// The user behind a session cookie, if the session is live. Refreshes the idle timer at most
 /// once a minute to spare the database a write per request.
-pub fn current_user(
-    conn: &mut DbConn,
-    token: &str,
-    now: NaiveDateTime,
-) -> Result<Option<User>, diesel::result::Error> {
+pub fn current_user(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> Result<Option<User>, diesel::result::Error> {
     let id_hash = token::hash_token(token);
     let Some((session, user)) = sessions::find_live(conn, &id_hash, now, IDLE_TIMEOUT)? else {
         return Ok(None);

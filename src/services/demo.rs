@@ -14,13 +14,7 @@ use crate::services::users::{NewAccount, add};
 pub const DEMO_CENTER: &str = "gyeongnam";
 
 /// Finance rotation of the brief: Mon KODIT, Tue KIBO, Wed KDB, Thu IBK, Fri KODIT.
-const FINANCE_ROTATION: [(i16, &str); 5] = [
-    (1, "KODIT"),
-    (2, "KIBO"),
-    (3, "KDB"),
-    (4, "IBK"),
-    (5, "KODIT"),
-];
+const FINANCE_ROTATION: [(i16, &str); 5] = [(1, "KODIT"), (2, "KIBO"), (3, "KDB"), (4, "IBK"), (5, "KODIT")];
 
 struct Block {
     start: (u32, u32),
@@ -31,40 +25,15 @@ struct Block {
 
 /// Morning and afternoon blocks around a lunch hour.
 const LEGAL: [Block; 2] = [
-    Block {
-        start: (10, 0),
-        end: (12, 0),
-        slot_minutes: 30,
-        seats: 1,
-    },
-    Block {
-        start: (13, 0),
-        end: (17, 0),
-        slot_minutes: 30,
-        seats: 1,
-    },
+    Block { start: (10, 0), end: (12, 0), slot_minutes: 30, seats: 1 },
+    Block { start: (13, 0), end: (17, 0), slot_minutes: 30, seats: 1 },
 ];
 const FINANCE: [Block; 2] = [
-    Block {
-        start: (10, 0),
-        end: (12, 0),
-        slot_minutes: 40,
-        seats: 2,
-    },
-    Block {
-        start: (13, 20),
-        end: (16, 40),
-        slot_minutes: 40,
-        seats: 2,
-    },
+    Block { start: (10, 0), end: (12, 0), slot_minutes: 40, seats: 2 },
+    Block { start: (13, 20), end: (16, 40), slot_minutes: 40, seats: 2 },
 ];
 /// IP experts sit on Tuesday and Thursday afternoons.
-const IP: [Block; 1] = [Block {
-    start: (13, 0),
-    end: (17, 0),
-    slot_minutes: 60,
-    seats: 1,
-}];
+const IP: [Block; 1] = [Block { start: (13, 0), end: (17, 0), slot_minutes: 60, seats: 1 }];
 
 #[derive(Debug)]
 pub struct DemoAccount {
@@ -91,10 +60,7 @@ pub fn load(conn: &mut DbConn, now: NaiveDateTime) -> Result<Vec<DemoAccount>, S
                     continue;
                 }
                 let days: Vec<(i16, Option<i64>)> = match kind {
-                    "finance" => FINANCE_ROTATION
-                        .iter()
-                        .map(|(d, code)| (*d, institution(code)))
-                        .collect(),
+                    "finance" => FINANCE_ROTATION.iter().map(|(d, code)| (*d, institution(code))).collect(),
                     "ip" => vec![(2, None), (4, None)],
                     _ => (1..=5).map(|d| (d, None)).collect(),
                 };
@@ -149,12 +115,7 @@ pub fn load(conn: &mut DbConn, now: NaiveDateTime) -> Result<Vec<DemoAccount>, S
                 now,
             )
             .map_err(|e| anyhow::anyhow!("creating the demo account {email}: {e}"))?;
-            created.push(DemoAccount {
-                email,
-                role,
-                zone,
-                password,
-            });
+            created.push(DemoAccount { email, role, zone, password });
         }
         Ok(created)
     })

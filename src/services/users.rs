@@ -37,11 +37,7 @@ pub struct NewAccount<'a> {
 }
 
 /// Creates the account; returns its id.
-pub fn add(
-    conn: &mut DbConn,
-    new: &NewAccount<'_>,
-    now: NaiveDateTime,
-) -> Result<i64, AddUserError> {
+pub fn add(conn: &mut DbConn, new: &NewAccount<'_>, now: NaiveDateTime) -> Result<i64, AddUserError> {
     let email = email_key(new.email);
     if !EmailAddress::is_valid(&email) {
         return Err(AddUserError::InvalidEmail(new.email.to_owned()));
@@ -51,9 +47,7 @@ pub fn add(
     let zone_id = match (new.role, new.zone_kind) {
         (Role::Expert, None) => return Err(AddUserError::ZoneRequired),
         (Role::Expert, Some(kind)) => Some(
-            centers::zone_by_kind(conn, center.id, kind)?
-                .ok_or_else(|| AddUserError::UnknownZone(kind.to_owned()))?
-                .id,
+            centers::zone_by_kind(conn, center.id, kind)?.ok_or_else(|| AddUserError::UnknownZone(kind.to_owned()))?.id,
         ),
         (_, Some(_)) => return Err(AddUserError::ZoneNotForRole),
         (_, None) => None,
@@ -62,11 +56,7 @@ pub fn add(
         return Err(AddUserError::Duplicate);
     }
     let hash = passwords::hash(new.password);
-    let display_name = if new.display_name.trim().is_empty() {
-        email.as_str()
-    } else {
-        new.display_name.trim()
-    };
+    let display_name = if new.display_name.trim().is_empty() { email.as_str() } else { new.display_name.trim() };
     users::insert(
         conn,
         &users::NewUser {
@@ -80,10 +70,9 @@ pub fn add(
         },
     )
     .map_err(|e| match e {
-        diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        ) => AddUserError::Duplicate,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+            AddUserError::Duplicate
+        }
         other => AddUserError::Db(other),
     })
 }

@@ -45,10 +45,7 @@ fn verify(secret: &[u8], value: &str, token: &str) -> bool {
 }
 
 fn well_formed(value: &str) -> bool {
-    value.len() == 43
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    value.len() == 43 && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 fn origin_of(url: &str) -> &str {
@@ -66,19 +63,13 @@ pub async fn middleware(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .cloned()
-        .expect("AppState is registered before the middleware runs");
+    let state =
+        req.app_data::<web::Data<AppState>>().cloned().expect("AppState is registered before the middleware runs");
     let cookie_name = state.cookie_name("csrf");
-    let existing = req
-        .cookie(&cookie_name)
-        .map(|c| c.value().to_owned())
-        .filter(|v| well_formed(v));
+    let existing = req.cookie(&cookie_name).map(|c| c.value().to_owned()).filter(|v| well_formed(v));
     let value = existing.clone().unwrap_or_else(crate::token::new_token);
     let secret = state.settings.secret.expose().to_vec();
-    req.extensions_mut()
-        .insert(CsrfToken(sign(&secret, &value)));
+    req.extensions_mut().insert(CsrfToken(sign(&secret, &value)));
 
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if unsafe_method {
@@ -114,21 +105,12 @@ async fn check_request(
     secret: &[u8],
     value: &str,
 ) -> Result<bool, actix_web::Error> {
-    if let Some(origin) = req
-        .headers()
-        .get(header::ORIGIN)
-        .and_then(|o| o.to_str().ok())
-    {
+    if let Some(origin) = req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
         if origin != "null" && origin != origin_of(&state.settings.base_url) {
             return Ok(false);
         }
     }
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     let token = if content_type.starts_with("application/x-www-form-urlencoded") {
         let mut body = web::BytesMut::new();
         let mut payload = req.take_payload();
@@ -165,20 +147,13 @@ mod tests {
         let token = sign(secret, &value);
         assert!(verify(secret, &value, &token));
         assert!(!verify(secret, &crate::token::new_token(), &token));
-        assert!(!verify(
-            b"another secret of thirty-two bytes",
-            &value,
-            &token
-        ));
+        assert!(!verify(b"another secret of thirty-two bytes", &value, &token));
         assert!(!verify(secret, &value, "garbage!"));
     }
 
     #[test]
     fn origins_are_scheme_host_and_port() {
         assert_eq!(origin_of("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
-        assert_eq!(
-            origin_of("https://onestop.example/sub"),
-            "https://onestop.example"
-        );
+        assert_eq!(origin_of("https://onestop.example/sub"), "https://onestop.example");
     }
 }

@@ -52,11 +52,7 @@ impl PageCtx {
         PageCtx {
             lang,
             t: T(lang),
-            csrf: req
-                .extensions()
-                .get::<CsrfToken>()
-                .map(|t| t.0.clone())
-                .unwrap_or_default(),
+            csrf: req.extensions().get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default(),
             here: here(req),
             user: None,
         }
@@ -64,9 +60,7 @@ impl PageCtx {
 
     /// The signed-in user, or a redirect to the sign-in page that comes back here.
     pub fn require_user(&self) -> Result<&CurrentUser, AppError> {
-        self.user.as_ref().ok_or_else(|| AppError::LoginRequired {
-            next: self.here.clone(),
-        })
+        self.user.as_ref().ok_or_else(|| AppError::LoginRequired { next: self.here.clone() })
     }
 
     /// The link that switches to the other language and comes back to this page.
@@ -85,8 +79,7 @@ fn here(req: &HttpRequest) -> String {
 
 /// The session cookie's value, if any.
 pub fn session_token(req: &HttpRequest, state: &AppState) -> Option<String> {
-    req.cookie(&state.cookie_name("session"))
-        .map(|c| c.value().to_owned())
+    req.cookie(&state.cookie_name("session")).map(|c| c.value().to_owned())
 }
 
 impl FromRequest for PageCtx {
@@ -103,10 +96,7 @@ impl FromRequest for PageCtx {
             let mut ctx = PageCtx::bare(&req, Lang::of_request(&req));
             if let Some(token) = session_token(&req, &state) {
                 let now = state.clock.now();
-                let user = with_conn(&state, move |conn| {
-                    Ok(auth::current_user(conn, &token, now)?)
-                })
-                .await?;
+                let user = with_conn(&state, move |conn| Ok(auth::current_user(conn, &token, now)?)).await?;
                 ctx.user = user.and_then(CurrentUser::from_row);
             }
             Ok(ctx)

@@ -92,9 +92,7 @@ impl ResponseError for AppError {
         match self {
             AppError::LoginRequired { next } => {
                 let target = format!("/staff/login?next={}", url_encode(next));
-                HttpResponse::SeeOther()
-                    .insert_header((header::LOCATION, target))
-                    .finish()
+                HttpResponse::SeeOther().insert_header((header::LOCATION, target)).finish()
             }
             other => HttpResponse::build(other.status_code()).finish(),
         }
@@ -102,9 +100,7 @@ impl ResponseError for AppError {
 }
 
 fn url_encode(s: &str) -> String {
-    serde_urlencoded::to_string([("", s)])
-        .map(|e| e[1..].to_owned())
-        .unwrap_or_default()
+    serde_urlencoded::to_string([("", s)]).map(|e| e[1..].to_owned()).unwrap_or_default()
 }
 
 impl From<diesel::result::Error> for AppError {
@@ -144,16 +140,11 @@ struct ErrorPage<'a> {
 
 /// Renders every 4xx and 5xx response that has no page of its own (handler errors, unknown
 /// routes, wrong methods, CSRF rejections) as a page in the visitor's language.
-pub fn error_pages<B: MessageBody + 'static>(
-    res: ServiceResponse<B>,
-) -> actix_web::Result<ErrorHandlerResponse<B>> {
+pub fn error_pages<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
     let status = res.status();
     // A handler that rendered its own page for an error status (a form with its errors) keeps it.
     let has_page = res.response().error().is_none()
-        && !matches!(
-            res.response().body().size(),
-            BodySize::None | BodySize::Sized(0)
-        );
+        && !matches!(res.response().body().size(), BodySize::None | BodySize::Sized(0));
     if !(status.is_client_error() || status.is_server_error()) || has_page {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
@@ -164,21 +155,14 @@ pub fn error_pages<B: MessageBody + 'static>(
         .map(AppError::message_key)
         .unwrap_or_else(|| default_message(status));
     let lang = Lang::of_request(res.request());
-    let request_id = res
-        .request()
-        .extensions()
-        .get::<RequestId>()
-        .map(|id| id.to_string());
+    let request_id = res.request().extensions().get::<RequestId>().map(|id| id.to_string());
     let page = ErrorPage {
         ctx: PageCtx::bare(res.request(), lang),
         t: T(lang),
         status: status.as_u16(),
         title_key: title_key(status),
         message_key,
-        request_id: status
-            .is_server_error()
-            .then_some(request_id.as_deref())
-            .flatten(),
+        request_id: status.is_server_error().then_some(request_id.as_deref()).flatten(),
     };
     let html = page.render().unwrap_or_else(|e| {
         tracing::error!(error = %e, "the error page itself failed to render");
@@ -192,9 +176,7 @@ pub fn error_pages<B: MessageBody + 'static>(
         }
     }
     let new = new.content_type("text/html; charset=utf-8").body(html);
-    Ok(ErrorHandlerResponse::Response(
-        ServiceResponse::new(req, new).map_into_right_body(),
-    ))
+    Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, new).map_into_right_body()))
 }
 
 /// Unknown routes.

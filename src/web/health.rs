@@ -7,9 +7,7 @@ use crate::db;
 
 /// The process is up.
 pub async fn healthz() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/plain; charset=utf-8")
-        .body("ok")
+    HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("ok")
 }
 
 /// The database answers and every embedded migration is applied.
@@ -21,9 +19,7 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     })
     .await;
     match result {
-        Ok(Ok(0)) => HttpResponse::Ok()
-            .content_type("text/plain; charset=utf-8")
-            .body("ready"),
+        Ok(Ok(0)) => HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("ready"),
         Ok(Ok(n)) => HttpResponse::ServiceUnavailable()
             .content_type("text/plain; charset=utf-8")
             .body(format!("not ready: {n} migration(s) pending")),
@@ -33,8 +29,6 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
                 .content_type("text/plain; charset=utf-8")
                 .body("not ready: database unavailable")
         }
-        Err(_) => HttpResponse::ServiceUnavailable()
-            .content_type("text/plain; charset=utf-8")
-            .body("not ready"),
+        Err(_) => HttpResponse::ServiceUnavailable().content_type("text/plain; charset=utf-8").body("not ready"),
     }
 }

@@ -39,9 +39,7 @@ impl Lang {
 
     /// Korean unless the visitor chose English with the switch.
     pub fn of_request(req: &HttpRequest) -> Lang {
-        req.cookie(LANG_COOKIE)
-            .and_then(|c| Lang::parse(c.value()))
-            .unwrap_or_default()
+        req.cookie(LANG_COOKIE).and_then(|c| Lang::parse(c.value())).unwrap_or_default()
     }
 
     /// Picks the Korean or English variant of a stored bilingual field.
@@ -64,19 +62,13 @@ pub struct Catalog {
 }
 
 pub static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
-    Catalog::parse(
-        include_str!("../../locales/ko.toml"),
-        include_str!("../../locales/en.toml"),
-    )
-    .expect("the message catalogs are valid TOML")
+    Catalog::parse(include_str!("../../locales/ko.toml"), include_str!("../../locales/en.toml"))
+        .expect("the message catalogs are valid TOML")
 });
 
 impl Catalog {
     pub fn parse(ko: &str, en: &str) -> Result<Self, toml::de::Error> {
-        Ok(Catalog {
-            ko: flatten(ko)?,
-            en: flatten(en)?,
-        })
+        Ok(Catalog { ko: flatten(ko)?, en: flatten(en)? })
     }
 
     pub fn keys(&self, lang: Lang) -> impl Iterator<Item = &str> {
@@ -99,11 +91,7 @@ impl Catalog {
 fn flatten(text: &str) -> Result<HashMap<String, String>, toml::de::Error> {
     fn walk(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>) {
         for (k, v) in table {
-            let key = if prefix.is_empty() {
-                k.clone()
-            } else {
-                format!("{prefix}.{k}")
-            };
+            let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
             match v {
                 toml::Value::Table(t) => walk(&key, t, out),
                 toml::Value::String(s) => {
@@ -139,7 +127,6 @@ impl T {
 
     /// The message with its `{name}` placeholder filled in.
     pub fn fmt(&self, key: &'static str, name: &str, value: impl std::fmt::Display) -> String {
-        self.get(key)
-            .replace(&format!("{{{name}}}"), &value.to_string())
+        self.get(key).replace(&format!("{{{name}}}"), &value.to_string())
     }
 }

@@ -28,11 +28,7 @@ pub struct AppState {
 impl AppState {
     /// Cookie names get the `__Host-` prefix over https (Secure, Path=/, no Domain).
     pub fn cookie_name(&self, base: &'static str) -> String {
-        if self.settings.is_https() {
-            format!("__Host-{base}")
-        } else {
-            format!("onestop_{base}")
-        }
+        if self.settings.is_https() { format!("__Host-{base}") } else { format!("onestop_{base}") }
     }
 }
 
@@ -66,11 +62,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/readyz").route(get().to(health::readyz)))
         .service(resource("/static/{path:.*}").route(get().to(assets::serve)))
         .service(resource("/favicon.ico").route(get().to(assets::favicon)))
-        .service(
-            resource("/staff/login")
-                .route(get().to(staff::login_form))
-                .route(post().to(staff::login)),
-        )
+        .service(resource("/staff/login").route(get().to(staff::login_form)).route(post().to(staff::login)))
         .service(resource("/staff/logout").route(post().to(staff::logout)))
         .service(resource("/staff").route(get().to(staff::home)));
 }

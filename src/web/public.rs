@@ -23,11 +23,7 @@ pub struct LandingPage {
 
 pub async fn landing(ctx: PageCtx, state: web::Data<AppState>) -> Result<impl Responder, AppError> {
     let centers = with_conn(&state, |conn| Ok(centers::all(conn)?)).await?;
-    Ok(LandingPage {
-        t: ctx.t,
-        ctx,
-        centers,
-    })
+    Ok(LandingPage { t: ctx.t, ctx, centers })
 }
 
 /// One zone as the center page shows it.
@@ -85,11 +81,7 @@ pub async fn center(
                 let mut days: Vec<DayView> = Vec::new();
                 let mut current: Option<i16> = None;
                 for r in rules.iter().filter(|r| r.zone_id == zone.id) {
-                    let span = format!(
-                        "{}–{}",
-                        r.start_time.format("%H:%M"),
-                        r.end_time.format("%H:%M")
-                    );
+                    let span = format!("{}–{}", r.start_time.format("%H:%M"), r.end_time.format("%H:%M"));
                     if current == Some(r.weekday) {
                         let day = days.last_mut().expect("a day was pushed for this weekday");
                         day.hours.push_str(", ");
@@ -119,12 +111,7 @@ pub async fn center(
         Ok((center, views))
     })
     .await?;
-    Ok(CenterPage {
-        t: ctx.t,
-        ctx,
-        center,
-        zones,
-    })
+    Ok(CenterPage { t: ctx.t, ctx, center, zones })
 }
 
 #[derive(serde::Deserialize)]
@@ -135,14 +122,7 @@ pub struct SwitchQuery {
 /// Only a path on this site: never `//host` or a scheme, which would make an open redirect.
 pub fn safe_local_path(next: Option<&str>) -> &str {
     match next {
-        Some(p)
-            if p.starts_with('/')
-                && !p.starts_with("//")
-                && !p.contains('\\')
-                && !p.contains("://") =>
-        {
-            p
-        }
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.contains("://") => p,
         _ => "/",
     }
 }
@@ -172,13 +152,7 @@ mod tests {
     #[test]
     fn only_local_paths_are_redirect_targets() {
         assert_eq!(safe_local_path(Some("/centers/seoul")), "/centers/seoul");
-        for bad in [
-            "//evil.example",
-            "https://evil.example",
-            "/\\evil",
-            "evil",
-            "/x?u=http://e",
-        ] {
+        for bad in ["//evil.example", "https://evil.example", "/\\evil", "evil", "/x?u=http://e"] {
             assert_eq!(safe_local_path(Some(bad)), "/", "{bad}");
         }
         assert_eq!(safe_local_path(None), "/");

@@ -17,18 +17,12 @@ pub fn headers(settings: &Settings) -> DefaultHeaders {
         .add(("X-Frame-Options", "DENY"))
         .add(("Cross-Origin-Opener-Policy", "same-origin"))
         .add(("Cross-Origin-Resource-Policy", "same-origin"))
-        .add((
-            "Permissions-Policy",
-            "camera=(), microphone=(), geolocation=(), payment=()",
-        ))
+        .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"))
         // Pages may show personal data: never cached unless a handler says otherwise
         // (static files do).
         .add(("Cache-Control", "no-store"));
     if settings.is_https() {
-        h = h.add((
-            "Strict-Transport-Security",
-            "max-age=31536000; includeSubDomains",
-        ));
+        h = h.add(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"));
     }
     h
 }

@@ -89,11 +89,8 @@ pub async fn login(
         notice: None,
     };
     if email.is_empty() || email.chars().count() > 254 {
-        page.email_error = Some(if email.is_empty() {
-            msg("login.error_email_required")
-        } else {
-            msg("login.error_email_too_long")
-        });
+        page.email_error =
+            Some(if email.is_empty() { msg("login.error_email_required") } else { msg("login.error_email_too_long") });
     }
     if form.password.is_empty() {
         page.password_error = Some(msg("login.error_password_required"));
@@ -109,10 +106,7 @@ pub async fn login(
             .map_into_boxed_body());
     }
 
-    let ip = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
+    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into());
     let now = state.clock.now();
     let old_session = session_token(&req, &state);
     let password = form.password;
@@ -128,11 +122,7 @@ pub async fn login(
     match outcome {
         LoginOutcome::SignedIn { token, user } => {
             tracing::info!(user_id = user.id, "signed in");
-            let target = if next == "/" {
-                "/staff".to_owned()
-            } else {
-                next
-            };
+            let target = if next == "/" { "/staff".to_owned() } else { next };
             Ok(HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, target))
                 .cookie(session_cookie(&state, token))
@@ -140,40 +130,27 @@ pub async fn login(
         }
         LoginOutcome::BadCredentials => {
             page.form_error = Some(msg("login.error_bad_credentials"));
-            Ok(page
-                .customize()
-                .with_status(StatusCode::UNAUTHORIZED)
-                .respond_to(&req)
-                .map_into_boxed_body())
+            Ok(page.customize().with_status(StatusCode::UNAUTHORIZED).respond_to(&req).map_into_boxed_body())
         }
         LoginOutcome::Throttled => {
             page.form_error = Some(msg("login.error_throttled"));
             Ok(page
                 .customize()
                 .with_status(StatusCode::TOO_MANY_REQUESTS)
-                .insert_header((
-                    header::RETRY_AFTER,
-                    auth::FAILURE_WINDOW.num_seconds().to_string(),
-                ))
+                .insert_header((header::RETRY_AFTER, auth::FAILURE_WINDOW.num_seconds().to_string()))
                 .respond_to(&req)
                 .map_into_boxed_body())
         }
     }
 }
 
-pub async fn logout(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
+pub async fn logout(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     if let Some(token) = session_token(&req, &state) {
         with_conn(&state, move |conn| Ok(auth::logout(conn, &token)?)).await?;
     }
     let mut gone = session_cookie(&state, String::new());
     gone.make_removal();
-    Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, "/"))
-        .cookie(gone)
-        .finish())
+    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/")).cookie(gone).finish())
 }
 
 #[derive(Template, WebTemplate)]
@@ -192,10 +169,7 @@ pub async fn home(ctx: PageCtx, state: web::Data<AppState>) -> Result<impl Respo
     let lang = ctx.lang;
     let (center_name, center_slug, zone_name) = with_conn(&state, move |conn| {
         let center_id = user.center_id.ok_or(AppError::Forbidden)?;
-        let center = centers::all(conn)?
-            .into_iter()
-            .find(|c| c.id == center_id)
-            .ok_or(AppError::Forbidden)?;
+        let center = centers::all(conn)?.into_iter().find(|c| c.id == center_id).ok_or(AppError::Forbidden)?;
         let zone_name = match user.zone_id {
             Some(zid) => centers::zones_of(conn, center.id)?
                 .into_iter()
@@ -203,11 +177,7 @@ pub async fn home(ctx: PageCtx, state: web::Data<AppState>) -> Result<impl Respo
                 .map(|(_, k)| lang.pick(&k.name_ko, &k.name_en).to_owned()),
             None => None,
         };
-        Ok((
-            lang.pick(&center.name_ko, &center.name_en).to_owned(),
-            center.slug,
-            zone_name,
-        ))
+        Ok((lang.pick(&center.name_ko, &center.name_en).to_owned(), center.slug, zone_name))
     })
     .await?;
     let role_key = match ctx.user.as_ref().map(|u| u.role) {
@@ -215,12 +185,5 @@ pub async fn home(ctx: PageCtx, state: web::Data<AppState>) -> Result<impl Respo
         Some(crate::domain::Role::Expert) => msg("role.expert"),
         _ => msg("role.staff"),
     };
-    Ok(HomePage {
-        t: ctx.t,
-        ctx,
-        role_key,
-        center_name,
-        center_slug,
-        zone_name,
-    })
+    Ok(HomePage { t: ctx.t, ctx, role_key, center_name, center_slug, zone_name })
 }

@@ -10,19 +10,12 @@ use crate::helpers::{spawn_app_with_demo, texts};
 #[tokio::test]
 async fn a_staff_member_signs_in_sees_the_staff_home_and_signs_out() {
     let app = spawn_app_with_demo().await;
-    let r = app
-        .login(
-            &app.account("staff").email.clone(),
-            &app.account("staff").password.expose().to_owned(),
-        )
-        .await;
+    let r = app.login(&app.account("staff").email.clone(), &app.account("staff").password.expose().to_owned()).await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(r.headers()["location"], "/staff");
     let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(
-        cookie.starts_with("onestop_session=")
-            && cookie.contains("HttpOnly")
-            && cookie.contains("SameSite=Lax"),
+        cookie.starts_with("onestop_session=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
         "{cookie}"
     );
 
@@ -35,11 +28,7 @@ async fn a_staff_member_signs_in_sees_the_staff_home_and_signs_out() {
     let token = crate::helpers::csrf_from(&html).unwrap();
     let r = app.post_form("/staff/logout", &[("_csrf", &token)]).await;
     assert_eq!(r.status().as_u16(), 303);
-    assert_eq!(
-        app.count("sessions"),
-        0,
-        "sign-out deletes the session at once"
-    );
+    assert_eq!(app.count("sessions"), 0, "sign-out deletes the session at once");
     let r = app.get("/staff").await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(r.headers()["location"], "/staff/login?next=%2Fstaff");
@@ -49,36 +38,16 @@ async fn a_staff_member_signs_in_sees_the_staff_home_and_signs_out() {
 async fn an_old_session_cookie_is_worthless_after_sign_out() {
     let app = spawn_app_with_demo().await;
     let a = app.account("admin");
-    let r = app
-        .login(&a.email.clone(), &a.password.expose().to_owned())
-        .await;
+    let r = app.login(&a.email.clone(), &a.password.expose().to_owned()).await;
     // Keep a copy of the session cookie, as an attacker who saw it would.
-    let stolen = r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let stolen = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
     let (_, page) = app.get_html("/staff").await;
     let token = crate::helpers::csrf_from(&page).unwrap();
     app.post_form("/staff/logout", &[("_csrf", &token)]).await;
 
-    let replay = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let r = replay
-        .get(app.url("/staff"))
-        .header("cookie", stolen)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        r.status().as_u16(),
-        303,
-        "the replayed cookie no longer signs in"
-    );
+    let replay = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let r = replay.get(app.url("/staff")).header("cookie", stolen).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 303, "the replayed cookie no longer signs in");
 }
 
 #[tokio::test]
@@ -97,30 +66,20 @@ fn session_hashes(app: &crate::helpers::TestApp) -> Vec<String> {
     use diesel::prelude::*;
     use onestop::db::schema::sessions;
     let mut conn = app.conn();
-    sessions::table
-        .select(sessions::id_hash)
-        .load::<String>(&mut *conn)
-        .unwrap()
+    sessions::table.select(sessions::id_hash).load::<String>(&mut *conn).unwrap()
 }
 
 #[tokio::test]
 async fn an_unknown_user_and_a_wrong_password_get_the_same_answer() {
     let app = spawn_app_with_demo().await;
-    let unknown = app
-        .login("nobody@gyeongnam.example", "whatever-password")
-        .await;
-    let wrong = app
-        .login("staff@gyeongnam.example", "whatever-password")
-        .await;
+    let unknown = app.login("nobody@gyeongnam.example", "whatever-password").await;
+    let wrong = app.login("staff@gyeongnam.example", "whatever-password").await;
     assert_eq!(unknown.status().as_u16(), 401);
     assert_eq!(wrong.status().as_u16(), 401);
     let a = unknown.text().await.unwrap();
     let b = wrong.text().await.unwrap();
     assert_eq!(texts(&a, "#error-summary"), texts(&b, "#error-summary"));
-    assert_eq!(
-        texts(&a, "#error-summary"),
-        vec!["이메일 또는 비밀번호가 맞지 않습니다."]
-    );
+    assert_eq!(texts(&a, "#error-summary"), vec!["이메일 또는 비밀번호가 맞지 않습니다."]);
     // The typed email comes back; the password never does.
     assert!(a.contains("value=\"nobody@gyeongnam.example\""));
     assert!(!a.contains("whatever-password") && !b.contains("whatever-password"));
@@ -135,19 +94,10 @@ async fn an_unknown_user_costs_as_long_as_a_wrong_password() {
     let mut wrong = Vec::new();
     for i in 0..4 {
         let t = Instant::now();
-        app.login(&format!("nobody{i}@gyeongnam.example"), "x-password")
-            .await;
+        app.login(&format!("nobody{i}@gyeongnam.example"), "x-password").await;
         unknown.push(t.elapsed().as_secs_f64());
         let t = Instant::now();
-        app.login(
-            if i % 2 == 0 {
-                "legal@gyeongnam.example"
-            } else {
-                "ip@gyeongnam.example"
-            },
-            "x-password",
-        )
-        .await;
+        app.login(if i % 2 == 0 { "legal@gyeongnam.example" } else { "ip@gyeongnam.example" }, "x-password").await;
         wrong.push(t.elapsed().as_secs_f64());
     }
     unknown.sort_by(f64::total_cmp);
@@ -156,10 +106,7 @@ async fn an_unknown_user_costs_as_long_as_a_wrong_password() {
     let ratio = mu / mw;
     // Both run one argon2 verification; without the dummy hash an unknown user would answer
     // in a small fraction of the time.
-    assert!(
-        (0.5..2.0).contains(&ratio),
-        "unknown {unknown:?} vs wrong {wrong:?}"
-    );
+    assert!((0.5..2.0).contains(&ratio), "unknown {unknown:?} vs wrong {wrong:?}");
 }
 
 #[tokio::test]
@@ -168,20 +115,12 @@ async fn repeated_failures_throttle_the_account_even_with_the_right_password() {
     let a = app.account("legal");
     let (email, pw) = (a.email.clone(), a.password.expose().to_owned());
     for _ in 0..MAX_FAILURES_PER_ACCOUNT {
-        assert_eq!(
-            app.login(&email, "wrong-password").await.status().as_u16(),
-            401
-        );
+        assert_eq!(app.login(&email, "wrong-password").await.status().as_u16(), 401);
     }
     let r = app.login(&email, &pw).await;
     assert_eq!(r.status().as_u16(), 429);
     assert!(r.headers().contains_key("retry-after"));
-    assert!(
-        r.text()
-            .await
-            .unwrap()
-            .contains("15분 뒤에 다시 시도하세요")
-    );
+    assert!(r.text().await.unwrap().contains("15분 뒤에 다시 시도하세요"));
     assert_eq!(app.count("sessions"), 0);
     // Another account is not affected.
     app.login_as("finance").await;
@@ -192,22 +131,11 @@ async fn an_empty_form_comes_back_with_a_message_per_field() {
     let app = spawn_app_with_demo().await;
     let token = app.csrf_token("/staff/login").await;
     let r = app
-        .post_form(
-            "/staff/login",
-            &[
-                ("_csrf", &token),
-                ("email", "  "),
-                ("password", ""),
-                ("next", "/staff"),
-            ],
-        )
+        .post_form("/staff/login", &[("_csrf", &token), ("email", "  "), ("password", ""), ("next", "/staff")])
         .await;
     assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.unwrap();
-    assert_eq!(
-        texts(&html, ".form-error"),
-        vec!["이메일을 입력하세요.", "비밀번호를 입력하세요."]
-    );
+    assert_eq!(texts(&html, ".form-error"), vec!["이메일을 입력하세요.", "비밀번호를 입력하세요."]);
     assert_eq!(texts(&html, "#error-summary a").len(), 2);
     assert!(html.contains("aria-invalid=\"true\""));
     assert!(html.contains("<title>오류: 직원 로그인"));
@@ -221,18 +149,14 @@ async fn disabling_an_account_ends_its_sessions_at_once() {
     assert_eq!(app.get("/staff").await.status().as_u16(), 200);
     {
         let mut conn = app.conn();
-        let user = users::by_email(&mut conn, "ip@gyeongnam.example")
-            .unwrap()
-            .unwrap();
+        let user = users::by_email(&mut conn, "ip@gyeongnam.example").unwrap().unwrap();
         users::disable(&mut conn, user.id, onestop::db::now()).unwrap();
     }
     assert_eq!(app.get("/staff").await.status().as_u16(), 303);
     assert_eq!(app.count("sessions"), 0);
     // …and it cannot sign in again.
     let a = app.account("ip");
-    let r = app
-        .login(&a.email.clone(), &a.password.expose().to_owned())
-        .await;
+    let r = app.login(&a.email.clone(), &a.password.expose().to_owned()).await;
     assert_eq!(r.status().as_u16(), 401);
 }
 
@@ -257,12 +181,7 @@ async fn sign_in_returns_to_the_page_asked_for_but_never_off_site() {
     let r = app
         .post_form(
             "/staff/login",
-            &[
-                ("_csrf", &token),
-                ("email", &email),
-                ("password", &pw),
-                ("next", "//evil.example"),
-            ],
+            &[("_csrf", &token), ("email", &email), ("password", &pw), ("next", "//evil.example")],
         )
         .await;
     assert_eq!(r.headers()["location"], "/staff");

@@ -35,25 +35,17 @@ impl TestDatabase {
                     N.fetch_add(1, Ordering::SeqCst),
                     onestop::token::random_hex::<4>()
                 );
-                let mut admin = diesel::pg::PgConnection::establish(&server)
-                    .expect("connect to the PostgreSQL test server");
+                let mut admin =
+                    diesel::pg::PgConnection::establish(&server).expect("connect to the PostgreSQL test server");
                 diesel::sql_query(format!("CREATE DATABASE {name}"))
                     .execute(&mut admin)
                     .expect("create the test database");
                 let url = replace_db_name(&server, &name);
-                TestDatabase {
-                    url: DatabaseUrl::Postgres(url),
-                    pg_drop: Some((server, name)),
-                    _dir: dir,
-                }
+                TestDatabase { url: DatabaseUrl::Postgres(url), pg_drop: Some((server, name)), _dir: dir }
             }
             _ => {
                 let path = dir.path().join("test.sqlite3");
-                TestDatabase {
-                    url: DatabaseUrl::Sqlite(path.to_string_lossy().into_owned()),
-                    pg_drop: None,
-                    _dir: dir,
-                }
+                TestDatabase { url: DatabaseUrl::Sqlite(path.to_string_lossy().into_owned()), pg_drop: None, _dir: dir }
             }
         }
     }
@@ -83,8 +75,7 @@ impl Drop for TestDatabase {
     fn drop(&mut self) {
         if let Some((server, name)) = self.pg_drop.take() {
             if let Ok(mut admin) = diesel::pg::PgConnection::establish(&server) {
-                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(&mut admin);
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
             }
         }
     }
@@ -132,8 +123,7 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut Settings), with_demo: bool) -> 
     let db = TestDatabase::new();
     let mut settings = test_settings(&db);
     adjust(&mut settings);
-    let app = Application::build_with_clock(settings, Arc::new(SystemClock))
-        .expect("the application builds");
+    let app = Application::build_with_clock(settings, Arc::new(SystemClock)).expect("the application builds");
     let port = app.port();
     let address = format!("http://127.0.0.1:{port}");
     let pool = app.pool().clone();
@@ -144,22 +134,11 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut Settings), with_demo: bool) -> 
         Vec::new()
     };
     let server = tokio::spawn(app.run_until_stopped());
-    TestApp {
-        address,
-        pool,
-        client: browser_client(),
-        accounts,
-        db,
-        server,
-    }
+    TestApp { address, pool, client: browser_client(), accounts, db, server }
 }
 
 pub fn browser_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap()
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap()
 }
 
 impl TestApp {
@@ -168,11 +147,7 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("request")
+        self.client.get(self.url(path)).send().await.expect("request")
     }
 
     pub async fn get_html(&self, path: &str) -> (u16, String) {
@@ -188,12 +163,7 @@ impl TestApp {
     }
 
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-        self.client
-            .post(self.url(path))
-            .form(fields)
-            .send()
-            .await
-            .expect("request")
+        self.client.post(self.url(path)).form(fields).send().await.expect("request")
     }
 
     pub fn account(&self, local: &str) -> &DemoAccount {
@@ -203,19 +173,9 @@ impl TestApp {
             .unwrap_or_else(|| panic!("no demo account {local}"))
     }
 
-    /// Signs in through the form; returns the response to the POST.
+    /// Signs in through the form with the app's client; returns the response to the POST.
     pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
-        let token = self.csrf_token("/staff/login").await;
-        self.post_form(
-            "/staff/login",
-            &[
-                ("_csrf", &token),
-                ("email", email),
-                ("password", password),
-                ("next", "/staff"),
-            ],
-        )
-        .await
+        submit_login(self, &self.client, email, password).await
     }
 
     pub async fn login_as(&self, local: &str) {
@@ -246,19 +206,14 @@ impl TestApp {
 pub fn csrf_from(html: &str) -> Option<String> {
     let doc = Html::parse_document(html);
     let sel = Selector::parse("input[name=_csrf]").unwrap();
-    doc.select(&sel)
-        .next()
-        .and_then(|e| e.value().attr("value"))
-        .map(str::to_owned)
+    doc.select(&sel).next().and_then(|e| e.value().attr("value")).map(str::to_owned)
 }
 
 /// Text of all elements matching `css`.
 pub fn texts(html: &str, css: &str) -> Vec<String> {
     let doc = Html::parse_document(html);
     let sel = Selector::parse(css).unwrap();
-    doc.select(&sel)
-        .map(|e| e.text().collect::<String>().trim().to_owned())
-        .collect()
+    doc.select(&sel).map(|e| e.text().collect::<String>().trim().to_owned()).collect()
 }
 
 impl TestApp {
@@ -276,4 +231,16 @@ impl TestApp {
     pub fn pool_of(&self, n: u32) -> Pool {
         onestop::db::build_pool(&self.db.url, n).unwrap()
     }
+}
+
+/// Fetches the sign-in form with `client` (for its CSRF cookie and token) and sends it.
+pub async fn submit_login(app: &TestApp, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
+    let page = client.get(app.url("/staff/login")).send().await.unwrap().text().await.unwrap();
+    let token = csrf_from(&page).expect("the sign-in form has a CSRF token");
+    client
+        .post(app.url("/staff/login"))
+        .form(&[("_csrf", token.as_str()), ("email", email), ("password", password), ("next", "/staff")])
+        .send()
+        .await
+        .expect("request")
 }

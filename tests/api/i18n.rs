@@ -11,10 +11,7 @@ fn both_catalogs_have_exactly_the_same_keys() {
     let en: BTreeSet<&str> = CATALOG.keys(Lang::En).collect();
     let only_ko: Vec<_> = ko.difference(&en).collect();
     let only_en: Vec<_> = en.difference(&ko).collect();
-    assert!(
-        only_ko.is_empty() && only_en.is_empty(),
-        "missing in en: {only_ko:?}; missing in ko: {only_en:?}"
-    );
+    assert!(only_ko.is_empty() && only_en.is_empty(), "missing in en: {only_ko:?}; missing in ko: {only_en:?}");
     assert!(ko.len() > 50);
 }
 
@@ -23,10 +20,7 @@ fn no_message_is_empty_or_untranslated() {
     for key in CATALOG.keys(Lang::Ko) {
         let ko = CATALOG.lookup(Lang::Ko, key).unwrap();
         let en = CATALOG.lookup(Lang::En, key).unwrap();
-        assert!(
-            !ko.trim().is_empty() && !en.trim().is_empty(),
-            "{key} is empty"
-        );
+        assert!(!ko.trim().is_empty() && !en.trim().is_empty(), "{key} is empty");
         // Korean text that shows up unchanged in English was forgotten (names like "IP" aside).
         if ko.chars().any(|c| ('가'..='힣').contains(&c)) && key != "nav.other_language" {
             assert_ne!(ko, en, "{key} is not translated");
@@ -64,14 +58,7 @@ fn every_key_the_templates_and_code_use_exists_in_both_languages() {
     keys.remove("");
     assert!(keys.len() > 40, "found only {keys:?}");
     for lang in Lang::ALL {
-        let missing: Vec<_> = keys
-            .iter()
-            .filter(|k| CATALOG.lookup(lang, k).is_none())
-            .collect();
-        assert!(
-            missing.is_empty(),
-            "missing in {}: {missing:?}",
-            lang.code()
-        );
+        let missing: Vec<_> = keys.iter().filter(|k| CATALOG.lookup(lang, k).is_none()).collect();
+        assert!(missing.is_empty(), "missing in {}: {missing:?}", lang.code());
     }
 }

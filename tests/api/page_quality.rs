@@ -17,7 +17,7 @@ use scraper::{Html, Selector};
 use thirtyfour::ChromiumLikeCapabilities;
 use thirtyfour::prelude::*;
 
-use crate::helpers::{TestApp, browser_client, csrf_from, spawn_app, spawn_app_with_demo};
+use crate::helpers::{TestApp, browser_client, spawn_app, spawn_app_with_demo, submit_login};
 
 struct Tools {
     vnu_jar: PathBuf,
@@ -34,20 +34,12 @@ fn find_tools() -> Result<Tools, String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let modules = root.join("tests/tools/node_modules");
     let tools = Tools {
-        vnu_jar: env_path(
-            "ONESTOP_VNU_JAR",
-            modules.join("vnu-jar/build/dist/vnu.jar"),
-        ),
+        vnu_jar: env_path("ONESTOP_VNU_JAR", modules.join("vnu-jar/build/dist/vnu.jar")),
         axe_js: env_path("ONESTOP_AXE_JS", modules.join("axe-core/axe.min.js")),
         chromium: env_path("CHROMIUM", PathBuf::from("/usr/bin/chromium")),
         chromedriver: env_path("CHROMEDRIVER", PathBuf::from("/usr/bin/chromedriver")),
     };
-    for p in [
-        &tools.vnu_jar,
-        &tools.axe_js,
-        &tools.chromium,
-        &tools.chromedriver,
-    ] {
+    for p in [&tools.vnu_jar, &tools.axe_js, &tools.chromium, &tools.chromedriver] {
         if !p.exists() {
             return Err(format!("{} is missing", p.display()));
         }
@@ -102,43 +94,17 @@ async fn crawl(app: &TestApp, client: &reqwest::Client, starts: &[&str]) -> Vec<
 
 async fn client_for(app: &TestApp, lang: &str, signed_in_as: Option<&str>) -> reqwest::Client {
     let client = browser_client();
-    client
-        .get(app.url(&format!("/lang/{lang}?next=/")))
-        .send()
-        .await
-        .unwrap();
+    client.get(app.url(&format!("/lang/{lang}?next=/"))).send().await.unwrap();
     if let Some(local) = signed_in_as {
         let a = app.account(local);
-        let page = client
-            .get(app.url("/staff/login"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let token = csrf_from(&page).unwrap();
-        let r = client
-            .post(app.url("/staff/login"))
-            .form(&[
-                ("_csrf", token.as_str()),
-                ("email", &a.email),
-                ("password", a.password.expose()),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let r = submit_login(app, &client, &a.email, a.password.expose()).await;
         assert_eq!(r.status().as_u16(), 303);
     }
     client
 }
 
 fn name_of(path: &str) -> String {
-    let n: String = path
-        .trim_matches('/')
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect();
+    let n: String = path.trim_matches('/').chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
     if n.is_empty() { "home".into() } else { n }
 }
 
@@ -157,12 +123,8 @@ fn html_errors(tools: &Tools, pages: &[Page], dir: &Path) -> Vec<String> {
         .args(&files)
         .output()
         .expect("java runs the Nu Html Checker");
-    let report: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap_or_else(|e| {
-        panic!(
-            "the checker's report is JSON ({e}): {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let report: serde_json::Value = serde_json::from_slice(&out.stderr)
+        .unwrap_or_else(|e| panic!("the checker's report is JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
     let messages = report["messages"].as_array().expect("messages").clone();
     messages
         .iter()
@@ -175,11 +137,7 @@ fn html_errors(tools: &Tools, pages: &[Page], dir: &Path) -> Vec<String> {
                 .and_then(|n| n.parse().ok())
                 .unwrap_or(usize::MAX);
             let page = pages.get(idx).map_or("?".to_string(), |p| p.name.clone());
-            format!(
-                "{page} line {}: {}",
-                m["lastLine"],
-                m["message"].as_str().unwrap_or("")
-            )
+            format!("{page} line {}: {}", m["lastLine"], m["message"].as_str().unwrap_or(""))
         })
         .collect()
 }
@@ -197,11 +155,7 @@ impl Drop for Driver {
 }
 
 async fn start_chromedriver(tools: &Tools) -> Driver {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let child = Command::new(&tools.chromedriver)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
@@ -236,9 +190,7 @@ async fn browser(tools: &Tools, driver: &Driver, profile: &Path) -> WebDriver {
     ] {
         caps.add_arg(arg).unwrap();
     }
-    let d = WebDriver::new(format!("http://127.0.0.1:{}", driver.port), caps)
-        .await
-        .expect("a Chromium session");
+    let d = WebDriver::new(format!("http://127.0.0.1:{}", driver.port), caps).await.expect("a Chromium session");
     d.set_window_rect(0, 0, 1280, 1000).await.unwrap();
     d
 }
@@ -249,26 +201,13 @@ return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa',
 "#;
 
 /// Checks the page now shown: axe violations, and sideways scrolling at 320 px.
-async fn check_in_browser(
-    d: &WebDriver,
-    axe: &str,
-    name: &str,
-    shots: &Path,
-    problems: &mut Vec<String>,
-) {
-    d.execute(axe, Vec::<serde_json::Value>::new())
-        .await
-        .unwrap();
-    let ret = d
-        .execute(AXE_RUN, Vec::<serde_json::Value>::new())
-        .await
-        .unwrap();
+async fn check_in_browser(d: &WebDriver, axe: &str, name: &str, shots: &Path, problems: &mut Vec<String>) {
+    d.execute(axe, Vec::<serde_json::Value>::new()).await.unwrap();
+    let ret = d.execute(AXE_RUN, Vec::<serde_json::Value>::new()).await.unwrap();
     for v in ret.json().as_array().cloned().unwrap_or_default() {
         problems.push(format!("{name}: axe {}", v.as_str().unwrap_or("?")));
     }
-    d.screenshot(&shots.join(format!("{name}.png")))
-        .await
-        .unwrap();
+    d.screenshot(&shots.join(format!("{name}.png"))).await.unwrap();
     d.set_window_rect(0, 0, 320, 800).await.unwrap();
     let ret = d
         .execute(
@@ -280,42 +219,20 @@ async fn check_in_browser(
     let dims = ret.json().as_array().cloned().unwrap_or_default();
     let (scroll, client) = (dims[0].as_i64().unwrap_or(0), dims[1].as_i64().unwrap_or(0));
     if scroll > client {
-        problems.push(format!(
-            "{name}: scrolls sideways at 320 px ({scroll} > {client})"
-        ));
+        problems.push(format!("{name}: scrolls sideways at 320 px ({scroll} > {client})"));
     }
-    d.screenshot(&shots.join(format!("{name}-320.png")))
-        .await
-        .unwrap();
+    d.screenshot(&shots.join(format!("{name}-320.png"))).await.unwrap();
     d.set_window_rect(0, 0, 1280, 1000).await.unwrap();
 }
 
 async fn browser_sign_in(d: &WebDriver, app: &TestApp, local: &str) {
     let a = app.account(local);
     d.goto(app.url("/staff/login")).await.unwrap();
-    d.find(By::Id("email"))
-        .await
-        .unwrap()
-        .send_keys(&a.email)
-        .await
-        .unwrap();
-    d.find(By::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(a.password.expose())
-        .await
-        .unwrap();
-    d.find(By::Css("form.krds-form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    d.find(By::Id("email")).await.unwrap().send_keys(&a.email).await.unwrap();
+    d.find(By::Id("password")).await.unwrap().send_keys(a.password.expose()).await.unwrap();
+    d.find(By::Css("form.krds-form button[type=submit]")).await.unwrap().click().await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(
-        d.current_url().await.unwrap().as_str().ends_with("/staff"),
-        "signed in through the browser"
-    );
+    assert!(d.current_url().await.unwrap().as_str().ends_with("/staff"), "signed in through the browser");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -326,9 +243,7 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
             panic!("page-quality tools are required but {why}")
         }
         Err(why) => {
-            eprintln!(
-                "page-quality check SKIPPED: {why} (see tests/api/page_quality.rs; .ci/run installs the tools)"
-            );
+            eprintln!("page-quality check SKIPPED: {why} (see tests/api/page_quality.rs; .ci/run installs the tools)");
             return;
         }
     };
@@ -339,11 +254,7 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
     for lang in ["ko", "en"] {
         for who in [None, Some("admin"), Some("legal")] {
             let client = client_for(&app, lang, who).await;
-            let starts: &[&str] = if who.is_some() {
-                &["/staff", "/"]
-            } else {
-                &["/", "/staff/login"]
-            };
+            let starts: &[&str] = if who.is_some() { &["/staff", "/"] } else { &["/", "/staff/login"] };
             for (path, html) in crawl(&app, &client, starts).await {
                 let tag = who.map_or(String::new(), |w| format!("-{w}"));
                 pages.push(Page {
@@ -356,14 +267,7 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
             }
             if who.is_none() {
                 // Error states: a 404 page and the sign-in form sent empty.
-                let html = client
-                    .get(app.url("/no/such/page"))
-                    .send()
-                    .await
-                    .unwrap()
-                    .text()
-                    .await
-                    .unwrap();
+                let html = client.get(app.url("/no/such/page")).send().await.unwrap().text().await.unwrap();
                 pages.push(Page {
                     name: format!("{lang}-404"),
                     lang,
@@ -371,24 +275,7 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
                     path: "/no/such/page".into(),
                     html,
                 });
-                let page = client
-                    .get(app.url("/staff/login"))
-                    .send()
-                    .await
-                    .unwrap()
-                    .text()
-                    .await
-                    .unwrap();
-                let token = csrf_from(&page).unwrap();
-                let html = client
-                    .post(app.url("/staff/login"))
-                    .form(&[("_csrf", token.as_str()), ("email", ""), ("password", "")])
-                    .send()
-                    .await
-                    .unwrap()
-                    .text()
-                    .await
-                    .unwrap();
+                let html = submit_login(&app, &client, "", "").await.text().await.unwrap();
                 pages.push(Page {
                     name: format!("{lang}-login-errors"),
                     lang,
@@ -403,19 +290,9 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
     let broken = spawn_app().await;
     broken.exec("ALTER TABLE centers RENAME TO centers_gone");
     let html = broken.get("/").await.text().await.unwrap();
-    pages.push(Page {
-        name: "ko-500".into(),
-        lang: "ko",
-        signed_in: false,
-        path: String::new(),
-        html,
-    });
+    pages.push(Page { name: "ko-500".into(), lang: "ko", signed_in: false, path: String::new(), html });
     let page_count = pages.len();
-    let distinct: BTreeSet<&str> = pages
-        .iter()
-        .filter(|p| !p.path.is_empty())
-        .map(|p| p.path.as_str())
-        .collect();
+    let distinct: BTreeSet<&str> = pages.iter().filter(|p| !p.path.is_empty()).map(|p| p.path.as_str()).collect();
     assert!(distinct.len() >= 20, "the crawl reached only {distinct:?}");
 
     // 2. The Nu Html Checker over every page.
@@ -436,29 +313,15 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
     for ((lang, signed_in), list) in &by_state {
         let profile = tempfile::tempdir().unwrap();
         let d = browser(&tools, &driver, profile.path()).await;
-        d.goto(app.url(&format!("/lang/{lang}?next=/")))
-            .await
-            .unwrap();
+        d.goto(app.url(&format!("/lang/{lang}?next=/"))).await.unwrap();
         if *signed_in {
             browser_sign_in(&d, &app, "admin").await;
         } else {
             // The sign-in form sent empty, as a person would.
             d.goto(app.url("/staff/login")).await.unwrap();
-            d.find(By::Css("form.krds-form button[type=submit]"))
-                .await
-                .unwrap()
-                .click()
-                .await
-                .unwrap();
+            d.find(By::Css("form.krds-form button[type=submit]")).await.unwrap().click().await.unwrap();
             tokio::time::sleep(Duration::from_millis(300)).await;
-            check_in_browser(
-                &d,
-                &axe,
-                &format!("{lang}-login-errors"),
-                &shots,
-                &mut problems,
-            )
-            .await;
+            check_in_browser(&d, &axe, &format!("{lang}-login-errors"), &shots, &mut problems).await;
         }
         for p in list {
             d.goto(app.url(&p.path)).await.unwrap();
@@ -479,10 +342,5 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
         distinct.len(),
         shots.display()
     );
-    assert!(
-        problems.is_empty(),
-        "{} problem(s):\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
 }

@@ -31,10 +31,7 @@ async fn the_landing_page_lists_all_17_centers_in_korean() {
     assert_eq!(names.len(), 17);
     assert!(names.contains(&"경남창조경제혁신센터".to_string()));
     for slug in SLUGS {
-        assert!(
-            html.contains(&format!("href=\"/centers/{slug}\"")),
-            "{slug}"
-        );
+        assert!(html.contains(&format!("href=\"/centers/{slug}\"")), "{slug}");
     }
     assert!(html.contains("<html lang=\"ko\">"));
 }
@@ -60,18 +57,8 @@ async fn the_language_switch_shows_english_and_returns_to_the_page() {
 #[tokio::test]
 async fn the_language_switch_never_redirects_off_site() {
     let app = spawn_app().await;
-    for next in [
-        "//evil.example/",
-        "https://evil.example/",
-        "/\\evil.example",
-    ] {
-        let r = app
-            .client
-            .get(app.url("/lang/en"))
-            .query(&[("next", next)])
-            .send()
-            .await
-            .unwrap();
+    for next in ["//evil.example/", "https://evil.example/", "/\\evil.example"] {
+        let r = app.client.get(app.url("/lang/en")).query(&[("next", next)]).send().await.unwrap();
         assert_eq!(r.headers()["location"], "/", "{next}");
     }
     assert_eq!(app.get("/lang/xx").await.status().as_u16(), 404);
@@ -83,16 +70,10 @@ async fn a_center_page_shows_its_zones_hours_and_the_finance_rotation() {
     let (status, html) = app.get_html("/centers/gyeongnam").await;
     assert_eq!(status, 200);
     assert_eq!(texts(&html, "h1"), vec!["경남창조경제혁신센터"]);
-    assert_eq!(
-        texts(&html, "section.zone h2"),
-        vec!["법률존", "금융존", "IP존"]
-    );
+    assert_eq!(texts(&html, "section.zone h2"), vec!["법률존", "금융존", "IP존"]);
     let finance_rows = texts(&html, "#zone-finance tbody tr");
     assert_eq!(finance_rows.len(), 5, "{finance_rows:?}");
-    assert!(
-        finance_rows[0].contains("월요일") && finance_rows[0].contains("신용보증기금"),
-        "{finance_rows:?}"
-    );
+    assert!(finance_rows[0].contains("월요일") && finance_rows[0].contains("신용보증기금"), "{finance_rows:?}");
     assert!(finance_rows[1].contains("기술보증기금"));
     assert!(finance_rows[2].contains("한국산업은행"));
     assert!(finance_rows[3].contains("IBK기업은행"));
@@ -116,13 +97,7 @@ async fn every_center_has_its_three_zones_in_the_demo() {
 #[tokio::test]
 async fn an_unknown_center_is_a_translated_404_page() {
     let app = spawn_app().await;
-    for path in [
-        "/centers/atlantis",
-        "/centers/..%2Fetc",
-        "/centers/SEOUL",
-        "/no/such/page",
-        "/centers/%ED%95%9C",
-    ] {
+    for path in ["/centers/atlantis", "/centers/..%2Fetc", "/centers/SEOUL", "/no/such/page", "/centers/%ED%95%9C"] {
         let (status, html) = app.get_html(path).await;
         assert_eq!(status, 404, "{path}");
         assert!(html.contains("페이지를 찾을 수 없습니다"), "{path}");
@@ -158,18 +133,8 @@ async fn a_wrong_method_is_a_405_page_not_a_blank_answer() {
     let token = app.csrf_token("/staff/login").await;
     let r = app.post_form("/centers/seoul", &[("_csrf", &token)]).await;
     assert_eq!(r.status().as_u16(), 405, "POST to a GET-only page");
-    assert!(
-        r.text()
-            .await
-            .unwrap()
-            .contains("그런 요청을 처리하지 않습니다")
-    );
-    let r = app
-        .client
-        .delete(app.url("/staff/login"))
-        .send()
-        .await
-        .unwrap();
+    assert!(r.text().await.unwrap().contains("그런 요청을 처리하지 않습니다"));
+    let r = app.client.delete(app.url("/staff/login")).send().await.unwrap();
     // DELETE carries no CSRF token: refused before routing.
     assert_eq!(r.status().as_u16(), 403);
     assert!(r.text().await.unwrap().contains("양식이 만료"));
@@ -186,14 +151,7 @@ async fn a_server_error_shows_a_request_id_and_no_internals() {
     let ids = texts(&html, "code.request-id");
     assert_eq!(ids.len(), 1);
     assert_eq!(ids[0].len(), 36, "a UUID: {ids:?}");
-    for leak in [
-        "centers",
-        "no such table",
-        "relation",
-        "diesel",
-        "SELECT",
-        "panicked",
-    ] {
+    for leak in ["centers", "no such table", "relation", "diesel", "SELECT", "panicked"] {
         assert!(!html.contains(leak), "the page leaks {leak:?}");
     }
 }
@@ -205,27 +163,10 @@ async fn static_files_are_served_with_a_type_and_revalidated_by_etag() {
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(r.headers()["content-type"], "text/css; charset=utf-8");
     let etag = r.headers()["etag"].to_str().unwrap().to_owned();
-    let again = app
-        .client
-        .get(app.url("/static/css/onestop.css"))
-        .header("if-none-match", &etag)
-        .send()
-        .await
-        .unwrap();
+    let again = app.client.get(app.url("/static/css/onestop.css")).header("if-none-match", &etag).send().await.unwrap();
     assert_eq!(again.status().as_u16(), 304);
-    let font = app
-        .get("/static/vendor/krds-uiux-1.1.0/fonts/PretendardGOV-Regular.subset.woff2")
-        .await;
+    let font = app.get("/static/vendor/krds-uiux-1.1.0/fonts/PretendardGOV-Regular.subset.woff2").await;
     assert_eq!(font.headers()["content-type"], "font/woff2");
-    assert_eq!(
-        app.get("/static/../Cargo.toml").await.status().as_u16(),
-        404
-    );
-    assert_eq!(
-        app.get("/static/vendor/krds-uiux-1.1.0/README.md")
-            .await
-            .status()
-            .as_u16(),
-        404
-    );
+    assert_eq!(app.get("/static/../Cargo.toml").await.status().as_u16(), 404);
+    assert_eq!(app.get("/static/vendor/krds-uiux-1.1.0/README.md").await.status().as_u16(), 404);
 }
