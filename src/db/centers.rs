@@ -78,6 +78,10 @@ pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Center>> {
     centers::table.order(centers::sort_order).select(Center::as_select()).load(conn)
 }
 
+pub fn by_id(conn: &mut DbConn, id: i64) -> QueryResult<Option<Center>> {
+    centers::table.find(id).select(Center::as_select()).first(conn).optional()
+}
+
 pub fn by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<Option<Center>> {
     centers::table.filter(centers::slug.eq(slug)).select(Center::as_select()).first(conn).optional()
 }

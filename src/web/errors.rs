@@ -156,6 +156,15 @@ pub fn error_pages<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_w
         .unwrap_or_else(|| default_message(status));
     let lang = Lang::of_request(res.request());
     let request_id = res.request().extensions().get::<RequestId>().map(|id| id.to_string());
+    if status.is_server_error() {
+        // The cause goes to the log, with the id the page shows; never to the page.
+        let cause = match res.response().error().map(|e| (e, e.as_error::<AppError>())) {
+            Some((_, Some(AppError::Internal(err)))) => format!("{err:#}"),
+            Some((e, _)) => e.to_string(),
+            None => "no error attached".to_owned(),
+        };
+        tracing::error!(request_id = request_id.as_deref().unwrap_or("-"), path = res.request().path(), %status, cause, "request failed");
+    }
     let page = ErrorPage {
         ctx: PageCtx::bare(res.request(), lang),
         t: T(lang),

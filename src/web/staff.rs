@@ -169,7 +169,7 @@ pub async fn home(ctx: PageCtx, state: web::Data<AppState>) -> Result<impl Respo
     let lang = ctx.lang;
     let (center_name, center_slug, zone_name) = with_conn(&state, move |conn| {
         let center_id = user.center_id.ok_or(AppError::Forbidden)?;
-        let center = centers::all(conn)?.into_iter().find(|c| c.id == center_id).ok_or(AppError::Forbidden)?;
+        let center = centers::by_id(conn, center_id)?.ok_or(AppError::Forbidden)?;
         let zone_name = match user.zone_id {
             Some(zid) => centers::zones_of(conn, center.id)?
                 .into_iter()
