@@ -7,3 +7,6 @@ pub mod role;
 
 pub use case::{Actor, CaseEvent, CaseStatus, TransitionError};
 pub use role::Role;
+pub mod brn;
+pub mod contact;
+pub mod questionnaire;
