@@ -10,3 +10,4 @@ pub use role::Role;
 pub mod brn;
 pub mod contact;
 pub mod questionnaire;
+pub mod routing;
