@@ -5,6 +5,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod i18n;
 pub mod services;
 pub mod startup;
 pub mod telemetry;

@@ -17,6 +17,9 @@ pub struct Case {
     pub lang: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub applicant_token_hash: Option<String>,
+    pub draft_expires_at: Option<NaiveDateTime>,
+    pub submitted_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -2,8 +2,10 @@
 //! write-transaction helper. Query functions live in one file per aggregate and take
 //! `&mut DbConn`.
 
+pub mod answers;
 pub mod cases;
 pub mod centers;
+pub mod outbox;
 pub mod schema;
 pub mod sessions;
 pub mod users;
@@ -129,6 +131,11 @@ where
     E: From<diesel::result::Error>,
 {
     if let DbConn::Sqlite(c) = conn {
+        // Inside an outer write transaction the lock is held already: nest as a savepoint.
+        let depth = AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()?;
+        if depth.is_some() {
+            return conn.transaction(f);
+        }
         AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
     } else {
         return conn.transaction(f);

@@ -108,6 +108,71 @@ diesel::table! {
         lang -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        applicant_token_hash -> Nullable<Text>,
+        draft_expires_at -> Nullable<Timestamp>,
+        submitted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    case_answers (case_id) {
+        case_id -> BigInt,
+        company_name -> Nullable<Text>,
+        brn -> Nullable<Text>,
+        representative -> Nullable<Text>,
+        founded_on -> Nullable<Date>,
+        employees -> Nullable<Integer>,
+        industry -> Nullable<Text>,
+        stage -> Nullable<Text>,
+        revenue_band -> Nullable<Text>,
+        region -> Nullable<Text>,
+        contact_name -> Nullable<Text>,
+        contact_email -> Nullable<Text>,
+        contact_phone -> Nullable<Text>,
+        question -> Nullable<Text>,
+        preferred_weekdays -> Text,
+        preferred_time -> Nullable<Text>,
+        finance_amount_won -> Nullable<BigInt>,
+        finance_purpose -> Nullable<Text>,
+        transfer_direction -> Nullable<Text>,
+        consent_version -> Nullable<Text>,
+        consented_at -> Nullable<Timestamp>,
+        third_party_consent -> Bool,
+        third_party_consented_at -> Nullable<Timestamp>,
+        steps_done -> Text,
+        resume_mail_sent -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_topics (case_id, topic) {
+        case_id -> BigInt,
+        topic -> Text,
+    }
+}
+
+diesel::table! {
+    routing_rules (id) {
+        id -> BigInt,
+        center_id -> BigInt,
+        topic -> Text,
+        zone_kind -> Text,
+        institution_code -> Nullable<Text>,
+        condition -> Nullable<Text>,
+        priority -> Integer,
+    }
+}
+
+diesel::table! {
+    case_zones (case_id, zone_kind) {
+        case_id -> BigInt,
+        zone_kind -> Text,
+        is_primary -> Bool,
+        institution_code -> Nullable<Text>,
+        explanation_ko -> Text,
+        explanation_en -> Text,
+        sort_order -> Integer,
     }
 }
 
@@ -170,6 +235,10 @@ diesel::joinable!(cases -> centers (center_id));
 diesel::joinable!(appointments -> cases (case_id));
 diesel::joinable!(appointments -> zones (zone_id));
 diesel::joinable!(case_events -> cases (case_id));
+diesel::joinable!(case_answers -> cases (case_id));
+diesel::joinable!(case_topics -> cases (case_id));
+diesel::joinable!(case_zones -> cases (case_id));
+diesel::joinable!(routing_rules -> centers (center_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     centers,
@@ -185,4 +254,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     appointments,
     case_events,
     email_outbox,
+    case_answers,
+    case_topics,
+    routing_rules,
+    case_zones,
 );

@@ -16,6 +16,14 @@ impl fmt::Display for Reference {
     }
 }
 
+/// The centers' time zone.
+pub const TIME_ZONE: chrono_tz::Tz = chrono_tz::Asia::Seoul;
+
+/// The calendar date in Korea at a UTC instant.
+pub fn local_date(utc: chrono::NaiveDateTime) -> chrono::NaiveDate {
+    utc.and_utc().with_timezone(&TIME_ZONE).date_naive()
+}
+
 /// A center slug as it appears in URLs: lowercase ASCII letters, 2 to 20 of them.
 /// Anything else is refused before it reaches the database.
 pub fn parse_slug(raw: &str) -> Option<&str> {

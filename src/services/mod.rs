@@ -5,6 +5,7 @@ pub mod auth;
 pub mod case_flow;
 pub mod demo;
 pub mod passwords;
+pub mod questionnaire;
 pub mod users;
 
 /// A database failure, or a rule of the use case said no.

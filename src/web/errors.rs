@@ -32,6 +32,9 @@ pub enum AppError {
     Conflict(&'static str),
     #[error("payload too large")]
     TooLarge,
+    /// The thing existed but is gone for good (an expired draft, a cancelled case's link).
+    #[error("gone ({0})")]
+    Gone(&'static str),
     /// A staff page without a live session: redirect to the sign-in page.
     #[error("sign-in required")]
     LoginRequired { next: String },
@@ -43,7 +46,7 @@ impl AppError {
     /// The message key of the page's explanation.
     pub fn message_key(&self) -> &'static str {
         match self {
-            AppError::BadRequest(key) | AppError::Conflict(key) => key,
+            AppError::BadRequest(key) | AppError::Conflict(key) | AppError::Gone(key) => key,
             AppError::Csrf => msg("error.csrf"),
             other => default_message(other.status_code()),
         }
@@ -68,6 +71,7 @@ fn default_message(status: StatusCode) -> &'static str {
 fn title_key(status: StatusCode) -> &'static str {
     match status.as_u16() {
         403 => msg("error.title_forbidden"),
+        410 => msg("error.title_gone"),
         404 => msg("error.title_not_found"),
         s if s >= 500 => msg("error.title_internal"),
         _ => msg("error.title_request"),
@@ -81,6 +85,7 @@ impl ResponseError for AppError {
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Gone(_) => StatusCode::GONE,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::LoginRequired { .. } => StatusCode::SEE_OTHER,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

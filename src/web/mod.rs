@@ -1,11 +1,12 @@
 //! HTTP: handlers by audience, the page context, CSRF, security headers, errors, translations.
 
+pub mod apply;
 pub mod assets;
 pub mod csrf;
 pub mod ctx;
 pub mod errors;
 pub mod health;
-pub mod i18n;
+pub use crate::i18n;
 pub mod public;
 pub mod security;
 pub mod staff;
@@ -62,6 +63,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/readyz").route(get().to(health::readyz)))
         .service(resource("/static/{path:.*}").route(get().to(assets::serve)))
         .service(resource("/favicon.ico").route(get().to(assets::favicon)))
+        .service(resource("/centers/{slug}/apply").route(get().to(apply::start_page)).route(post().to(apply::start)))
+        .service(resource("/apply/{token}").route(get().to(apply::resume)))
+        .service(resource("/apply/{token}/submit").route(post().to(apply::submit)))
+        .service(resource("/apply/{token}/done").route(get().to(apply::done)))
+        .service(resource("/apply/{token}/{step}").route(get().to(apply::step_get)).route(post().to(apply::step_post)))
         .service(resource("/staff/login").route(get().to(staff::login_form)).route(post().to(staff::login)))
         .service(resource("/staff/logout").route(post().to(staff::logout)))
         .service(resource("/staff").route(get().to(staff::home)));

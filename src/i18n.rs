@@ -62,7 +62,7 @@ pub struct Catalog {
 }
 
 pub static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
-    Catalog::parse(include_str!("../../locales/ko.toml"), include_str!("../../locales/en.toml"))
+    Catalog::parse(include_str!("../locales/ko.toml"), include_str!("../locales/en.toml"))
         .expect("the message catalogs are valid TOML")
 });
 

@@ -1,0 +1,205 @@
+//! A case's questionnaire answers, needs, routing rules and routing result.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::{case_answers, case_topics, case_zones, routing_rules};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = case_answers)]
+pub struct Answers {
+    pub case_id: i64,
+    pub company_name: Option<String>,
+    pub brn: Option<String>,
+    pub representative: Option<String>,
+    pub founded_on: Option<NaiveDate>,
+    pub employees: Option<i32>,
+    pub industry: Option<String>,
+    pub stage: Option<String>,
+    pub revenue_band: Option<String>,
+    pub region: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+    pub question: Option<String>,
+    pub preferred_weekdays: String,
+    pub preferred_time: Option<String>,
+    pub finance_amount_won: Option<i64>,
+    pub finance_purpose: Option<String>,
+    pub transfer_direction: Option<String>,
+    pub consent_version: Option<String>,
+    pub consented_at: Option<NaiveDateTime>,
+    pub third_party_consent: bool,
+    pub third_party_consented_at: Option<NaiveDateTime>,
+    pub steps_done: String,
+    pub resume_mail_sent: bool,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Answers {
+    pub fn has_done(&self, step: &str) -> bool {
+        self.steps_done.split(',').any(|s| s == step)
+    }
+}
+
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = case_answers, treat_none_as_null = true)]
+pub struct CompanyChange<'a> {
+    pub company_name: Option<&'a str>,
+    pub brn: Option<String>,
+    pub representative: Option<&'a str>,
+    pub founded_on: Option<NaiveDate>,
+    pub employees: Option<i32>,
+    pub industry: Option<&'a str>,
+    pub stage: Option<&'a str>,
+    pub revenue_band: Option<&'a str>,
+    pub region: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = case_answers, treat_none_as_null = true)]
+pub struct ContactChange<'a> {
+    pub contact_name: Option<&'a str>,
+    pub contact_email: Option<&'a str>,
+    pub contact_phone: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = case_answers, treat_none_as_null = true)]
+pub struct NeedsChange<'a> {
+    pub question: Option<&'a str>,
+    pub preferred_weekdays: String,
+    pub preferred_time: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = case_answers, treat_none_as_null = true)]
+pub struct DetailsChange<'a> {
+    pub finance_amount_won: Option<i64>,
+    pub finance_purpose: Option<&'a str>,
+    pub transfer_direction: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = case_answers, treat_none_as_null = true)]
+pub struct ConsentChange<'a> {
+    pub consent_version: Option<&'a str>,
+    pub consented_at: Option<NaiveDateTime>,
+    pub third_party_consent: bool,
+    pub third_party_consented_at: Option<NaiveDateTime>,
+}
+
+pub fn insert_empty(conn: &mut DbConn, case_id: i64, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::insert_into(case_answers::table)
+        .values((case_answers::case_id.eq(case_id), case_answers::updated_at.eq(now)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn find(conn: &mut DbConn, case_id: i64) -> QueryResult<Option<Answers>> {
+    case_answers::table.find(case_id).select(Answers::as_select()).first(conn).optional()
+}
+
+/// Applies one step's changes and records the step as done.
+pub fn save<C>(conn: &mut DbConn, case_id: i64, step: &str, change: C, now: NaiveDateTime) -> QueryResult<()>
+where
+    C: AsChangeset<Target = case_answers::table>,
+    C::Changeset: diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite>
+        + diesel::query_builder::QueryFragment<diesel::pg::Pg>,
+{
+    let done: String = case_answers::table.find(case_id).select(case_answers::steps_done).first(conn)?;
+    let mut steps: Vec<&str> = done.split(',').filter(|s| !s.is_empty()).collect();
+    if !steps.contains(&step) {
+        steps.push(step);
+    }
+    let steps = steps.join(",");
+    match conn {
+        DbConn::Sqlite(c) => diesel::update(case_answers::table.find(case_id)).set(change).execute(c).and_then(|_| {
+            diesel::update(case_answers::table.find(case_id))
+                .set((case_answers::steps_done.eq(&steps), case_answers::updated_at.eq(now)))
+                .execute(c)
+        }),
+        DbConn::Postgres(c) => {
+            diesel::update(case_answers::table.find(case_id)).set(change).execute(c).and_then(|_| {
+                diesel::update(case_answers::table.find(case_id))
+                    .set((case_answers::steps_done.eq(&steps), case_answers::updated_at.eq(now)))
+                    .execute(c)
+            })
+        }
+    }
+    .map(|_| ())
+}
+
+pub fn mark_resume_mail_sent(conn: &mut DbConn, case_id: i64) -> QueryResult<bool> {
+    let n = diesel::update(case_answers::table.find(case_id).filter(case_answers::resume_mail_sent.eq(false)))
+        .set(case_answers::resume_mail_sent.eq(true))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn topics(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<String>> {
+    case_topics::table
+        .filter(case_topics::case_id.eq(case_id))
+        .select(case_topics::topic)
+        .order(case_topics::topic)
+        .load(conn)
+}
+
+pub fn replace_topics(conn: &mut DbConn, case_id: i64, topics: &[&str]) -> QueryResult<()> {
+    diesel::delete(case_topics::table.filter(case_topics::case_id.eq(case_id))).execute(conn)?;
+    for t in topics {
+        diesel::insert_into(case_topics::table)
+            .values((case_topics::case_id.eq(case_id), case_topics::topic.eq(*t)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = routing_rules)]
+pub struct RuleRow {
+    pub id: i64,
+    pub center_id: i64,
+    pub topic: String,
+    pub zone_kind: String,
+    pub institution_code: Option<String>,
+    pub condition: Option<String>,
+    pub priority: i32,
+}
+
+pub fn rules_of_center(conn: &mut DbConn, center_id: i64) -> QueryResult<Vec<RuleRow>> {
+    routing_rules::table
+        .filter(routing_rules::center_id.eq(center_id))
+        .order((routing_rules::topic, routing_rules::priority, routing_rules::id))
+        .select(RuleRow::as_select())
+        .load(conn)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = case_zones)]
+pub struct CaseZone {
+    pub case_id: i64,
+    pub zone_kind: String,
+    pub is_primary: bool,
+    pub institution_code: Option<String>,
+    pub explanation_ko: String,
+    pub explanation_en: String,
+    pub sort_order: i32,
+}
+
+pub fn replace_zones(conn: &mut DbConn, case_id: i64, zones: &[CaseZone]) -> QueryResult<()> {
+    diesel::delete(case_zones::table.filter(case_zones::case_id.eq(case_id))).execute(conn)?;
+    for z in zones {
+        diesel::insert_into(case_zones::table).values(z).execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn zones(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<CaseZone>> {
+    case_zones::table
+        .filter(case_zones::case_id.eq(case_id))
+        .order(case_zones::sort_order)
+        .select(CaseZone::as_select())
+        .load(conn)
+}

@@ -1,0 +1,388 @@
+//! The pre-questionnaire as use cases: start a draft, save each step, submit with routing.
+
+use chrono::{Duration, NaiveDateTime};
+
+use crate::db::answers::{self, Answers, CaseZone};
+use crate::db::centers::{self, Center};
+use crate::db::{self, DbConn, cases, outbox};
+use crate::domain::questionnaire::{Company, Contact, DetailQuestions, Details, Needs, Topic};
+use crate::domain::routing::{self, Condition, Rule};
+use crate::domain::{Actor, CaseEvent, CaseStatus};
+use crate::i18n::{CATALOG, Lang, T};
+use crate::services::case_flow::{self, ActingAs, Fire, FireError};
+use crate::token;
+
+/// The wording of the consent texts; stored with each consent. Change it when the texts in
+/// the catalogs (`apply.consent.*`) change.
+pub const CONSENT_VERSION: &str = "2026-11-28";
+
+/// How long a submitted case's personal data is kept after the consultation (stated in the
+/// consent text).
+pub const RETENTION_YEARS: i64 = 3;
+
+/// Links in mails need the public base URL; drafts live this long.
+#[derive(Debug, Clone)]
+pub struct Context<'a> {
+    pub base_url: &'a str,
+    pub draft_ttl: Duration,
+    pub now: NaiveDateTime,
+}
+
+impl Context<'_> {
+    fn host(&self) -> &str {
+        self.base_url.split("://").nth(1).unwrap_or("onestop").split(['/', ':']).next().unwrap_or("onestop")
+    }
+}
+
+/// Starts a draft case; returns the applicant's token (shown once in the URL, stored hashed).
+pub fn start(
+    conn: &mut DbConn,
+    center: &Center,
+    lang: Lang,
+    ctx: &Context<'_>,
+) -> Result<(i64, String), diesel::result::Error> {
+    db::write_tx(conn, |conn| {
+        let (case_id, _) = case_flow::open_case(conn, center.id, &center.ref_prefix, lang.code(), ctx.now)?;
+        let token = token::new_token();
+        diesel::update(db::schema::cases::table.find(case_id))
+            .set((
+                db::schema::cases::applicant_token_hash.eq(token::hash_token(&token)),
+                db::schema::cases::draft_expires_at.eq(ctx.now + ctx.draft_ttl),
+            ))
+            .execute(conn)?;
+        answers::insert_empty(conn, case_id, ctx.now)?;
+        Ok((case_id, token))
+    })
+}
+
+use diesel::prelude::*;
+
+/// What an applicant's token opens.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub case: cases::Case,
+    pub center: Center,
+    pub answers: Answers,
+    pub topics: Vec<Topic>,
+    pub status: CaseStatus,
+}
+
+pub enum Lookup {
+    Found(Box<Draft>),
+    /// The draft passed its expiry date (it will be purged).
+    Expired,
+    NotFound,
+}
+
+pub fn find_by_token(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> Result<Lookup, diesel::result::Error> {
+    use db::schema::cases;
+    if token.len() != 43 {
+        return Ok(Lookup::NotFound);
+    }
+    let Some(case) = cases::table
+        .filter(cases::applicant_token_hash.eq(token::hash_token(token)))
+        .select(crate::db::cases::Case::as_select())
+        .first(conn)
+        .optional()?
+    else {
+        return Ok(Lookup::NotFound);
+    };
+    let status: CaseStatus = case.status.parse().unwrap_or(CaseStatus::Cancelled);
+    if status == CaseStatus::Draft && case.draft_expires_at.is_some_and(|t| t <= now) {
+        return Ok(Lookup::Expired);
+    }
+    let (Some(center), Some(answers)) = (centers::by_id(conn, case.center_id)?, answers::find(conn, case.id)?) else {
+        return Ok(Lookup::NotFound);
+    };
+    let topics = answers::topics(conn, case.id)?.iter().filter_map(|t| Topic::parse(t)).collect();
+    Ok(Lookup::Found(Box::new(Draft { case, center, answers, topics, status })))
+}
+
+pub fn save_company(
+    conn: &mut DbConn,
+    case_id: i64,
+    c: &Company,
+    now: NaiveDateTime,
+) -> Result<(), diesel::result::Error> {
+    db::write_tx(conn, |conn| {
+        answers::save(
+            conn,
+            case_id,
+            "company",
+            answers::CompanyChange {
+                company_name: Some(&c.company_name),
+                brn: c.brn.map(|b| b.to_string()),
+                representative: Some(&c.representative),
+                founded_on: c.founded_on,
+                employees: Some(c.employees),
+                industry: Some(c.industry.code()),
+                stage: Some(c.stage.code()),
+                revenue_band: Some(c.revenue_band.code()),
+                region: Some(c.region.code()),
+            },
+            now,
+        )
+    })
+}
+
+/// Saves the contact step; the first time an email address is known, queues the mail with the
+/// link to resume the draft on any device.
+pub fn save_contact(
+    conn: &mut DbConn,
+    draft: &Draft,
+    token: &str,
+    c: &Contact,
+    ctx: &Context<'_>,
+) -> Result<(), diesel::result::Error> {
+    let case_id = draft.case.id;
+    let lang = Lang::parse(&draft.case.lang).unwrap_or_default();
+    db::write_tx(conn, |conn| {
+        answers::save(
+            conn,
+            case_id,
+            "contact",
+            answers::ContactChange {
+                contact_name: Some(&c.name),
+                contact_email: Some(c.email.as_str()),
+                contact_phone: Some(c.phone.as_str()),
+            },
+            ctx.now,
+        )?;
+        if answers::mark_resume_mail_sent(conn, case_id)? {
+            let t = T(lang);
+            let link = format!("{}/apply/{token}", ctx.base_url);
+            let center = lang.pick(&draft.center.name_ko, &draft.center.name_en);
+            let body = t
+                .fmt("mail.resume.body", "name", &c.name)
+                .replace("{center}", center)
+                .replace("{link}", &link)
+                .replace("{days}", &ctx.draft_ttl.num_days().to_string());
+            outbox::enqueue(
+                conn,
+                &outbox::NewMessage {
+                    case_id: Some(case_id),
+                    to: c.email.as_str(),
+                    subject: t.get("mail.resume.subject"),
+                    body_text: &body,
+                },
+                ctx.host(),
+                ctx.now,
+            )?;
+        }
+        Ok(())
+    })
+}
+
+pub fn save_needs(conn: &mut DbConn, case_id: i64, n: &Needs, now: NaiveDateTime) -> Result<(), diesel::result::Error> {
+    db::write_tx(conn, |conn| {
+        let weekdays = n.weekdays.iter().map(u8::to_string).collect::<Vec<_>>().join(",");
+        answers::save(
+            conn,
+            case_id,
+            "needs",
+            answers::NeedsChange {
+                question: n.question.as_deref(),
+                preferred_weekdays: weekdays,
+                preferred_time: Some(n.preferred_time.code()),
+            },
+            now,
+        )?;
+        let codes: Vec<&str> = n.topics.iter().map(|t| t.code()).collect();
+        answers::replace_topics(conn, case_id, &codes)
+    })
+}
+
+pub fn save_details(
+    conn: &mut DbConn,
+    case_id: i64,
+    d: &Details,
+    now: NaiveDateTime,
+) -> Result<(), diesel::result::Error> {
+    db::write_tx(conn, |conn| {
+        answers::save(
+            conn,
+            case_id,
+            "details",
+            answers::DetailsChange {
+                finance_amount_won: d.finance_amount_won,
+                finance_purpose: d.finance_purpose.as_deref(),
+                transfer_direction: d.transfer_direction.map(|t| t.code()),
+            },
+            now,
+        )
+    })
+}
+
+pub fn save_consent(
+    conn: &mut DbConn,
+    case_id: i64,
+    third_party: bool,
+    now: NaiveDateTime,
+) -> Result<(), diesel::result::Error> {
+    db::write_tx(conn, |conn| {
+        answers::save(
+            conn,
+            case_id,
+            "consent",
+            answers::ConsentChange {
+                consent_version: Some(CONSENT_VERSION),
+                consented_at: Some(now),
+                third_party_consent: third_party,
+                third_party_consented_at: third_party.then_some(now),
+            },
+            now,
+        )
+    })
+}
+
+/// The first step still to answer, or None when the draft can be submitted.
+pub fn missing_step(draft: &Draft) -> Option<&'static str> {
+    let a = &draft.answers;
+    let needs_details = DetailQuestions::for_topics(&draft.topics).any();
+    if !a.has_done("company") {
+        Some("company")
+    } else if !a.has_done("contact") {
+        Some("contact")
+    } else if !a.has_done("needs") || draft.topics.is_empty() {
+        Some("needs")
+    } else if needs_details && !a.has_done("details") {
+        Some("details")
+    } else if !a.has_done("consent") || a.consented_at.is_none() {
+        Some("consent")
+    } else {
+        None
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    #[error("the `{0}` step is not answered yet")]
+    Incomplete(&'static str),
+    #[error(transparent)]
+    Fire(#[from] FireError),
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+pub enum Submitted {
+    Now {
+        reference: String,
+    },
+    /// A double click or a replayed POST: the case was submitted already.
+    Already,
+}
+
+/// Routes the answers with the center's rules into explanations in both languages.
+pub fn route(conn: &mut DbConn, draft: &Draft) -> Result<Vec<CaseZone>, diesel::result::Error> {
+    let rows = answers::rules_of_center(conn, draft.center.id)?;
+    let rules: Vec<Rule> = rows
+        .iter()
+        .filter_map(|r| {
+            Some(Rule {
+                topic: Topic::parse(&r.topic)?,
+                zone_kind: r.zone_kind.clone(),
+                institution: r.institution_code.clone(),
+                condition: match &r.condition {
+                    Some(c) => Some(Condition::parse(c)?),
+                    None => None,
+                },
+                priority: r.priority,
+            })
+        })
+        .collect();
+    let kinds = centers::zone_kinds(conn)?;
+    let order: Vec<&str> = kinds.iter().map(|k| k.code.as_str()).collect();
+    let institutions = centers::institutions(conn)?;
+    let industry = draft.answers.industry.as_deref().and_then(crate::domain::questionnaire::Industry::parse);
+    let input =
+        routing::Input { topics: &draft.topics, industry, finance_amount_won: draft.answers.finance_amount_won };
+    let routed = routing::route(&input, &rules, &order);
+    let explain = |lang: Lang, z: &routing::RoutedZone| {
+        let t = T(lang);
+        let zone = kinds
+            .iter()
+            .find(|k| k.code == z.zone_kind)
+            .map_or(z.zone_kind.as_str(), |k| lang.pick(&k.name_ko, &k.name_en));
+        let topics: Vec<&str> = z.topics.iter().map(|t| topic_name(lang, *t)).collect();
+        let mut s = t.fmt("routing.explain", "zone", zone).replace("{topics}", &topics.join(", "));
+        if let Some(code) = &z.institution {
+            let name = institutions
+                .iter()
+                .find(|i| &i.code == code)
+                .map_or(code.as_str(), |i| lang.pick(&i.name_ko, &i.name_en));
+            s.push_str(&t.fmt("routing.suggest", "institution", name));
+        }
+        s
+    };
+    Ok(routed
+        .iter()
+        .enumerate()
+        .map(|(i, z)| CaseZone {
+            case_id: draft.case.id,
+            zone_kind: z.zone_kind.clone(),
+            is_primary: z.primary,
+            institution_code: z.institution.clone(),
+            explanation_ko: explain(Lang::Ko, z),
+            explanation_en: explain(Lang::En, z),
+            sort_order: i as i32,
+        })
+        .collect())
+}
+
+/// A topic's name from the catalog (`topic.<code>`).
+pub fn topic_name(lang: Lang, topic: Topic) -> &'static str {
+    let key = format!("topic.{}", topic.code());
+    CATALOG.lookup(lang, &key).unwrap_or(topic.code())
+}
+
+/// draft → submitted: routes the case, stores the routing, queues the confirmation mail; all
+/// in one transaction. The state machine's compare-and-set makes a second submit a no-op.
+pub fn submit(conn: &mut DbConn, draft: &Draft, token: &str, ctx: &Context<'_>) -> Result<Submitted, SubmitError> {
+    if draft.status != CaseStatus::Draft {
+        return Ok(Submitted::Already);
+    }
+    if let Some(step) = missing_step(draft) {
+        return Err(SubmitError::Incomplete(step));
+    }
+    let zones = route(conn, draft)?;
+    let lang = Lang::parse(&draft.case.lang).unwrap_or_default();
+    let result = db::write_tx(conn, |conn| -> Result<(), SubmitError> {
+        let applicant = ActingAs { actor: Actor::Applicant, user_id: None };
+        case_flow::fire_in_tx(
+            conn,
+            &Fire::new(draft.case.id, applicant, CaseEvent::Submit).at_version(draft.case.version),
+            ctx.now,
+        )?;
+        answers::replace_zones(conn, draft.case.id, &zones)?;
+        diesel::update(db::schema::cases::table.find(draft.case.id))
+            .set((
+                db::schema::cases::submitted_at.eq(Some(ctx.now)),
+                db::schema::cases::draft_expires_at.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?;
+        if let Some(to) = &draft.answers.contact_email {
+            let t = T(lang);
+            let explanations: Vec<&str> =
+                zones.iter().map(|z| lang.pick(&z.explanation_ko, &z.explanation_en)).collect();
+            let body = t
+                .fmt("mail.submitted.body", "reference", &draft.case.reference)
+                .replace("{center}", lang.pick(&draft.center.name_ko, &draft.center.name_en))
+                .replace("{routing}", &explanations.join("\n"))
+                .replace("{link}", &format!("{}/apply/{token}", ctx.base_url));
+            let subject = t.fmt("mail.submitted.subject", "reference", &draft.case.reference);
+            outbox::enqueue(
+                conn,
+                &outbox::NewMessage { case_id: Some(draft.case.id), to, subject: &subject, body_text: &body },
+                ctx.host(),
+                ctx.now,
+            )?;
+        }
+        Ok(())
+    });
+    match result {
+        Ok(()) => Ok(Submitted::Now { reference: draft.case.reference.clone() }),
+        // Someone (the same applicant's other click) got there first.
+        Err(SubmitError::Fire(FireError::Conflict)) => Ok(Submitted::Already),
+        Err(e) => Err(e),
+    }
+}
