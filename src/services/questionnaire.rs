@@ -34,25 +34,38 @@ impl Context<'_> {
     }
 }
 
-/// Starts a draft case; returns the applicant's token (shown once in the URL, stored hashed).
+/// Starts a draft case opened by `token` (stored hashed). Starting twice with the same token
+/// (a double click) returns the first draft.
 pub fn start(
     conn: &mut DbConn,
     center: &Center,
     lang: Lang,
+    token: &str,
     ctx: &Context<'_>,
-) -> Result<(i64, String), diesel::result::Error> {
-    db::write_tx(conn, |conn| {
+) -> Result<i64, diesel::result::Error> {
+    use db::schema::cases;
+    let hash = token::hash_token(token);
+    let existing = |conn: &mut DbConn| {
+        cases::table.filter(cases::applicant_token_hash.eq(&hash)).select(cases::id).first::<i64>(conn).optional()
+    };
+    if let Some(id) = existing(conn)? {
+        return Ok(id);
+    }
+    let created = db::write_tx(conn, |conn| {
         let (case_id, _) = case_flow::open_case(conn, center.id, &center.ref_prefix, lang.code(), ctx.now)?;
-        let token = token::new_token();
-        diesel::update(db::schema::cases::table.find(case_id))
-            .set((
-                db::schema::cases::applicant_token_hash.eq(token::hash_token(&token)),
-                db::schema::cases::draft_expires_at.eq(ctx.now + ctx.draft_ttl),
-            ))
+        diesel::update(cases::table.find(case_id))
+            .set((cases::applicant_token_hash.eq(&hash), cases::draft_expires_at.eq(ctx.now + ctx.draft_ttl)))
             .execute(conn)?;
         answers::insert_empty(conn, case_id, ctx.now)?;
-        Ok((case_id, token))
-    })
+        Ok(case_id)
+    });
+    match created {
+        // The other click of a double click won the race.
+        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+            existing(conn)?.ok_or(diesel::result::Error::NotFound)
+        }
+        other => other,
+    }
 }
 
 use diesel::prelude::*;

@@ -51,6 +51,8 @@ pub struct StartPage {
     ctx: PageCtx,
     t: T,
     center: Center,
+    /// One-time key of this form: sending it twice opens the same draft.
+    key: String,
 }
 
 async fn center_by_slug(state: &web::Data<AppState>, slug: &str) -> Result<Center, AppError> {
@@ -64,20 +66,32 @@ pub async fn start_page(
     slug: web::Path<String>,
 ) -> Result<impl Responder, AppError> {
     let center = center_by_slug(&state, &slug).await?;
-    Ok(StartPage { t: ctx.t, ctx, center })
+    Ok(StartPage { t: ctx.t, ctx, center, key: crate::token::new_token() })
+}
+
+#[derive(serde::Deserialize)]
+pub struct StartForm {
+    #[serde(default)]
+    key: String,
 }
 
 pub async fn start(
     ctx: PageCtx,
     state: web::Data<AppState>,
     slug: web::Path<String>,
+    form: web::Form<StartForm>,
 ) -> Result<HttpResponse, AppError> {
     let center = center_by_slug(&state, &slug).await?;
+    let key = form.into_inner().key;
+    if key.len() != 43 || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        return Err(AppError::BadRequest(msg("error.bad_request")));
+    }
+    let token = crate::token::derive_token(state.settings.secret.expose(), "apply", &key);
     let lang = ctx.lang;
-    let st = state.clone();
+    let (st, tok) = (state.clone(), token.clone());
     let now = state.clock.now();
-    let (_, token) = with_conn(&state, move |conn| Ok(q::start(conn, &center, lang, &context(&st, now))?)).await?;
-    Ok(see_other(format!("/apply/{token}/company")))
+    with_conn(&state, move |conn| Ok(q::start(conn, &center, lang, &tok, &context(&st, now))?)).await?;
+    Ok(see_other(format!("/apply/{token}")))
 }
 
 // ----- lookups -----------------------------------------------------------------------------

@@ -74,8 +74,14 @@ pub async fn middleware(
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if unsafe_method {
         let ok = match existing {
-            None => false,
-            Some(ref v) => check_request(&mut req, &state, &secret, v).await?,
+            None => Ok(false),
+            Some(ref v) => check_request(&mut req, &state, &secret, v).await,
+        };
+        // Refusals become responses here, so that the error pages and the security headers
+        // of the outer middlewares apply to them too.
+        let ok = match ok {
+            Ok(ok) => ok,
+            Err(e) => return Ok(req.error_response(e).map_into_right_body()),
         };
         if !ok {
             tracing::info!(path = req.path(), "CSRF check failed");
@@ -104,7 +110,7 @@ async fn check_request(
     state: &AppState,
     secret: &[u8],
     value: &str,
-) -> Result<bool, actix_web::Error> {
+) -> Result<bool, AppError> {
     if let Some(origin) = req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
         if origin != "null" && origin != origin_of(&state.settings.base_url) {
             return Ok(false);
@@ -116,9 +122,9 @@ async fn check_request(
         let mut payload = req.take_payload();
         use futures_util::StreamExt;
         while let Some(chunk) = payload.next().await {
-            let chunk = chunk?;
+            let chunk = chunk.map_err(|_| AppError::BadRequest(crate::i18n::msg("error.bad_request")))?;
             if body.len() + chunk.len() > MAX_FORM_BYTES {
-                return Err(AppError::TooLarge.into());
+                return Err(AppError::TooLarge);
             }
             body.extend_from_slice(&chunk);
         }

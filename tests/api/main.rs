@@ -10,4 +10,5 @@ mod health;
 mod i18n;
 mod page_quality;
 mod pages;
+mod questionnaire;
 mod security;

@@ -1,0 +1,485 @@
+//! The pre-questionnaire, black-box: the whole journey, bad input on every step, drafts,
+//! idempotent start and submit, mails queued, fuzzed bodies.
+
+use std::sync::Arc;
+
+use onestop::db::{cases, outbox};
+use scraper::{Html, Selector};
+
+use crate::helpers::{TestApp, browser_client, csrf_from, spawn_app, texts};
+
+/// Opens a draft at the center like a person would; returns the draft's base path.
+pub async fn start_draft(app: &TestApp, client: &reqwest::Client, slug: &str) -> String {
+    let page = client.get(app.url(&format!("/centers/{slug}/apply"))).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_from(&page).unwrap();
+    let key = hidden(&page, "key");
+    let r = client
+        .post(app.url(&format!("/centers/{slug}/apply")))
+        .form(&[("_csrf", csrf.as_str()), ("key", &key)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/apply/"), "{location}");
+    location
+}
+
+fn hidden(html: &str, name: &str) -> String {
+    let doc = Html::parse_document(html);
+    let sel = Selector::parse(&format!("input[name={name}]")).unwrap();
+    doc.select(&sel).next().and_then(|e| e.value().attr("value")).unwrap().to_owned()
+}
+
+/// Posts a step's fields (with a fresh CSRF token from the step's page).
+pub async fn post_step(
+    app: &TestApp,
+    client: &reqwest::Client,
+    base: &str,
+    step: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let page = client.get(app.url(&format!("{base}/{step}"))).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_from(&page).unwrap_or_default();
+    let mut all = vec![("_csrf", csrf.as_str())];
+    all.extend_from_slice(fields);
+    client.post(app.url(&format!("{base}/{step}"))).form(&all).send().await.unwrap()
+}
+
+pub const COMPANY: &[(&str, &str)] = &[
+    ("company_name", "주식회사 원스톱랩"),
+    ("brn", "1208147521"),
+    ("representative", "김창업"),
+    ("founded_on", "2024-03-02"),
+    ("employees", "12"),
+    ("industry", "J"),
+    ("stage", "up_to_3y"),
+    ("revenue_band", "under_1b"),
+    ("region", "gyeongnam"),
+];
+pub const CONTACT: &[(&str, &str)] =
+    &[("contact_name", "김담당"), ("contact_email", "kim@startup.example"), ("contact_phone", "010 1234 5678")];
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+}
+
+/// Fills every step with valid answers; returns the base path, ready to submit.
+pub async fn fill_all(app: &TestApp, client: &reqwest::Client, slug: &str) -> String {
+    let base = start_draft(app, client, slug).await;
+    let r = post_step(app, client, &base, "company", COMPANY).await;
+    assert_eq!(location(&r), format!("{base}/contact"));
+    let r = post_step(app, client, &base, "contact", CONTACT).await;
+    assert_eq!(location(&r), format!("{base}/needs"));
+    let needs = [
+        ("topic", "guarantee"),
+        ("topic", "patent"),
+        ("weekday", "2"),
+        ("weekday", "4"),
+        ("preferred_time", "afternoon"),
+        ("question", "기술보증과 특허 출원을 함께 상담받고 싶습니다."),
+    ];
+    let r = post_step(app, client, &base, "needs", &needs).await;
+    assert_eq!(location(&r), format!("{base}/details"));
+    let r = post_step(
+        app,
+        client,
+        &base,
+        "details",
+        &[("finance_amount", "300,000,000"), ("finance_purpose", "양산 설비")],
+    )
+    .await;
+    assert_eq!(location(&r), format!("{base}/consent"));
+    let r = post_step(app, client, &base, "consent", &[("consent", "yes"), ("third_party", "yes")]).await;
+    assert_eq!(location(&r), format!("{base}/review"));
+    base
+}
+
+async fn submit(app: &TestApp, client: &reqwest::Client, base: &str) -> reqwest::Response {
+    let page = client.get(app.url(&format!("{base}/review"))).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_from(&page).unwrap();
+    client.post(app.url(&format!("{base}/submit"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap()
+}
+
+fn case_of(app: &TestApp, base: &str) -> cases::Case {
+    let token = base.trim_start_matches("/apply/");
+    let mut conn = app.conn();
+    let id = onestop::db::schema::cases::table
+        .filter(onestop::db::schema::cases::applicant_token_hash.eq(onestop::token::hash_token(token)))
+        .select(onestop::db::schema::cases::id)
+        .first::<i64>(&mut *conn)
+        .unwrap();
+    cases::find(&mut conn, id).unwrap().unwrap()
+}
+
+use diesel::prelude::*;
+
+#[tokio::test]
+async fn a_founder_goes_from_the_center_page_to_a_submitted_case_with_its_routing_explained() {
+    let app = spawn_app().await;
+    let (_, center) = app.get_html("/centers/gyeongnam").await;
+    assert!(center.contains("href=\"/centers/gyeongnam/apply\""), "the center page starts the questionnaire");
+    let client = browser_client();
+    let base = fill_all(&app, &client, "gyeongnam").await;
+
+    let (_, review) = (0, client.get(app.url(&format!("{base}/review"))).send().await.unwrap().text().await.unwrap());
+    assert!(review.contains("120-81-47521"), "the BRN is shown as 000-00-00000");
+    assert!(review.contains("010-1234-5678"), "the phone is normalised");
+    assert!(review.contains("300,000,000원"));
+    assert_eq!(texts(&review, ".review-head a").len(), 5, "a change link per step");
+
+    let r = submit(&app, &client, &base).await;
+    assert_eq!(location(&r), format!("{base}/done"));
+    let done = client.get(app.url(&format!("{base}/done"))).send().await.unwrap().text().await.unwrap();
+    let year = chrono::Utc::now().format("%Y").to_string();
+    assert_eq!(texts(&done, ".reference"), vec![format!("GN-{year}-00001")]);
+    let routing = texts(&done, ".routing-list li");
+    assert_eq!(routing.len(), 2, "{routing:?}");
+    assert!(routing[0].starts_with("금융존 — 보증 상담을 선택하셨습니다 → 기술보증기금 추천"), "{routing:?}");
+    assert!(routing[0].contains("주 상담존"));
+    assert!(routing[1].starts_with("IP존 — 특허 출원 상담을 선택하셨습니다"), "{routing:?}");
+
+    let case = case_of(&app, &base);
+    assert_eq!(case.status, "submitted");
+    assert!(case.submitted_at.is_some() && case.draft_expires_at.is_none());
+    let mut conn = app.conn();
+    let events = cases::events_of(&mut conn, case.id).unwrap();
+    assert_eq!(events.iter().map(|e| e.event.as_str()).collect::<Vec<_>>(), vec!["submit"]);
+    let answers = onestop::db::answers::find(&mut conn, case.id).unwrap().unwrap();
+    assert_eq!(answers.consent_version.as_deref(), Some(onestop::services::questionnaire::CONSENT_VERSION));
+    assert!(answers.consented_at.is_some() && answers.third_party_consented_at.is_some());
+    let mails = outbox::for_case(&mut conn, case.id).unwrap();
+    assert_eq!(mails.len(), 2, "resume link and confirmation");
+    assert!(mails[0].body_text.contains(&format!("{}{base}", app.address)), "the resume mail carries the link");
+    assert!(mails[1].subject.contains(&case.reference));
+    assert!(mails[1].body_text.contains("기술보증기금 추천"));
+    assert!(mails.iter().all(|m| m.to_addr == "kim@startup.example" && m.status == "pending"));
+}
+
+#[tokio::test]
+async fn the_questionnaire_works_in_english_too() {
+    let app = spawn_app().await;
+    let client = browser_client();
+    client.get(app.url("/lang/en?next=/")).send().await.unwrap();
+    let base = start_draft(&app, &client, "seoul").await;
+    let page = client.get(app.url(&format!("{base}/company"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("<html lang=\"en\">") && page.contains("Business registration number"));
+    post_step(&app, &client, &base, "company", COMPANY).await;
+    post_step(&app, &client, &base, "contact", CONTACT).await;
+    let r = post_step(&app, &client, &base, "needs", &[("topic", "labor"), ("topic", "ip_dispute")]).await;
+    assert_eq!(location(&r), format!("{base}/consent"), "no details step for these needs");
+    post_step(&app, &client, &base, "consent", &[("consent", "yes")]).await;
+    submit(&app, &client, &base).await;
+    let done = client.get(app.url(&format!("{base}/done"))).send().await.unwrap().text().await.unwrap();
+    assert!(done.contains("Pre-questionnaire received"));
+    let routing = texts(&done, ".routing-list li");
+    assert_eq!(
+        routing,
+        vec![
+            "Legal zone — you chose labour and HR, IP disputes Main zone".to_string(),
+            "IP zone — you chose IP disputes".to_string()
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_double_click_on_start_opens_one_draft_and_a_replayed_submit_one_submission() {
+    let app = spawn_app().await;
+    let client = browser_client();
+    let page = client.get(app.url("/centers/busan/apply")).send().await.unwrap().text().await.unwrap();
+    let (csrf, key) = (csrf_from(&page).unwrap(), hidden(&page, "key"));
+    let mut locations = Vec::new();
+    for _ in 0..3 {
+        let r = client
+            .post(app.url("/centers/busan/apply"))
+            .form(&[("_csrf", csrf.as_str()), ("key", &key)])
+            .send()
+            .await
+            .unwrap();
+        locations.push(location(&r));
+    }
+    assert!(locations.windows(2).all(|w| w[0] == w[1]), "{locations:?}");
+    assert_eq!(app.count("cases"), 1);
+
+    let base = fill_all(&app, &client, "busan").await;
+    let review = client.get(app.url(&format!("{base}/review"))).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_from(&review).unwrap();
+    // Two clicks at once, then a replay later.
+    let client = Arc::new(client);
+    let url = app.url(&format!("{base}/submit"));
+    let (a, b) = tokio::join!(
+        client.post(&url).form(&[("_csrf", csrf.as_str())]).send(),
+        client.post(&url).form(&[("_csrf", csrf.as_str())]).send()
+    );
+    let replay = client.post(&url).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+    for r in [a.unwrap(), b.unwrap(), replay] {
+        assert_eq!(r.status().as_u16(), 303);
+        assert_eq!(location(&r), format!("{base}/done"));
+    }
+    let case = case_of(&app, &base);
+    let mut conn = app.conn();
+    assert_eq!(cases::events_of(&mut conn, case.id).unwrap().len(), 1, "one submit event");
+    let mails = outbox::for_case(&mut conn, case.id).unwrap();
+    assert_eq!(mails.iter().filter(|m| m.subject.contains(&case.reference)).count(), 1, "one confirmation mail");
+}
+
+#[tokio::test]
+async fn every_step_comes_back_with_the_typed_values_and_a_message_per_field() {
+    let app = spawn_app().await;
+    let client = browser_client();
+    let base = start_draft(&app, &client, "daegu").await;
+    let bad = [
+        ("company_name", "  "),
+        ("brn", "120-81-47522"),
+        ("representative", "홍길동"),
+        ("founded_on", "2999-01-01"),
+        ("employees", "열두 명"),
+        ("industry", "Z"),
+        ("stage", "up_to_7y"),
+        ("revenue_band", ""),
+        ("region", "daegu"),
+    ];
+    let r = post_step(&app, &client, &base, "company", &bad).await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.unwrap();
+    assert_eq!(
+        texts(&html, "#error-summary a"),
+        vec![
+            "이 항목을 입력하세요.",
+            "올바른 사업자등록번호가 아닙니다. 번호를 다시 확인하세요.",
+            "설립일은 오늘이나 그 이전이어야 합니다.",
+            "0 이상의 숫자로 입력하세요.",
+            "목록에서 고르세요.",
+            "목록에서 고르세요.",
+        ]
+    );
+    for kept in ["value=\"120-81-47522\"", "value=\"홍길동\"", "value=\"2999-01-01\"", "value=\"열두 명\""] {
+        assert!(html.contains(kept), "{kept} kept");
+    }
+    assert!(html.contains("<option value=\"up_to_7y\" selected>"));
+    assert!(html.contains("<title>오류:"));
+    let hrefs: Vec<String> = {
+        let doc = Html::parse_document(&html);
+        let sel = Selector::parse("#error-summary a").unwrap();
+        doc.select(&sel).map(|a| a.value().attr("href").unwrap().to_owned()).collect()
+    };
+    assert_eq!(hrefs, vec!["#company_name", "#brn", "#founded_on", "#employees", "#industry", "#revenue_band"]);
+
+    let r = post_step(
+        &app,
+        &client,
+        &base,
+        "contact",
+        &[("contact_name", "이담당"), ("contact_email", "not-an-email"), ("contact_phone", "12345")],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.unwrap();
+    assert_eq!(texts(&html, ".form-error").len(), 2);
+    assert!(
+        html.contains("value=\"not-an-email\"")
+            && html.contains("value=\"12345\"")
+            && html.contains("value=\"이담당\"")
+    );
+
+    let r = post_step(&app, &client, &base, "needs", &[("question", "무엇이든")]).await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("상담받고 싶은 분야를 하나 이상 고르세요.") && html.contains(">무엇이든</textarea>"));
+
+    post_step(&app, &client, &base, "needs", &[("topic", "grants"), ("topic", "tech_transfer")]).await;
+    let r = post_step(&app, &client, &base, "details", &[("finance_amount", "-5"), ("finance_purpose", "")]).await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert_eq!(texts(&r.text().await.unwrap(), "#error-summary a").len(), 3, "amount, purpose, direction");
+
+    let r = post_step(&app, &client, &base, "consent", &[("third_party", "yes")]).await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("개인정보 수집·이용에 동의해야 합니다"));
+    assert!(
+        html.contains("id=\"third_party\" name=\"third_party\" value=\"yes\" checked"),
+        "the optional choice is kept"
+    );
+
+    // Nothing of the refused steps was saved; submitting now goes back to the first step missing.
+    let case = case_of(&app, &base);
+    let mut conn = app.conn();
+    let a = onestop::db::answers::find(&mut conn, case.id).unwrap().unwrap();
+    assert!(a.company_name.is_none() && a.contact_email.is_none() && a.consented_at.is_none());
+    drop(conn);
+    let page = client.get(app.url(&format!("{base}/review"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("아직 답하지 않은 단계가 있습니다"));
+    assert!(!page.contains("/submit"), "no submit button while steps are missing");
+    let page = client.get(app.url(&format!("{base}/consent"))).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_from(&page).unwrap();
+    let r = client.post(app.url(&format!("{base}/submit"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+    assert_eq!(location(&r), format!("{base}/company"));
+    assert_eq!(case_of(&app, &base).status, "draft");
+}
+
+#[tokio::test]
+async fn a_pre_founder_needs_no_registration_number() {
+    let app = spawn_app().await;
+    let client = browser_client();
+    let base = start_draft(&app, &client, "jeju").await;
+    let fields = [
+        ("company_name", "(가칭) 제주랩"),
+        ("representative", "고창업"),
+        ("employees", "1"),
+        ("industry", "I"),
+        ("stage", "pre_founder"),
+        ("revenue_band", "none"),
+        ("region", "jeju"),
+    ];
+    let r = post_step(&app, &client, &base, "company", &fields).await;
+    assert_eq!(location(&r), format!("{base}/contact"));
+}
+
+#[tokio::test]
+async fn the_resume_link_works_on_another_device_and_the_mail_is_queued_once() {
+    let app = spawn_app().await;
+    let phone = browser_client();
+    let base = start_draft(&app, &phone, "ulsan").await;
+    post_step(&app, &phone, &base, "company", COMPANY).await;
+    post_step(&app, &phone, &base, "contact", CONTACT).await;
+    post_step(&app, &phone, &base, "contact", CONTACT).await;
+    let case = case_of(&app, &base);
+    {
+        let mut conn = app.conn();
+        assert_eq!(
+            outbox::for_case(&mut conn, case.id).unwrap().len(),
+            1,
+            "one resume mail however often the step is saved"
+        );
+    }
+    // A laptop with no cookies follows the link and lands on the first step still to do.
+    let laptop = browser_client();
+    let r = laptop.get(app.url(&base)).send().await.unwrap();
+    assert_eq!(location(&r), format!("{base}/needs"));
+    assert_eq!(r.headers()["referrer-policy"], "no-referrer");
+    let page = laptop.get(app.url(&format!("{base}/company"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("value=\"주식회사 원스톱랩\""), "saved answers are shown");
+}
+
+#[tokio::test]
+async fn unknown_and_expired_links_get_clear_pages() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_html("/apply/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/company").await;
+    assert_eq!(status, 404);
+    assert!(html.contains("페이지를 찾을 수 없습니다"));
+    assert_eq!(app.get_html("/apply/short/company").await.0, 404);
+    let client = browser_client();
+    let base = start_draft(&app, &client, "sejong").await;
+    assert_eq!(app.get_html(&format!("{base}/nonsense")).await.0, 404);
+    app.exec("UPDATE cases SET draft_expires_at = '2000-01-01 00:00:00'");
+    let (status, html) = app.get_html(&format!("{base}/company")).await;
+    assert_eq!(status, 410);
+    assert!(html.contains("작성 기간이 지나"), "{html}");
+}
+
+#[tokio::test]
+async fn oversize_and_garbage_bodies_get_pages_not_500s() {
+    let app = spawn_app().await;
+    let client = browser_client();
+    let base = start_draft(&app, &client, "incheon").await;
+    let page = client.get(app.url(&format!("{base}/company"))).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_from(&page).unwrap();
+    let huge = "가".repeat(200_000);
+    let r = client
+        .post(app.url(&format!("{base}/company")))
+        .form(&[("_csrf", csrf.as_str()), ("company_name", &huge)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 413);
+    assert!(r.text().await.unwrap().contains("보낸 내용이 너무 큽니다"));
+    let r = client
+        .post(app.url(&format!("{base}/needs")))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("_csrf={csrf}&topic=%FF%FE&topic=labor&topic=labor&question=%00%01&weekday=9"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+}
+
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn field() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("company_name".to_string()),
+            Just("brn".to_string()),
+            Just("founded_on".to_string()),
+            Just("employees".to_string()),
+            Just("stage".to_string()),
+            Just("topic".to_string()),
+            Just("weekday".to_string()),
+            Just("contact_phone".to_string()),
+            Just("contact_email".to_string()),
+            Just("finance_amount".to_string()),
+            Just("consent".to_string()),
+            "[a-z_]{1,12}",
+        ]
+    }
+
+    fn value() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            prop::collection::vec(any::<u8>(), 0..64),
+            "\\PC{0,40}".prop_map(String::into_bytes),
+            Just(b"9999-99-99".to_vec()),
+            Just(b"-1".to_vec()),
+            Just(b"99999999999999999999".to_vec()),
+            Just(b"guarantee".to_vec()),
+        ]
+    }
+
+    fn encode(pairs: &[(String, Vec<u8>)], csrf: &str) -> Vec<u8> {
+        let mut body = format!("_csrf={csrf}").into_bytes();
+        for (k, v) in pairs {
+            body.push(b'&');
+            body.extend_from_slice(k.as_bytes());
+            body.push(b'=');
+            for b in v {
+                if b.is_ascii_alphanumeric() {
+                    body.push(*b);
+                } else {
+                    body.extend_from_slice(format!("%{b:02X}").as_bytes());
+                }
+            }
+        }
+        body
+    }
+
+    #[test]
+    fn arbitrary_form_bodies_never_produce_a_server_error() {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let (app, client, base, csrf) = rt.block_on(async {
+            let app = spawn_app().await;
+            let client = browser_client();
+            let base = start_draft(&app, &client, "gwangju").await;
+            let page = client.get(app.url(&format!("{base}/company"))).send().await.unwrap().text().await.unwrap();
+            let csrf = csrf_from(&page).unwrap();
+            (app, client, base, csrf)
+        });
+        let steps = ["company", "contact", "needs", "details", "consent", "review", "submit"];
+        proptest!(ProptestConfig::with_cases(48), |(pairs in prop::collection::vec((field(), value()), 0..12), step in 0..7usize)| {
+            let body = encode(&pairs, &csrf);
+            let status = rt.block_on(async {
+                client
+                    .post(app.url(&format!("{base}/{}", steps[step])))
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            });
+            prop_assert!(status < 500, "{} answered {status} to {pairs:?}", steps[step]);
+        });
+        drop(app);
+    }
+}
