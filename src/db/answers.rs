@@ -101,34 +101,33 @@ pub fn find(conn: &mut DbConn, case_id: i64) -> QueryResult<Option<Answers>> {
     case_answers::table.find(case_id).select(Answers::as_select()).first(conn).optional()
 }
 
-/// Applies one step's changes and records the step as done.
+/// Records a step as done.
+pub fn mark_step(conn: &mut DbConn, case_id: i64, step: &str, now: NaiveDateTime) -> QueryResult<()> {
+    let done: String = case_answers::table.find(case_id).select(case_answers::steps_done).first(conn)?;
+    let mut steps: Vec<&str> = done.split(',').filter(|s| !s.is_empty()).collect();
+    if !steps.contains(&step) {
+        steps.push(step);
+    }
+    diesel::update(case_answers::table.find(case_id))
+        .set((case_answers::steps_done.eq(steps.join(",")), case_answers::updated_at.eq(now)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Applies one step's changes and records the step as done. (The changeset's type differs per
+/// backend inside diesel, so it runs on the inner connection.)
 pub fn save<C>(conn: &mut DbConn, case_id: i64, step: &str, change: C, now: NaiveDateTime) -> QueryResult<()>
 where
     C: AsChangeset<Target = case_answers::table>,
     C::Changeset: diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite>
         + diesel::query_builder::QueryFragment<diesel::pg::Pg>,
 {
-    let done: String = case_answers::table.find(case_id).select(case_answers::steps_done).first(conn)?;
-    let mut steps: Vec<&str> = done.split(',').filter(|s| !s.is_empty()).collect();
-    if !steps.contains(&step) {
-        steps.push(step);
-    }
-    let steps = steps.join(",");
+    let query = diesel::update(case_answers::table.find(case_id)).set(change);
     match conn {
-        DbConn::Sqlite(c) => diesel::update(case_answers::table.find(case_id)).set(change).execute(c).and_then(|_| {
-            diesel::update(case_answers::table.find(case_id))
-                .set((case_answers::steps_done.eq(&steps), case_answers::updated_at.eq(now)))
-                .execute(c)
-        }),
-        DbConn::Postgres(c) => {
-            diesel::update(case_answers::table.find(case_id)).set(change).execute(c).and_then(|_| {
-                diesel::update(case_answers::table.find(case_id))
-                    .set((case_answers::steps_done.eq(&steps), case_answers::updated_at.eq(now)))
-                    .execute(c)
-            })
-        }
-    }
-    .map(|_| ())
+        DbConn::Sqlite(c) => query.execute(c),
+        DbConn::Postgres(c) => query.execute(c),
+    }?;
+    mark_step(conn, case_id, step, now)
 }
 
 pub fn mark_resume_mail_sent(conn: &mut DbConn, case_id: i64) -> QueryResult<bool> {

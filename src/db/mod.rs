@@ -5,6 +5,7 @@
 pub mod answers;
 pub mod cases;
 pub mod centers;
+pub mod documents;
 pub mod outbox;
 pub mod schema;
 pub mod sessions;

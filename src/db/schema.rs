@@ -224,6 +224,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    case_documents (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        kind -> Text,
+        original_name -> Text,
+        stored_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        uploaded_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(case_documents -> cases (case_id));
 diesel::joinable!(zones -> centers (center_id));
 diesel::joinable!(zones -> zone_kinds (kind));
 diesel::joinable!(schedule_rules -> zones (zone_id));
@@ -258,4 +273,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_topics,
     routing_rules,
     case_zones,
+    case_documents,
 );

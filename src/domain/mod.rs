@@ -9,5 +9,6 @@ pub use case::{Actor, CaseEvent, CaseStatus, TransitionError};
 pub use role::Role;
 pub mod brn;
 pub mod contact;
+pub mod documents;
 pub mod questionnaire;
 pub mod routing;

@@ -13,12 +13,14 @@ pub enum Step {
     Contact,
     Needs,
     Details,
+    Documents,
     Consent,
     Review,
 }
 
 impl Step {
-    pub const ALL: [Step; 6] = [Step::Company, Step::Contact, Step::Needs, Step::Details, Step::Consent, Step::Review];
+    pub const ALL: [Step; 7] =
+        [Step::Company, Step::Contact, Step::Needs, Step::Details, Step::Documents, Step::Consent, Step::Review];
 
     pub fn slug(self) -> &'static str {
         match self {
@@ -26,6 +28,7 @@ impl Step {
             Step::Contact => "contact",
             Step::Needs => "needs",
             Step::Details => "details",
+            Step::Documents => "documents",
             Step::Consent => "consent",
             Step::Review => "review",
         }

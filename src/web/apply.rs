@@ -32,11 +32,11 @@ fn no_referrer(mut res: HttpResponse) -> HttpResponse {
     res
 }
 
-fn see_other(location: String) -> HttpResponse {
+pub(super) fn see_other(location: String) -> HttpResponse {
     no_referrer(HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish())
 }
 
-fn render<R: Responder>(req: &HttpRequest, page: R, status: StatusCode) -> HttpResponse
+pub(super) fn render<R: Responder>(req: &HttpRequest, page: R, status: StatusCode) -> HttpResponse
 where
     R::Body: 'static,
 {
@@ -107,7 +107,10 @@ async fn load(state: &web::Data<AppState>, token: &str) -> Result<Draft, AppErro
 }
 
 /// A draft still being filled in; a submitted case sends the visitor to its confirmation.
-async fn load_draft(state: &web::Data<AppState>, token: &str) -> Result<Result<Draft, HttpResponse>, AppError> {
+pub(super) async fn load_draft(
+    state: &web::Data<AppState>,
+    token: &str,
+) -> Result<Result<Draft, HttpResponse>, AppError> {
     let d = load(state, token).await?;
     if d.status != crate::domain::CaseStatus::Draft {
         return Ok(Err(see_other(format!("/apply/{token}/done"))));
@@ -173,12 +176,13 @@ fn step_label(s: Step) -> &'static str {
         Step::Contact => msg("apply.step.contact"),
         Step::Needs => msg("apply.step.needs"),
         Step::Details => msg("apply.step.details"),
+        Step::Documents => msg("apply.step.documents"),
         Step::Consent => msg("apply.step.consent"),
         Step::Review => msg("apply.step.review"),
     }
 }
 
-fn frame(d: &Draft, token: &str, step: Step, lang: Lang, errors: Vec<FieldError>) -> StepFrame {
+pub(super) fn frame(d: &Draft, token: &str, step: Step, lang: Lang, errors: Vec<FieldError>) -> StepFrame {
     let steps = visible_steps(d);
     let idx = steps.iter().position(|s| *s == step).unwrap_or(0);
     StepFrame {
@@ -423,7 +427,13 @@ fn company_page(ctx: PageCtx, d: &Draft, token: &str, v: CompanyForm, errors: Ve
     }
 }
 
-fn review_page(ctx: PageCtx, d: &Draft, token: &str, routing: Vec<CaseZone>) -> ReviewPage {
+fn review_page(
+    ctx: PageCtx,
+    d: &Draft,
+    token: &str,
+    routing: Vec<CaseZone>,
+    docs: Vec<crate::db::documents::Document>,
+) -> ReviewPage {
     let t = ctx.t;
     let lang = ctx.lang;
     let a = &d.answers;
@@ -501,6 +511,18 @@ fn review_page(ctx: PageCtx, d: &Draft, token: &str, routing: Vec<CaseZone>) -> 
         }
         sections.push(Section { title: msg("apply.step.details"), step: "details", rows });
     }
+    sections.push(Section {
+        title: msg("apply.step.documents"),
+        step: "documents",
+        rows: vec![Row {
+            label: msg("apply.documents.uploaded"),
+            value: if docs.is_empty() {
+                t.get("apply.review.none").to_owned()
+            } else {
+                docs.iter().map(|doc| doc.original_name.as_str()).collect::<Vec<_>>().join(", ")
+            },
+        }],
+    });
     sections.push(Section {
         title: msg("apply.step.consent"),
         step: "consent",
@@ -583,6 +605,7 @@ pub async fn step_get(
                 ok,
             )
         }
+        Step::Documents => super::documents::page(&req, ctx, &state, &d, &token, vec![], StatusCode::OK).await?,
         Step::Consent => {
             let page = ConsentPage {
                 f: frame(&d, &token, Step::Consent, lang, vec![]),
@@ -596,8 +619,11 @@ pub async fn step_get(
         }
         Step::Review => {
             let draft = d.clone();
-            let routing = with_conn(&state, move |conn| Ok(q::route(conn, &draft)?)).await?;
-            render(&req, review_page(ctx, &d, &token, routing), ok)
+            let (routing, docs) = with_conn(&state, move |conn| {
+                Ok((q::route(conn, &draft)?, crate::db::documents::of_case(conn, draft.case.id)?))
+            })
+            .await?;
+            render(&req, review_page(ctx, &d, &token, routing, docs), ok)
         }
     })
 }
@@ -726,6 +752,9 @@ pub async fn step_post(
                 return Ok(render(&req, page, invalid));
             }
             with_conn(&state, move |conn| Ok(q::save_consent(conn, case_id, third_party, now)?)).await?
+        }
+        Step::Documents => {
+            with_conn(&state, move |conn| Ok(crate::db::answers::mark_step(conn, case_id, "documents", now)?)).await?
         }
         Step::Review => return Err(AppError::NotFound),
     }

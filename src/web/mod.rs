@@ -4,6 +4,7 @@ pub mod apply;
 pub mod assets;
 pub mod csrf;
 pub mod ctx;
+pub mod documents;
 pub mod errors;
 pub mod health;
 pub use crate::i18n;
@@ -67,6 +68,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/apply/{token}").route(get().to(apply::resume)))
         .service(resource("/apply/{token}/submit").route(post().to(apply::submit)))
         .service(resource("/apply/{token}/done").route(get().to(apply::done)))
+        .service(resource("/apply/{token}/documents/upload").route(post().to(documents::upload)))
+        .service(resource("/apply/{token}/documents/{id}").route(get().to(documents::download)))
+        .service(resource("/apply/{token}/documents/{id}/delete").route(post().to(documents::delete)))
         .service(resource("/apply/{token}/{step}").route(get().to(apply::step_get)).route(post().to(apply::step_post)))
         .service(resource("/staff/login").route(get().to(staff::login_form)).route(post().to(staff::login)))
         .service(resource("/staff/logout").route(post().to(staff::logout)))

@@ -89,6 +89,8 @@ pub async fn fill_all(app: &TestApp, client: &reqwest::Client, slug: &str) -> St
         &[("finance_amount", "300,000,000"), ("finance_purpose", "양산 설비")],
     )
     .await;
+    assert_eq!(location(&r), format!("{base}/documents"));
+    let r = post_step(app, client, &base, "documents", &[]).await;
     assert_eq!(location(&r), format!("{base}/consent"));
     let r = post_step(app, client, &base, "consent", &[("consent", "yes"), ("third_party", "yes")]).await;
     assert_eq!(location(&r), format!("{base}/review"));
@@ -126,7 +128,7 @@ async fn a_founder_goes_from_the_center_page_to_a_submitted_case_with_its_routin
     assert!(review.contains("120-81-47521"), "the BRN is shown as 000-00-00000");
     assert!(review.contains("010-1234-5678"), "the phone is normalised");
     assert!(review.contains("300,000,000원"));
-    assert_eq!(texts(&review, ".review-head a").len(), 5, "a change link per step");
+    assert_eq!(texts(&review, ".review-head a").len(), 6, "a change link per step");
 
     let r = submit(&app, &client, &base).await;
     assert_eq!(location(&r), format!("{base}/done"));
@@ -167,7 +169,7 @@ async fn the_questionnaire_works_in_english_too() {
     post_step(&app, &client, &base, "company", COMPANY).await;
     post_step(&app, &client, &base, "contact", CONTACT).await;
     let r = post_step(&app, &client, &base, "needs", &[("topic", "labor"), ("topic", "ip_dispute")]).await;
-    assert_eq!(location(&r), format!("{base}/consent"), "no details step for these needs");
+    assert_eq!(location(&r), format!("{base}/documents"), "no details step for these needs");
     post_step(&app, &client, &base, "consent", &[("consent", "yes")]).await;
     submit(&app, &client, &base).await;
     let done = client.get(app.url(&format!("{base}/done"))).send().await.unwrap().text().await.unwrap();
@@ -481,5 +483,122 @@ mod fuzz {
             prop_assert!(status < 500, "{} answered {status} to {pairs:?}", steps[step]);
         });
         drop(app);
+    }
+}
+
+mod documents {
+    use super::*;
+
+    async fn upload(
+        app: &TestApp,
+        client: &reqwest::Client,
+        base: &str,
+        kind: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> reqwest::Response {
+        let page = client.get(app.url(&format!("{base}/documents"))).send().await.unwrap().text().await.unwrap();
+        let csrf = csrf_from(&page).unwrap();
+        let form = reqwest::multipart::Form::new()
+            .text("kind", kind.to_owned())
+            .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()));
+        client.post(app.url(&format!("{base}/documents/upload?_csrf={csrf}"))).multipart(form).send().await.unwrap()
+    }
+
+    fn pdf(len: usize) -> Vec<u8> {
+        let mut v = b"%PDF-1.7\n".to_vec();
+        v.resize(len, b'x');
+        v
+    }
+
+    #[tokio::test]
+    async fn a_document_is_uploaded_listed_downloaded_only_by_its_link_and_deleted() {
+        let app = spawn_app().await;
+        let client = browser_client();
+        let base = start_draft(&app, &client, "chungbuk").await;
+        let r = upload(&app, &client, &base, "brn_certificate", "사업자등록증.pdf", pdf(2048)).await;
+        assert_eq!(location(&r), format!("{base}/documents"));
+        let page = client.get(app.url(&format!("{base}/documents"))).send().await.unwrap().text().await.unwrap();
+        assert_eq!(texts(&page, ".doc-list a"), vec!["사업자등록증.pdf"]);
+        let href = {
+            let doc = Html::parse_document(&page);
+            let sel = Selector::parse(".doc-list a").unwrap();
+            doc.select(&sel).next().unwrap().value().attr("href").unwrap().to_owned()
+        };
+        let r = client.get(app.url(&href)).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        assert!(r.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+        assert_eq!(r.bytes().await.unwrap().len(), 2048);
+
+        // Another applicant's link cannot reach it, nor can a made-up id.
+        let other = browser_client();
+        let other_base = start_draft(&app, &other, "chungbuk").await;
+        let id = href.rsplit('/').next().unwrap();
+        assert_eq!(
+            other.get(app.url(&format!("{other_base}/documents/{id}"))).send().await.unwrap().status().as_u16(),
+            404
+        );
+        assert_eq!(
+            client.get(app.url(&format!("{base}/documents/999999"))).send().await.unwrap().status().as_u16(),
+            404
+        );
+        assert_eq!(client.get(app.url(&format!("{base}/documents/x"))).send().await.unwrap().status().as_u16(), 404);
+
+        let case = case_of(&app, &base);
+        let dir = app.db.data_dir().join("uploads").join(case.id.to_string());
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "stored under the data directory");
+        let csrf = csrf_from(&page).unwrap();
+        let r = client.post(app.url(&format!("{href}/delete"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 303);
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "the file is gone with its row");
+        assert_eq!(app.count("case_documents"), 0);
+    }
+
+    #[tokio::test]
+    async fn wrong_types_and_oversize_files_get_a_clear_message() {
+        let app = spawn_app().await;
+        let client = browser_client();
+        let base = start_draft(&app, &client, "chungnam").await;
+        let r = upload(&app, &client, &base, "other", "setup.exe", b"MZ\x90\x00rest".to_vec()).await;
+        assert_eq!(r.status().as_u16(), 422);
+        assert!(r.text().await.unwrap().contains("PDF, PNG, JPG, HWP, HWPX 파일만 올릴 수 있습니다"));
+        let r = upload(&app, &client, &base, "other", "fake.pdf", b"<html>not a pdf".to_vec()).await;
+        assert_eq!(r.status().as_u16(), 422);
+        let r = upload(&app, &client, &base, "financial_statements", "big.pdf", pdf(11 * 1024 * 1024)).await;
+        assert_eq!(r.status().as_u16(), 422);
+        assert!(r.text().await.unwrap().contains("파일이 10MB보다 큽니다"));
+        let r = upload(&app, &client, &base, "", "a.pdf", pdf(100)).await;
+        assert_eq!(r.status().as_u16(), 422, "the kind is required");
+        let r = upload(&app, &client, &base, "other", "huge.pdf", pdf(30 * 1024 * 1024)).await;
+        assert_eq!(r.status().as_u16(), 413);
+        assert_eq!(app.count("case_documents"), 0);
+        for i in 0..5 {
+            assert_eq!(
+                upload(&app, &client, &base, "other", &format!("{i}.png"), b"\x89PNG\r\n\x1a\n....".to_vec())
+                    .await
+                    .status()
+                    .as_u16(),
+                303
+            );
+        }
+        let page = client.get(app.url(&format!("{base}/documents"))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("5개까지 올릴 수 있습니다"), "no upload form past the limit");
+        let r = upload(&app, &client, &base, "other", "6.png", b"\x89PNG\r\n\x1a\n....".to_vec()).await;
+        assert_eq!(r.status().as_u16(), 422);
+        assert_eq!(app.count("case_documents"), 5);
+    }
+
+    #[tokio::test]
+    async fn an_upload_without_the_csrf_token_is_refused() {
+        let app = spawn_app().await;
+        let client = browser_client();
+        let base = start_draft(&app, &client, "jeonbuk").await;
+        let form = reqwest::multipart::Form::new()
+            .text("kind", "other")
+            .part("file", reqwest::multipart::Part::bytes(pdf(10)).file_name("a.pdf"));
+        let r = client.post(app.url(&format!("{base}/documents/upload"))).multipart(form).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 403);
+        assert_eq!(app.count("case_documents"), 0);
     }
 }
