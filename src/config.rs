@@ -10,7 +10,7 @@ use serde::Deserialize;
 #[derive(clap::Args, Debug, Default, Clone)]
 pub struct ConfigArgs {
     /// TOML file with any of the settings below (keys: listen, database_url, base_url,
-    /// data_dir, secret, log, demo_on_empty, workers)
+    /// data_dir, secret, log, demo_on_empty, workers, draft_ttl_days)
     #[arg(long, env = "ONESTOP_CONFIG", global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Address to listen on [default: 127.0.0.1:8080]
@@ -37,6 +37,9 @@ pub struct ConfigArgs {
     /// HTTP worker threads [default: number of cores]
     #[arg(long, env = "ONESTOP_WORKERS", global = true, value_name = "N")]
     pub workers: Option<usize>,
+    /// Days an unfinished pre-questionnaire is kept before it is purged with its files [default: 30]
+    #[arg(long, env = "ONESTOP_DRAFT_TTL_DAYS", global = true, value_name = "DAYS")]
+    pub draft_ttl_days: Option<u32>,
 }
 
 /// The same settings as read from a file; every key is optional.
@@ -51,6 +54,7 @@ struct FileConfig {
     log: Option<String>,
     demo_on_empty: Option<bool>,
     workers: Option<usize>,
+    draft_ttl_days: Option<u32>,
 }
 
 /// Which database, picked by the URL's scheme.
@@ -130,6 +134,7 @@ pub struct Settings {
     pub log: String,
     pub demo_on_empty: bool,
     pub workers: usize,
+    pub draft_ttl_days: u32,
 }
 
 impl Settings {
@@ -181,6 +186,7 @@ impl Settings {
                 .workers
                 .or(file.workers)
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+            draft_ttl_days: args.draft_ttl_days.or(file.draft_ttl_days).unwrap_or(30).clamp(1, 365),
         })
     }
 }

@@ -34,6 +34,9 @@ enum Command {
     Migrate,
     /// Load the demo data (zones, schedules, Gyeongnam accounts) and print new accounts.
     Demo,
+    /// Purge expired drafts (with their files) and expired sessions now; `serve` also does it
+    /// every ten minutes.
+    Purge,
     /// Manage staff, admin and expert accounts.
     User {
         #[command(subcommand)]
@@ -81,6 +84,15 @@ fn main() -> anyhow::Result<()> {
             let accounts = demo::load(&mut conn, db::now())?;
             println!("demo data loaded");
             print_accounts(&accounts);
+            Ok(())
+        }
+        Command::Purge => {
+            let pool = prepare_database(&settings)?;
+            let mut conn = pool.get()?;
+            let now = db::now();
+            onestop::services::auth::purge(&mut conn, now)?;
+            let n = onestop::services::questionnaire::purge_expired(&mut conn, now, &settings.data_dir)?;
+            println!("purged {n} expired draft(s)");
             Ok(())
         }
         Command::User { command: UserCommand::Add { center, role, zone, name, email } } => {

@@ -19,6 +19,8 @@ pub struct Application {
     port: u16,
     server: Server,
     pool: Pool,
+    settings: Arc<Settings>,
+    clock: Arc<dyn Clock>,
     /// Accounts the demo created at this start; their passwords are shown once.
     pub demo_accounts: Vec<DemoAccount>,
 }
@@ -68,7 +70,12 @@ impl Application {
         }
         let workers = settings.workers.max(1);
         let settings = Arc::new(settings);
-        let state = actix_web::web::Data::new(AppState { pool: pool.clone(), settings: settings.clone(), clock });
+        let state = actix_web::web::Data::new(AppState {
+            pool: pool.clone(),
+            settings: settings.clone(),
+            clock: clock.clone(),
+        });
+        let app_settings = settings.clone();
         let server = HttpServer::new(move || {
             // Outermost first: request id and logging, security headers on everything, error
             // pages, then CSRF (whose rejections become error pages with headers).
@@ -85,7 +92,7 @@ impl Application {
         .workers(workers)
         .listen(listener)?
         .run();
-        Ok(Application { port, server, pool, demo_accounts })
+        Ok(Application { port, server, pool, settings: app_settings, clock, demo_accounts })
     }
 
     pub fn port(&self) -> u16 {
@@ -96,7 +103,36 @@ impl Application {
         &self.pool
     }
 
+    /// Serves until stopped; housekeeping (purging expired drafts and sessions) runs in the
+    /// same task every ten minutes, so nothing outlives the server.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let housekeeping = housekeeping(self.pool.clone(), self.settings.clone(), self.clock.clone());
+        futures_util::pin_mut!(housekeeping);
+        match futures_util::future::select(self.server, housekeeping).await {
+            futures_util::future::Either::Left((result, _)) => result,
+            futures_util::future::Either::Right(((), server)) => server.await,
+        }
+    }
+}
+
+/// Every ten minutes: purge expired drafts (with their files) and expired sessions. Errors are
+/// logged and retried at the next round.
+async fn housekeeping(pool: Pool, settings: Arc<Settings>, clock: Arc<dyn Clock>) {
+    let mut tick = actix_web::rt::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        let (pool, settings, now) = (pool.clone(), settings.clone(), clock.now());
+        let result = actix_web::web::block(move || -> anyhow::Result<usize> {
+            let mut conn = pool.get()?;
+            crate::services::auth::purge(&mut conn, now)?;
+            Ok(crate::services::questionnaire::purge_expired(&mut conn, now, &settings.data_dir)?)
+        })
+        .await;
+        match result {
+            Ok(Ok(0)) => {}
+            Ok(Ok(n)) => tracing::info!(purged = n, "expired drafts purged"),
+            Ok(Err(e)) => tracing::warn!(error = %e, "housekeeping failed"),
+            Err(e) => tracing::warn!(error = %e, "housekeeping task failed"),
+        }
     }
 }

@@ -19,11 +19,12 @@ use crate::domain::questionnaire::{
 };
 use crate::services::questionnaire::{self as q, Draft, Lookup, Submitted};
 
-/// Drafts are kept this long after they were started.
-pub const DRAFT_TTL_DAYS: i64 = 30;
-
 fn context<'a>(state: &'a AppState, now: chrono::NaiveDateTime) -> q::Context<'a> {
-    q::Context { base_url: &state.settings.base_url, draft_ttl: chrono::Duration::days(DRAFT_TTL_DAYS), now }
+    q::Context {
+        base_url: &state.settings.base_url,
+        draft_ttl: chrono::Duration::days(state.settings.draft_ttl_days.into()),
+        now,
+    }
 }
 
 /// Pages opened by the applicant's token never leak it in a Referer.

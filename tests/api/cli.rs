@@ -34,6 +34,7 @@ fn every_command_has_help() {
         &["serve", "--help"],
         &["migrate", "--help"],
         &["demo", "--help"],
+        &["purge", "--help"],
         &["user", "--help"],
         &["user", "add", "--help"],
     ] {

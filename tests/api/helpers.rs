@@ -106,6 +106,7 @@ pub fn test_settings(db: &TestDatabase) -> Settings {
         log: "warn".into(),
         demo_on_empty: false,
         workers: 1,
+        draft_ttl_days: 30,
     }
 }
 

@@ -602,3 +602,47 @@ mod documents {
         assert_eq!(app.count("case_documents"), 0);
     }
 }
+
+#[tokio::test]
+async fn expired_drafts_are_purged_with_their_files_and_nothing_else_is() {
+    let app = spawn_app().await;
+    let client = browser_client();
+    let old = start_draft(&app, &client, "gyeonggi").await;
+    post_step(&app, &client, &old, "company", COMPANY).await;
+    post_step(&app, &client, &old, "contact", CONTACT).await;
+    let page = client.get(app.url(&format!("{old}/documents"))).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_from(&page).unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("kind", "other")
+        .part("file", reqwest::multipart::Part::bytes(b"%PDF-1.4 x".to_vec()).file_name("a.pdf"));
+    client.post(app.url(&format!("{old}/documents/upload?_csrf={csrf}"))).multipart(form).send().await.unwrap();
+    let fresh = start_draft(&app, &client, "gyeonggi").await;
+    let submitted = fill_all(&app, &client, "gyeonggi").await;
+    submit(&app, &client, &submitted).await;
+
+    let old_case = case_of(&app, &old);
+    let dir = app.db.data_dir().join("uploads").join(old_case.id.to_string());
+    assert!(dir.exists());
+    // Everything was started "now"; purge as if 31 days had passed.
+    let later = onestop::db::now() + chrono::Duration::days(31);
+    let n = {
+        let mut conn = app.conn();
+        onestop::services::questionnaire::purge_expired(&mut conn, later, &app.db.data_dir()).unwrap()
+    };
+    assert_eq!(n, 2, "the old and the fresh drafts, not the submitted case");
+    assert!(!dir.exists(), "files removed");
+    assert_eq!(app.get_html(&format!("{old}/company")).await.0, 404, "the link no longer opens anything");
+    let _ = fresh;
+    let mut conn = app.conn();
+    let purged = cases::find(&mut conn, old_case.id).unwrap().unwrap();
+    assert_eq!(purged.status, "cancelled");
+    let trail = cases::events_of(&mut conn, old_case.id).unwrap();
+    assert_eq!((trail[0].event.as_str(), trail[0].actor_kind.as_str()), ("expire", "system"));
+    assert!(onestop::db::answers::find(&mut conn, old_case.id).unwrap().is_none(), "personal data deleted");
+    assert_eq!(onestop::db::documents::of_case(&mut conn, old_case.id).unwrap().len(), 0);
+    drop(conn);
+    assert_eq!(case_of(&app, &submitted).status, "submitted");
+    // Running it again finds nothing.
+    let mut conn = app.conn();
+    assert_eq!(onestop::services::questionnaire::purge_expired(&mut conn, later, &app.db.data_dir()).unwrap(), 0);
+}
