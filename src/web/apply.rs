@@ -144,6 +144,34 @@ impl Errors {
     pub fn all(&self) -> &[FieldError] {
         &self.0
     }
+
+    /// The label of a field, for the error summary ("기업명: 이 항목을 입력하세요.").
+    pub fn label(&self, field: &str) -> &'static str {
+        match field {
+            "company_name" => msg("apply.company.name"),
+            "brn" => msg("apply.company.brn"),
+            "representative" => msg("apply.company.representative"),
+            "founded_on" => msg("apply.company.founded_on"),
+            "employees" => msg("apply.company.employees"),
+            "industry" => msg("apply.company.industry"),
+            "stage" => msg("apply.company.stage"),
+            "revenue_band" => msg("apply.company.revenue_band"),
+            "region" => msg("apply.company.region"),
+            "contact_name" => msg("apply.contact.name"),
+            "contact_email" => msg("apply.contact.email"),
+            "contact_phone" => msg("apply.contact.phone"),
+            "topics" => msg("apply.needs.topics"),
+            "question" => msg("apply.needs.question"),
+            "weekdays" => msg("apply.needs.weekdays"),
+            "preferred_time" => msg("apply.needs.time"),
+            "finance_amount" => msg("apply.details.amount"),
+            "finance_purpose" => msg("apply.details.purpose"),
+            "transfer_direction" => msg("apply.details.direction"),
+            "kind" => msg("apply.documents.kind"),
+            "file" => msg("apply.documents.file"),
+            _ => msg("apply.step.consent"),
+        }
+    }
 }
 
 /// One entry of the step indicator.
