@@ -183,7 +183,19 @@ async fn start_chromedriver(tools: &Tools) -> Driver {
 }
 
 async fn browser(tools: &Tools, driver: &Driver, profile: &Path) -> WebDriver {
+    browser_with(tools, driver, profile, true).await
+}
+
+/// A Chromium session; `javascript: false` blocks page scripts as a browser setting would.
+async fn browser_with(tools: &Tools, driver: &Driver, profile: &Path, javascript: bool) -> WebDriver {
     let mut caps = DesiredCapabilities::chrome();
+    if !javascript {
+        caps.add_experimental_option(
+            "prefs",
+            serde_json::json!({ "profile.managed_default_content_settings.javascript": 2 }),
+        )
+        .unwrap();
+    }
     caps.set_binary(tools.chromium.to_str().unwrap()).unwrap();
     for arg in [
         "--headless=new",
@@ -371,6 +383,12 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
     let html = broken.get("/").await.text().await.unwrap();
     pages.push(Page { name: "ko-500".into(), lang: "ko", signed_in: false, path: String::new(), html });
     let page_count = pages.len();
+    // Nothing needs JavaScript: no page carries a script at all.
+    for p in &pages {
+        if p.html.contains("<script") {
+            panic!("{} carries a script", p.name);
+        }
+    }
     let distinct: BTreeSet<&str> = pages.iter().filter(|p| !p.path.is_empty()).map(|p| p.path.as_str()).collect();
     assert!(distinct.len() >= 20, "the crawl reached only {distinct:?}");
 
@@ -437,4 +455,110 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
         shots.display()
     );
     assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
+}
+
+async fn fill(d: &WebDriver, id: &str, text: &str) {
+    let e = d.find(By::Id(id)).await.unwrap();
+    e.clear().await.unwrap();
+    e.send_keys(text).await.unwrap();
+}
+
+async fn choose(d: &WebDriver, id: &str, value: &str) {
+    d.find(By::Css(&format!("#{id} option[value='{value}']"))).await.unwrap().click().await.unwrap();
+}
+
+async fn press(d: &WebDriver, css: &str) {
+    d.find(By::Css(css)).await.unwrap().click().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(250)).await;
+}
+
+async fn path_of(d: &WebDriver) -> String {
+    d.current_url().await.unwrap().path().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_founder_fills_the_questionnaire_on_a_phone_without_javascript() {
+    let tools = match find_tools() {
+        Ok(t) => t,
+        Err(why) if std::env::var("ONESTOP_PAGE_QUALITY").as_deref() == Ok("required") => {
+            panic!("browser tools are required but {why}")
+        }
+        Err(why) => {
+            eprintln!("phone journey SKIPPED: {why}");
+            return;
+        }
+    };
+    let app = spawn_app_with_demo().await;
+    let driver = start_chromedriver(&tools).await;
+    let profile = tempfile::tempdir().unwrap();
+    let d = browser_with(&tools, &driver, profile.path(), false).await;
+    d.set_window_rect(0, 0, 390, 844).await.unwrap();
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/page-quality");
+    std::fs::create_dir_all(&shots).unwrap();
+    let shot = |name: &'static str| {
+        let d = d.clone();
+        let path = shots.join(format!("phone-{name}.png"));
+        async move { d.screenshot(&path).await.unwrap() }
+    };
+
+    // From the landing page to the center, to the questionnaire.
+    d.goto(app.url("/")).await.unwrap();
+    press(&d, "a[href='/centers/gyeongnam']").await;
+    press(&d, "a[href='/centers/gyeongnam/apply']").await;
+    press(&d, "form.krds-form button[type=submit]").await;
+    assert!(path_of(&d).await.ends_with("/company"), "{}", path_of(&d).await);
+
+    // A mistake first: the step comes back with the message and what was typed.
+    fill(&d, "company_name", "(가칭) 모바일랩").await;
+    press(&d, "form.krds-form button[type=submit]").await;
+    assert!(d.find(By::Id("error-summary")).await.is_ok());
+    assert_eq!(
+        d.find(By::Id("company_name")).await.unwrap().value().await.unwrap().as_deref(),
+        Some("(가칭) 모바일랩")
+    );
+    shot("company-errors").await;
+
+    fill(&d, "representative", "박대표").await;
+    fill(&d, "employees", "2").await;
+    choose(&d, "stage", "pre_founder").await;
+    choose(&d, "industry", "J").await;
+    choose(&d, "revenue_band", "none").await;
+    press(&d, "form.krds-form button[type=submit]").await;
+    assert!(path_of(&d).await.ends_with("/contact"));
+
+    fill(&d, "contact_name", "박대표").await;
+    fill(&d, "contact_email", "park@mobile.example").await;
+    fill(&d, "contact_phone", "010-9876-5432").await;
+    press(&d, "form.krds-form button[type=submit]").await;
+
+    press(&d, "label[for='topic-guarantee']").await;
+    press(&d, "label[for='topic-contracts']").await;
+    press(&d, "label[for='weekday-3']").await;
+    fill(&d, "question", "투자 계약서 검토와 보증 상담을 함께 받고 싶습니다.").await;
+    shot("needs").await;
+    press(&d, "form.krds-form button[type=submit]").await;
+    assert!(path_of(&d).await.ends_with("/details"));
+
+    fill(&d, "finance_amount", "30,000,000").await;
+    fill(&d, "finance_purpose", "시제품 개발").await;
+    press(&d, "form.krds-form button[type=submit]").await;
+    assert!(path_of(&d).await.ends_with("/documents"));
+    press(&d, "form.krds-form:last-of-type button[type=submit]").await;
+
+    press(&d, "label[for='consent']").await;
+    press(&d, "form.krds-form button[type=submit]").await;
+    assert!(path_of(&d).await.ends_with("/review"));
+    shot("review").await;
+    press(&d, "form[action$='/submit'] button").await;
+
+    assert!(path_of(&d).await.ends_with("/done"));
+    let reference = d.find(By::Css(".reference")).await.unwrap().text().await.unwrap();
+    assert!(reference.starts_with("GN-") && reference.ends_with("-00001"), "{reference}");
+    let routing = d.find(By::Css(".routing-list")).await.unwrap().text().await.unwrap();
+    assert!(
+        routing.contains("법률존") && routing.contains("금융존") && routing.contains("신용보증기금 추천"),
+        "{routing}"
+    );
+    shot("done").await;
+    d.quit().await.unwrap();
 }
