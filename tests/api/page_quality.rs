@@ -556,7 +556,7 @@ async fn a_founder_fills_the_questionnaire_on_a_phone_without_javascript() {
     assert!(reference.starts_with("GN-") && reference.ends_with("-00001"), "{reference}");
     let routing = d.find(By::Css(".routing-list")).await.unwrap().text().await.unwrap();
     assert!(
-        routing.contains("법률존") && routing.contains("금융존") && routing.contains("신용보증기금 추천"),
+        routing.contains("법률존") && routing.contains("금융존") && routing.contains("기술보증기금 추천"),
         "{routing}"
     );
     shot("done").await;
