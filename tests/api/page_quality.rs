@@ -477,7 +477,18 @@ async fn path_of(d: &WebDriver) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_founder_fills_the_questionnaire_on_a_phone_without_javascript() {
+async fn a_founder_fills_the_questionnaire_on_a_phone_in_korean_without_javascript() {
+    phone_journey("ko", false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_founder_fills_the_questionnaire_on_a_phone_in_english_with_javascript() {
+    phone_journey("en", true).await;
+}
+
+/// From the landing page to the confirmation at 390×844, as a person would: links, buttons,
+/// labels, select options; the language switched by its link.
+async fn phone_journey(lang: &'static str, javascript: bool) {
     let tools = match find_tools() {
         Ok(t) => t,
         Err(why) if std::env::var("ONESTOP_PAGE_QUALITY").as_deref() == Ok("required") => {
@@ -491,31 +502,33 @@ async fn a_founder_fills_the_questionnaire_on_a_phone_without_javascript() {
     let app = spawn_app_with_demo().await;
     let driver = start_chromedriver(&tools).await;
     let profile = tempfile::tempdir().unwrap();
-    let d = browser_with(&tools, &driver, profile.path(), false).await;
+    let d = browser_with(&tools, &driver, profile.path(), javascript).await;
     d.set_window_rect(0, 0, 390, 844).await.unwrap();
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/page-quality");
     std::fs::create_dir_all(&shots).unwrap();
     let shot = |name: &'static str| {
         let d = d.clone();
-        let path = shots.join(format!("phone-{name}.png"));
+        let path = shots.join(format!("phone-{lang}-{name}.png"));
         async move { d.screenshot(&path).await.unwrap() }
     };
 
     // From the landing page to the center, to the questionnaire.
     d.goto(app.url("/")).await.unwrap();
+    if lang == "en" {
+        press(&d, "a.lang-switch").await;
+        assert_eq!(d.find(By::Css("html")).await.unwrap().attr("lang").await.unwrap().as_deref(), Some("en"));
+    }
     press(&d, "a[href='/centers/gyeongnam']").await;
     press(&d, "a[href='/centers/gyeongnam/apply']").await;
     press(&d, "form.krds-form button[type=submit]").await;
     assert!(path_of(&d).await.ends_with("/company"), "{}", path_of(&d).await);
 
     // A mistake first: the step comes back with the message and what was typed.
-    fill(&d, "company_name", "(가칭) 모바일랩").await;
+    fill(&d, "company_name", if lang == "ko" { "(가칭) 모바일랩" } else { "Mobile Lab (tentative)" }).await;
     press(&d, "form.krds-form button[type=submit]").await;
     assert!(d.find(By::Id("error-summary")).await.is_ok());
-    assert_eq!(
-        d.find(By::Id("company_name")).await.unwrap().value().await.unwrap().as_deref(),
-        Some("(가칭) 모바일랩")
-    );
+    let kept = d.find(By::Id("company_name")).await.unwrap().value().await.unwrap().unwrap_or_default();
+    assert!(kept == "(가칭) 모바일랩" || kept == "Mobile Lab (tentative)", "what was typed is kept: {kept}");
     shot("company-errors").await;
 
     fill(&d, "representative", "박대표").await;
@@ -555,10 +568,17 @@ async fn a_founder_fills_the_questionnaire_on_a_phone_without_javascript() {
     let reference = d.find(By::Css(".reference")).await.unwrap().text().await.unwrap();
     assert!(reference.starts_with("GN-") && reference.ends_with("-00001"), "{reference}");
     let routing = d.find(By::Css(".routing-list")).await.unwrap().text().await.unwrap();
-    assert!(
-        routing.contains("법률존") && routing.contains("금융존") && routing.contains("기술보증기금 추천"),
-        "{routing}"
-    );
+    let expected: &[&str] = if lang == "ko" {
+        &["법률존 — 계약 상담을 선택하셨습니다", "금융존 — 보증 상담을 선택하셨습니다 → 기술보증기금 추천"]
+    } else {
+        &[
+            "Legal zone — you chose contracts",
+            "Finance zone — you chose credit guarantees → Korea Technology Finance Corporation (KIBO) suggested",
+        ]
+    };
+    for e in expected {
+        assert!(routing.contains(e), "{routing}");
+    }
     shot("done").await;
     d.quit().await.unwrap();
 }

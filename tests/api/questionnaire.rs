@@ -646,3 +646,32 @@ async fn expired_drafts_are_purged_with_their_files_and_nothing_else_is() {
     let mut conn = app.conn();
     assert_eq!(onestop::services::questionnaire::purge_expired(&mut conn, later, &app.db.data_dir()).unwrap(), 0);
 }
+
+#[tokio::test]
+async fn every_center_starts_with_the_default_routing_rules() {
+    use onestop::domain::routing::{Condition, default_rules};
+    let app = spawn_app().await;
+    let mut conn = app.conn();
+    let mut want: Vec<(String, String, Option<String>, Option<String>, i32)> = default_rules()
+        .into_iter()
+        .map(|r| {
+            (
+                r.topic.code().to_owned(),
+                r.zone_kind,
+                r.institution,
+                r.condition.map(|c: Condition| c.code().to_owned()),
+                r.priority,
+            )
+        })
+        .collect();
+    want.sort();
+    for center in onestop::db::centers::all(&mut conn).unwrap() {
+        let mut got: Vec<_> = onestop::db::answers::rules_of_center(&mut conn, center.id)
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.topic, r.zone_kind, r.institution_code, r.condition, r.priority))
+            .collect();
+        got.sort();
+        assert_eq!(got, want, "{}", center.slug);
+    }
+}
