@@ -1,0 +1,389 @@
+//! The pre-questionnaire pages: start at a center, one short page per step, check your
+//! answers, submit, confirmation. The applicant's token in the URL is the only key.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, Responder, web};
+use askama::Template;
+use askama_web::WebTemplate;
+
+use super::ctx::PageCtx;
+use super::errors::AppError;
+use super::i18n::{T, msg};
+use super::{AppState, with_conn};
+use crate::db::centers::{self, Center};
+use crate::domain::center::parse_slug;
+use crate::domain::questionnaire::{
+    CompanyForm, ContactForm, DetailQuestions, DetailsForm, FieldError, NeedsForm, Step,
+};
+use crate::services::questionnaire::{self as q, Draft, Lookup, Submitted};
+
+fn context<'a>(state: &'a AppState, now: chrono::NaiveDateTime) -> q::Context<'a> {
+    q::Context {
+        base_url: &state.settings.base_url,
+        draft_ttl: chrono::Duration::days(state.settings.draft_ttl_days.into()),
+        now,
+    }
+}
+
+/// Pages opened by the applicant's token never leak it in a Referer.
+fn no_referrer(mut res: HttpResponse) -> HttpResponse {
+    res.headers_mut().insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
+    res
+}
+
+pub(super) fn see_other(location: String) -> HttpResponse {
+    no_referrer(HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish())
+}
+
+pub(super) fn render<R: Responder>(req: &HttpRequest, page: R, status: StatusCode) -> HttpResponse
+where
+    R::Body: 'static,
+{
+    no_referrer(page.customize().with_status(status).respond_to(req).map_into_boxed_body())
+}
+
+// ----- start -------------------------------------------------------------------------------
+
+#[derive(Template, WebTemplate)]
+#[template(path = "apply/start.html")]
+pub struct StartPage {
+    ctx: PageCtx,
+    t: T,
+    center: Center,
+    /// One-time key of this form: sending it twice opens the same draft.
+    key: String,
+}
+
+async fn center_by_slug(state: &web::Data<AppState>, slug: &str) -> Result<Center, AppError> {
+    let slug = parse_slug(slug).ok_or(AppError::NotFound)?.to_owned();
+    with_conn(state, move |conn| centers::by_slug(conn, &slug)?.ok_or(AppError::NotFound)).await
+}
+
+pub async fn start_page(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<impl Responder, AppError> {
+    let center = center_by_slug(&state, &slug).await?;
+    Ok(StartPage { t: ctx.t, ctx, center, key: crate::token::new_token() })
+}
+
+#[derive(serde::Deserialize)]
+pub struct StartForm {
+    #[serde(default)]
+    key: String,
+}
+
+pub async fn start(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    form: web::Form<StartForm>,
+) -> Result<HttpResponse, AppError> {
+    let center = center_by_slug(&state, &slug).await?;
+    let key = form.into_inner().key;
+    if key.len() != 43 || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        return Err(AppError::BadRequest(msg("error.bad_request")));
+    }
+    let token = crate::token::derive_token(state.settings.secret.expose(), "apply", &key);
+    let lang = ctx.lang;
+    let (st, tok) = (state.clone(), token.clone());
+    let now = state.clock.now();
+    with_conn(&state, move |conn| Ok(q::start(conn, &center, lang, &tok, &context(&st, now))?)).await?;
+    Ok(see_other(format!("/apply/{token}")))
+}
+
+// ----- lookups -----------------------------------------------------------------------------
+
+async fn load(state: &web::Data<AppState>, token: &str) -> Result<Draft, AppError> {
+    let token = token.to_owned();
+    let now = state.clock.now();
+    match with_conn(state, move |conn| Ok(q::find_by_token(conn, &token, now)?)).await? {
+        Lookup::Found(d) => Ok(*d),
+        Lookup::Expired => Err(AppError::Gone(msg("apply.expired"))),
+        Lookup::NotFound => Err(AppError::NotFound),
+    }
+}
+
+/// A draft still being filled in; a submitted case sends the visitor to its confirmation.
+pub(super) async fn load_draft(
+    state: &web::Data<AppState>,
+    token: &str,
+) -> Result<Result<Draft, HttpResponse>, AppError> {
+    let d = load(state, token).await?;
+    if d.status != crate::domain::CaseStatus::Draft {
+        return Ok(Err(see_other(format!("/apply/{token}/done"))));
+    }
+    Ok(Ok(d))
+}
+
+pub async fn resume(state: web::Data<AppState>, token: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let d = match load_draft(&state, &token).await? {
+        Ok(d) => d,
+        Err(redirect) => return Ok(redirect),
+    };
+    let next = q::missing_step(&d).unwrap_or("review");
+    Ok(see_other(format!("/apply/{token}/{next}")))
+}
+
+// ----- the step pages are built in `pages.rs` ------------------------------------------
+
+mod pages;
+
+pub use pages::StepFrame;
+pub(in crate::web) use pages::frame;
+use pages::*;
+
+pub async fn step_get(
+    req: HttpRequest,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (token, slug) = path.into_inner();
+    let step = Step::from_slug(&slug).ok_or(AppError::NotFound)?;
+    let d = match load_draft(&state, &token).await? {
+        Ok(d) => d,
+        Err(redirect) => return Ok(redirect),
+    };
+    let lang = ctx.lang;
+    let ok = StatusCode::OK;
+    Ok(match step {
+        Step::Company => render(&req, company_page(ctx, &d, &token, company_form(&d), vec![]), ok),
+        Step::Contact => {
+            let a = &d.answers;
+            let v = ContactForm {
+                contact_name: a.contact_name.clone().unwrap_or_default(),
+                contact_email: a.contact_email.clone().unwrap_or_default(),
+                contact_phone: a.contact_phone.clone().unwrap_or_default(),
+            };
+            render(&req, ContactPage { f: frame(&d, &token, Step::Contact, lang, vec![]), t: ctx.t, ctx, v }, ok)
+        }
+        Step::Needs => render(&req, needs_page(ctx, &d, &token, &needs_form(&d), vec![]), ok),
+        Step::Details => {
+            let ask = DetailQuestions::for_topics(&d.topics);
+            if !ask.any() {
+                return Ok(see_other(format!("/apply/{token}/{}", next_step(&d, Step::Needs).slug())));
+            }
+            let v = details_form(&d);
+            let directions = directions(lang, &v.transfer_direction);
+            render(
+                &req,
+                DetailsPage { f: frame(&d, &token, Step::Details, lang, vec![]), t: ctx.t, ctx, ask, v, directions },
+                ok,
+            )
+        }
+        Step::Documents => super::documents::page(&req, ctx, &state, &d, &token, vec![], StatusCode::OK).await?,
+        Step::Consent => {
+            let page = ConsentPage {
+                f: frame(&d, &token, Step::Consent, lang, vec![]),
+                t: ctx.t,
+                ctx,
+                agreed: d.answers.consented_at.is_some(),
+                third_party: d.answers.third_party_consent,
+                retention_years: crate::services::questionnaire::RETENTION_YEARS,
+            };
+            render(&req, page, ok)
+        }
+        Step::Review => {
+            let draft = d.clone();
+            let (routing, docs) = with_conn(&state, move |conn| {
+                Ok((q::route(conn, &draft)?, crate::db::documents::of_case(conn, draft.case.id)?))
+            })
+            .await?;
+            render(&req, review_page(ctx, &d, &token, routing, docs), ok)
+        }
+    })
+}
+
+/// Form bodies arrive as raw pairs so that repeated checkboxes, unknown and duplicate fields
+/// never make the extractor fail: what we do not ask for is ignored.
+pub async fn step_post(
+    req: HttpRequest,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let (token, slug) = path.into_inner();
+    let step = Step::from_slug(&slug).ok_or(AppError::NotFound)?;
+    let d = match load_draft(&state, &token).await? {
+        Ok(d) => d,
+        Err(redirect) => return Ok(redirect),
+    };
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest(msg("error.bad_request")))?;
+    let field = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+    let lang = ctx.lang;
+    let now = state.clock.now();
+    let invalid = StatusCode::UNPROCESSABLE_ENTITY;
+    let case_id = d.case.id;
+    match step {
+        Step::Company => {
+            let v = CompanyForm {
+                company_name: field("company_name"),
+                brn: field("brn"),
+                representative: field("representative"),
+                founded_on: field("founded_on"),
+                employees: field("employees"),
+                industry: field("industry"),
+                stage: field("stage"),
+                revenue_band: field("revenue_band"),
+                region: field("region"),
+            };
+            let today = crate::domain::center::local_date(now);
+            match v.parse(today) {
+                Ok(c) => with_conn(&state, move |conn| Ok(q::save_company(conn, case_id, &c, now)?)).await?,
+                Err(errors) => return Ok(render(&req, company_page(ctx, &d, &token, v, errors), invalid)),
+            }
+        }
+        Step::Contact => {
+            let v = ContactForm {
+                contact_name: field("contact_name"),
+                contact_email: field("contact_email"),
+                contact_phone: field("contact_phone"),
+            };
+            match v.parse() {
+                Ok(c) => {
+                    let (draft, tok, st) = (d.clone(), token.clone(), state.clone());
+                    with_conn(&state, move |conn| Ok(q::save_contact(conn, &draft, &tok, &c, &context(&st, now))?))
+                        .await?
+                }
+                Err(errors) => {
+                    return Ok(render(
+                        &req,
+                        ContactPage { f: frame(&d, &token, Step::Contact, lang, errors), t: ctx.t, ctx, v },
+                        invalid,
+                    ));
+                }
+            }
+        }
+        Step::Needs => {
+            let v = NeedsForm::from_pairs(&pairs);
+            match v.parse() {
+                Ok(n) => {
+                    let topics = n.topics.clone();
+                    with_conn(&state, move |conn| Ok(q::save_needs(conn, case_id, &n, now)?)).await?;
+                    let mut after = d.clone();
+                    after.topics = topics;
+                    return Ok(see_other(format!("/apply/{token}/{}", next_step(&after, Step::Needs).slug())));
+                }
+                Err(errors) => return Ok(render(&req, needs_page(ctx, &d, &token, &v, errors), invalid)),
+            }
+        }
+        Step::Details => {
+            let ask = DetailQuestions::for_topics(&d.topics);
+            let v = DetailsForm {
+                finance_amount: field("finance_amount"),
+                finance_purpose: field("finance_purpose"),
+                transfer_direction: field("transfer_direction"),
+            };
+            match v.parse(ask) {
+                Ok(details) => {
+                    with_conn(&state, move |conn| Ok(q::save_details(conn, case_id, &details, now)?)).await?
+                }
+                Err(errors) => {
+                    let directions = directions(lang, &v.transfer_direction);
+                    return Ok(render(
+                        &req,
+                        DetailsPage {
+                            f: frame(&d, &token, Step::Details, lang, errors),
+                            t: ctx.t,
+                            ctx,
+                            ask,
+                            v,
+                            directions,
+                        },
+                        invalid,
+                    ));
+                }
+            }
+        }
+        Step::Consent => {
+            let agreed = field("consent") == "yes";
+            let third_party = field("third_party") == "yes";
+            if !agreed {
+                let page = ConsentPage {
+                    f: frame(
+                        &d,
+                        &token,
+                        Step::Consent,
+                        lang,
+                        vec![FieldError { field: "consent", key: "apply.error.consent_required" }],
+                    ),
+                    t: ctx.t,
+                    ctx,
+                    agreed,
+                    third_party,
+                    retention_years: crate::services::questionnaire::RETENTION_YEARS,
+                };
+                return Ok(render(&req, page, invalid));
+            }
+            with_conn(&state, move |conn| Ok(q::save_consent(conn, case_id, third_party, now)?)).await?
+        }
+        Step::Documents => {
+            with_conn(&state, move |conn| Ok(crate::db::answers::mark_step(conn, case_id, "documents", now)?)).await?
+        }
+        Step::Review => return Err(AppError::NotFound),
+    }
+    Ok(see_other(format!("/apply/{token}/{}", next_step(&d, step).slug())))
+}
+
+pub async fn submit(state: web::Data<AppState>, token: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let d = load(&state, &token).await?;
+    let now = state.clock.now();
+    let (tok, st) = (token.clone(), state.clone());
+    let outcome = with_conn(&state, move |conn| match q::submit(conn, &d, &tok, &context(&st, now)) {
+        Ok(s) => Ok(Ok(s)),
+        Err(q::SubmitError::Incomplete(step)) => Ok(Err(step)),
+        Err(q::SubmitError::Db(e)) => Err(e.into()),
+        Err(q::SubmitError::Fire(e)) => Err(AppError::Internal(anyhow::anyhow!("submitting: {e}"))),
+    })
+    .await?;
+    Ok(match outcome {
+        Ok(Submitted::Now { .. } | Submitted::Already) => see_other(format!("/apply/{token}/done")),
+        Err(step) => see_other(format!("/apply/{token}/{step}")),
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "apply/done.html")]
+pub struct DonePage {
+    ctx: PageCtx,
+    t: T,
+    reference: String,
+    center_name: String,
+    center_slug: String,
+    email: String,
+    routing: Vec<(String, bool)>,
+}
+
+pub async fn done(
+    req: HttpRequest,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let d = load(&state, &token).await?;
+    if d.status == crate::domain::CaseStatus::Draft {
+        return Ok(see_other(format!("/apply/{token}/review")));
+    }
+    let case_id = d.case.id;
+    let zones = with_conn(&state, move |conn| Ok(crate::db::answers::zones(conn, case_id)?)).await?;
+    let lang = ctx.lang;
+    let page = DonePage {
+        t: ctx.t,
+        ctx,
+        reference: d.case.reference.clone(),
+        center_name: lang.pick(&d.center.name_ko, &d.center.name_en).to_owned(),
+        center_slug: d.center.slug.clone(),
+        email: d.answers.contact_email.clone().unwrap_or_default(),
+        routing: zones
+            .iter()
+            .map(|z| (lang.pick(&z.explanation_ko, &z.explanation_en).to_owned(), z.is_primary))
+            .collect(),
+    };
+    Ok(render(&req, page, StatusCode::OK))
+}
