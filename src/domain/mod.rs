@@ -10,5 +10,6 @@ pub use role::Role;
 pub mod brn;
 pub mod contact;
 pub mod documents;
+pub mod holidays;
 pub mod questionnaire;
 pub mod routing;

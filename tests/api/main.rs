@@ -7,6 +7,7 @@ mod auth;
 mod case_flow;
 mod cli;
 mod health;
+mod holidays;
 mod i18n;
 mod page_quality;
 mod pages;
