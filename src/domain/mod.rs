@@ -7,6 +7,7 @@ pub mod role;
 
 pub use case::{Actor, CaseEvent, CaseStatus, TransitionError};
 pub use role::Role;
+pub mod availability;
 pub mod brn;
 pub mod contact;
 pub mod documents;
