@@ -7,6 +7,7 @@ pub mod cases;
 pub mod centers;
 pub mod documents;
 pub mod outbox;
+pub mod schedule;
 pub mod schema;
 pub mod sessions;
 pub mod users;

@@ -238,6 +238,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    zone_policies (zone_id) {
+        zone_id -> BigInt,
+        min_notice_minutes -> Integer,
+        horizon_days -> Integer,
+        buffer_minutes -> Integer,
+        reschedule_cutoff_minutes -> Integer,
+        cancel_cutoff_minutes -> Integer,
+    }
+}
+
+diesel::table! {
+    closures (id) {
+        id -> BigInt,
+        center_id -> BigInt,
+        zone_id -> Nullable<BigInt>,
+        expert_user_id -> Nullable<BigInt>,
+        starts_on -> Date,
+        ends_on -> Date,
+        reason -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(zone_policies -> zones (zone_id));
+diesel::joinable!(closures -> centers (center_id));
 diesel::joinable!(case_documents -> cases (case_id));
 diesel::joinable!(zones -> centers (center_id));
 diesel::joinable!(zones -> zone_kinds (kind));
@@ -274,4 +301,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     routing_rules,
     case_zones,
     case_documents,
+    zone_policies,
+    closures,
 );

@@ -56,6 +56,9 @@ pub fn load(conn: &mut DbConn, now: NaiveDateTime) -> Result<Vec<DemoAccount>, S
         for center in centers::all(conn)? {
             for kind in ["legal", "finance", "ip"] {
                 let zone_id = centers::ensure_zone(conn, center.id, kind)?;
+                if !crate::db::schedule::has_policy(conn, zone_id)? {
+                    crate::db::schedule::set_policy(conn, &crate::db::schedule::PolicyRow::default_for(zone_id))?;
+                }
                 if !centers::rules_of(conn, &[zone_id])?.is_empty() {
                     continue;
                 }

@@ -2,6 +2,7 @@
 //! that tests control it; nothing here knows about HTTP.
 
 pub mod auth;
+pub mod availability;
 pub mod case_flow;
 pub mod demo;
 pub mod passwords;

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod auth;
+mod availability;
 mod case_flow;
 mod cli;
 mod health;

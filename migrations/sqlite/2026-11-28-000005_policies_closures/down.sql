@@ -1,0 +1,2 @@
+DROP TABLE closures;
+DROP TABLE zone_policies;
