@@ -3,6 +3,7 @@
 //! `&mut DbConn`.
 
 pub mod answers;
+pub mod appointments;
 pub mod cases;
 pub mod centers;
 pub mod documents;

@@ -188,6 +188,7 @@ diesel::table! {
         ticket_number -> Nullable<Integer>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        seat_no -> Integer,
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod availability;
+pub mod booking;
 pub mod case_flow;
 pub mod demo;
 pub mod passwords;

@@ -2,6 +2,7 @@
 
 pub mod apply;
 pub mod assets;
+pub mod book;
 pub mod csrf;
 pub mod ctx;
 pub mod documents;
@@ -68,6 +69,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/apply/{token}").route(get().to(apply::resume)))
         .service(resource("/apply/{token}/submit").route(post().to(apply::submit)))
         .service(resource("/apply/{token}/done").route(get().to(apply::done)))
+        .service(resource("/apply/{token}/book").route(get().to(book::show)).route(post().to(book::book)))
+        .service(resource("/apply/{token}/visit").route(get().to(book::visit)))
         .service(resource("/apply/{token}/documents/upload").route(post().to(documents::upload)))
         .service(resource("/apply/{token}/documents/{id}").route(get().to(documents::download)))
         .service(resource("/apply/{token}/documents/{id}/delete").route(post().to(documents::delete)))

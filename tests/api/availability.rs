@@ -84,9 +84,9 @@ async fn a_finance_and_ip_case_gets_its_zones_times_and_one_stop_visits() {
     )
     .unwrap();
     let wed_first = finance.days[&d(2026, 12, 9)][0].starts_at;
-    for _ in 0..2 {
+    for seat in 1..=2 {
         app.exec(&format!(
-            "INSERT INTO appointments (case_id, zone_id, starts_at, ends_at, status, created_at, updated_at) VALUES ({case_id}, {}, '{}', '{}', 'booked', '{}', '{}')",
+            "INSERT INTO appointments (case_id, zone_id, starts_at, ends_at, status, created_at, updated_at, seat_no) VALUES ({case_id}, {}, '{}', '{}', 'booked', '{}', '{}', {seat})",
             finance.zone.id,
             wed_first.format("%Y-%m-%d %H:%M:%S"),
             (wed_first + chrono::Duration::minutes(40)).format("%Y-%m-%d %H:%M:%S"),

@@ -1,13 +1,11 @@
 //! The case state machine persisted: audit events, compare-and-set under concurrency,
 //! reference numbers.
 
-use std::sync::{Arc, Barrier};
-
 use onestop::db::{self, cases};
 use onestop::domain::{Actor, CaseEvent, CaseStatus};
 use onestop::services::case_flow::{self, ActingAs, Fire, FireError};
 
-use crate::helpers::spawn_app;
+use crate::helpers::{race, spawn_app};
 
 const APPLICANT: ActingAs = ActingAs { actor: Actor::Applicant, user_id: None };
 const STAFF: ActingAs = ActingAs { actor: Actor::Staff, user_id: None };
@@ -92,29 +90,6 @@ async fn a_refused_event_changes_nothing_and_writes_no_event() {
     let case = cases::find(&mut conn, id).unwrap().unwrap();
     assert_eq!((case.status.as_str(), case.version), ("submitted", 1));
     assert_eq!(cases::events_of(&mut conn, id).unwrap().len(), 1);
-}
-
-/// Runs `f(i, conn)` on `n` threads at once, each with its own connection taken before the
-/// start line, and returns the results in thread order.
-fn race<T: Send + 'static>(
-    app: &crate::helpers::TestApp,
-    n: usize,
-    f: impl Fn(usize, &mut db::DbConn) -> T + Send + Sync + 'static,
-) -> Vec<T> {
-    let pool = app.pool_of(n as u32);
-    let barrier = Arc::new(Barrier::new(n));
-    let f = Arc::new(f);
-    let handles: Vec<_> = (0..n)
-        .map(|i| {
-            let (pool, barrier, f) = (pool.clone(), barrier.clone(), f.clone());
-            std::thread::spawn(move || {
-                let mut conn = pool.get().unwrap();
-                barrier.wait();
-                f(i, &mut conn)
-            })
-        })
-        .collect();
-    handles.into_iter().map(|h| h.join().unwrap()).collect()
 }
 
 #[tokio::test]

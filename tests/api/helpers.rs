@@ -1,8 +1,8 @@
 //! The harness: `spawn_app()` starts the application with its own database and returns a
 //! client that behaves like a browser (cookies kept, redirects not followed).
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Barrier};
 
 use diesel::prelude::*;
 use onestop::clock::SystemClock;
@@ -244,4 +244,27 @@ pub async fn submit_login(app: &TestApp, client: &reqwest::Client, email: &str, 
         .send()
         .await
         .expect("request")
+}
+
+/// Runs `f(i, conn)` on `n` threads at once, each with its own connection taken before the
+/// start line, and returns the results in thread order.
+pub fn race<T: Send + 'static>(
+    app: &TestApp,
+    n: usize,
+    f: impl Fn(usize, &mut DbConn) -> T + Send + Sync + 'static,
+) -> Vec<T> {
+    let pool = app.pool_of(n as u32);
+    let barrier = Arc::new(Barrier::new(n));
+    let f = Arc::new(f);
+    let handles: Vec<_> = (0..n)
+        .map(|i| {
+            let (pool, barrier, f) = (pool.clone(), barrier.clone(), f.clone());
+            std::thread::spawn(move || {
+                let mut conn = pool.get().unwrap();
+                barrier.wait();
+                f(i, &mut conn)
+            })
+        })
+        .collect();
+    handles.into_iter().map(|h| h.join().unwrap()).collect()
 }

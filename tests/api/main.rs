@@ -5,6 +5,7 @@ mod helpers;
 
 mod auth;
 mod availability;
+mod booking;
 mod case_flow;
 mod cli;
 mod health;

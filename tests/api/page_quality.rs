@@ -363,6 +363,31 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
         let csrf = csrf_from(&review).unwrap();
         client.post(app.url(&format!("{base}/submit"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
         add(format!("{lang}-apply-done"), format!("{base}/done"), get(format!("{base}/done")).await);
+        let book = get(format!("{base}/book")).await;
+        let choice = {
+            let doc = Html::parse_document(&book);
+            let sel = Selector::parse("input[name=choice]").unwrap();
+            doc.select(&sel).next().expect("bookable times").value().attr("value").unwrap().to_owned()
+        };
+        let csrf = csrf_from(&book).unwrap();
+        let html = client
+            .post(app.url(&format!("{base}/book")))
+            .form(&[("_csrf", csrf.as_str()), ("choice", "")])
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        add(format!("{lang}-apply-book-errors"), String::new(), html);
+        add(format!("{lang}-apply-book"), format!("{base}/book"), book);
+        client
+            .post(app.url(&format!("{base}/book")))
+            .form(&[("_csrf", csrf.as_str()), ("choice", &choice)])
+            .send()
+            .await
+            .unwrap();
+        add(format!("{lang}-apply-visit"), format!("{base}/visit"), get(format!("{base}/visit")).await);
     }
     // An expired draft's page (410).
     {

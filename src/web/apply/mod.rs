@@ -95,6 +95,11 @@ pub async fn start(
 
 // ----- lookups -----------------------------------------------------------------------------
 
+/// The case behind the token, whatever its status.
+pub(super) async fn load_any(state: &web::Data<AppState>, token: &str) -> Result<Draft, AppError> {
+    load(state, token).await
+}
+
 async fn load(state: &web::Data<AppState>, token: &str) -> Result<Draft, AppError> {
     let token = token.to_owned();
     let now = state.clock.now();
@@ -357,6 +362,8 @@ pub struct DonePage {
     center_slug: String,
     email: String,
     routing: Vec<(String, bool)>,
+    token: String,
+    can_book: bool,
 }
 
 pub async fn done(
@@ -384,6 +391,8 @@ pub async fn done(
             .iter()
             .map(|z| (lang.pick(&z.explanation_ko, &z.explanation_en).to_owned(), z.is_primary))
             .collect(),
+        can_book: matches!(d.status, crate::domain::CaseStatus::Submitted | crate::domain::CaseStatus::NoShow),
+        token,
     };
     Ok(render(&req, page, StatusCode::OK))
 }

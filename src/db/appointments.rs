@@ -1,0 +1,73 @@
+//! Appointments: one per zone of a visit, each holding a numbered seat of its slot.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::appointments;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = appointments)]
+pub struct Appointment {
+    pub id: i64,
+    pub case_id: i64,
+    pub zone_id: i64,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub status: String,
+    pub institution_id: Option<i64>,
+    pub ticket_number: Option<i32>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub seat_no: i32,
+}
+
+pub struct NewAppointment {
+    pub case_id: i64,
+    pub zone_id: i64,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub institution_id: Option<i64>,
+    pub now: NaiveDateTime,
+}
+
+/// Takes the first free seat of the slot, 1 to `seats`; None when all are held. Each attempt
+/// runs in a savepoint, so that a seat taken by a concurrent transaction (the unique index
+/// refuses it) leaves this transaction usable on PostgreSQL too.
+pub fn take_seat(conn: &mut DbConn, a: &NewAppointment, seats: i32) -> QueryResult<Option<i64>> {
+    for seat_no in 1..=seats {
+        let attempt = conn.transaction(|conn| {
+            diesel::insert_into(appointments::table)
+                .values((
+                    appointments::case_id.eq(a.case_id),
+                    appointments::zone_id.eq(a.zone_id),
+                    appointments::starts_at.eq(a.starts_at),
+                    appointments::ends_at.eq(a.ends_at),
+                    appointments::status.eq("booked"),
+                    appointments::institution_id.eq(a.institution_id),
+                    appointments::created_at.eq(a.now),
+                    appointments::updated_at.eq(a.now),
+                    appointments::seat_no.eq(seat_no),
+                ))
+                .returning(appointments::id)
+                .get_result::<i64>(conn)
+        });
+        match attempt {
+            Ok(id) => return Ok(Some(id)),
+            Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+                continue;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(None)
+}
+
+pub fn live_of_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<Appointment>> {
+    appointments::table
+        .filter(appointments::case_id.eq(case_id))
+        .filter(appointments::status.ne("cancelled"))
+        .order(appointments::starts_at)
+        .select(Appointment::as_select())
+        .load(conn)
+}

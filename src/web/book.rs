@@ -1,0 +1,277 @@
+//! Booking the visit from the applicant's link: one-stop visits (all zones on one day, back to
+//! back) or, for one zone, its times — a plain list of radio buttons per day, no script needed.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use askama_web::WebTemplate;
+use chrono::{Datelike, NaiveDate};
+
+use super::apply::{load_any, render, see_other};
+use super::ctx::PageCtx;
+use super::errors::AppError;
+use super::i18n::{CATALOG, Lang, T, msg};
+use super::{AppState, with_conn};
+use crate::db::{appointments, centers};
+use crate::domain::CaseStatus;
+use crate::domain::availability::Slot;
+use crate::services::availability::{self, CaseTimes};
+use crate::services::booking::{self, BookError, Leg};
+use crate::services::case_flow::FireError;
+use crate::services::questionnaire::Draft;
+
+pub struct Choice {
+    pub id: String,
+    pub value: String,
+    pub label: String,
+}
+
+pub struct Day {
+    pub label: String,
+    pub choices: Vec<Choice>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "apply/book.html")]
+pub struct BookPage {
+    ctx: PageCtx,
+    t: T,
+    token: String,
+    reference: String,
+    version: i64,
+    one_stop: bool,
+    days: Vec<Day>,
+    message: Option<&'static str>,
+}
+
+pub fn date_label(lang: Lang, d: NaiveDate) -> String {
+    let weekday = CATALOG.lookup(lang, &format!("weekday_short.{}", d.weekday().number_from_monday())).unwrap_or("");
+    match lang {
+        Lang::Ko => format!("{}월 {}일 ({weekday})", d.month(), d.day()),
+        Lang::En => format!("{weekday} {} {}", d.day(), d.format("%b")),
+    }
+}
+
+fn leg_label(lang: Lang, times: &CaseTimes, s: &Slot, institutions: &[centers::Institution]) -> String {
+    let zone =
+        times.zones.iter().find(|z| z.zone.id == s.zone_id).map_or("", |z| lang.pick(&z.kind.name_ko, &z.kind.name_en));
+    let mut label = format!("{} {zone}", s.local_start.format("%H:%M"));
+    if let Some(i) = s.institution.as_ref().and_then(|c| institutions.iter().find(|i| &i.code == c)) {
+        label.push_str(&format!(" ({})", lang.pick(&i.name_ko, &i.name_en)));
+    }
+    label
+}
+
+fn days_of(lang: Lang, times: &CaseTimes, institutions: &[centers::Institution]) -> (bool, Vec<Day>) {
+    if times.zones.len() > 1 {
+        let mut days: Vec<Day> = Vec::new();
+        for v in &times.visits {
+            let label = date_label(lang, v.date);
+            let choice = Choice {
+                id: format!("t{}", v.legs[0].starts_at.and_utc().timestamp()),
+                value: v
+                    .legs
+                    .iter()
+                    .map(|l| Leg { zone_id: l.zone_id, starts_at: l.starts_at }.encode())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                label: v.legs.iter().map(|l| leg_label(lang, times, l, institutions)).collect::<Vec<_>>().join(" → "),
+            };
+            match days.last_mut() {
+                Some(d) if d.label == label => d.choices.push(choice),
+                _ => days.push(Day { label, choices: vec![choice] }),
+            }
+        }
+        (true, days)
+    } else {
+        let days = times
+            .zones
+            .first()
+            .map(|z| {
+                z.days
+                    .iter()
+                    .map(|(date, slots)| Day {
+                        label: date_label(lang, *date),
+                        choices: slots
+                            .iter()
+                            .map(|s| Choice {
+                                id: format!("t{}", s.starts_at.and_utc().timestamp()),
+                                value: Leg { zone_id: s.zone_id, starts_at: s.starts_at }.encode(),
+                                label: leg_label(lang, times, s, institutions),
+                            })
+                            .collect(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        (false, days)
+    }
+}
+
+async fn book_page(
+    req: &HttpRequest,
+    ctx: PageCtx,
+    state: &web::Data<AppState>,
+    d: &Draft,
+    token: &str,
+    message: Option<&'static str>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let (center, case_id, now) = (d.center.clone(), d.case.id, state.clock.now());
+    let (times, institutions) = with_conn(state, move |conn| {
+        Ok((availability::for_case(conn, &center, case_id, now)?, centers::institutions(conn)?))
+    })
+    .await?;
+    let (one_stop, days) = days_of(ctx.lang, &times, &institutions);
+    let page = BookPage {
+        t: ctx.t,
+        ctx,
+        token: token.to_owned(),
+        reference: d.case.reference.clone(),
+        version: d.case.version,
+        one_stop,
+        days,
+        message,
+    };
+    Ok(render(req, page, status))
+}
+
+pub async fn show(
+    req: HttpRequest,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let d = load_any(&state, &token).await?;
+    match d.status {
+        CaseStatus::Submitted | CaseStatus::NoShow => {
+            book_page(&req, ctx, &state, &d, &token, None, StatusCode::OK).await
+        }
+        CaseStatus::Draft => Ok(see_other(format!("/apply/{token}"))),
+        _ => Ok(see_other(format!("/apply/{token}/visit"))),
+    }
+}
+
+pub async fn book(
+    req: HttpRequest,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let d = load_any(&state, &token).await?;
+    if d.status == CaseStatus::Draft {
+        return Ok(see_other(format!("/apply/{token}")));
+    }
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest(msg("error.bad_request")))?;
+    let choice = pairs.iter().find(|(k, _)| k == "choice").map(|(_, v)| v.as_str()).unwrap_or("");
+    let legs: Option<Vec<Leg>> = choice.split(',').filter(|s| !s.is_empty()).map(Leg::parse).collect();
+    let legs = match legs {
+        Some(l) if !l.is_empty() => l,
+        _ => {
+            return book_page(
+                &req,
+                ctx,
+                &state,
+                &d,
+                &token,
+                Some(msg("apply.book.choose")),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let (center, case, now) = (d.center.clone(), d.case.clone(), state.clock.now());
+    let outcome =
+        with_conn(&state, move |conn| match booking::reserve(conn, &center, &case, &legs, booking::APPLICANT, now) {
+            Ok(ids) => Ok(Ok(ids)),
+            Err(BookError::Db(e)) => Err(e.into()),
+            Err(e) => Ok(Err(e)),
+        })
+        .await?;
+    match outcome {
+        Ok(_) => Ok(see_other(format!("/apply/{token}/visit"))),
+        // A double click, or the case moved on: show where it is now.
+        Err(BookError::Fire(FireError::Conflict | FireError::Refused(_))) => {
+            Ok(see_other(format!("/apply/{token}/visit")))
+        }
+        Err(BookError::Taken) => {
+            book_page(&req, ctx, &state, &d, &token, Some(msg("apply.book.taken")), StatusCode::CONFLICT).await
+        }
+        Err(_) => {
+            book_page(&req, ctx, &state, &d, &token, Some(msg("apply.book.not_offered")), StatusCode::CONFLICT).await
+        }
+    }
+}
+
+pub struct VisitLeg {
+    pub zone: String,
+    pub when: String,
+    pub institution: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "apply/visit.html")]
+pub struct VisitPage {
+    ctx: PageCtx,
+    t: T,
+    reference: String,
+    center_name: String,
+    legs: Vec<VisitLeg>,
+}
+
+pub async fn visit(
+    req: HttpRequest,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let d = load_any(&state, &token).await?;
+    if matches!(d.status, CaseStatus::Draft) {
+        return Ok(see_other(format!("/apply/{token}")));
+    }
+    if matches!(d.status, CaseStatus::Submitted) {
+        return Ok(see_other(format!("/apply/{token}/book")));
+    }
+    let (center, case_id) = (d.center.clone(), d.case.id);
+    let (appts, zones, institutions) = with_conn(&state, move |conn| {
+        Ok((
+            appointments::live_of_case(conn, case_id)?,
+            centers::zones_of(conn, center.id)?,
+            centers::institutions(conn)?,
+        ))
+    })
+    .await?;
+    let tz = availability::time_zone(&d.center);
+    let lang = ctx.lang;
+    let legs = appts
+        .iter()
+        .map(|a| {
+            let local = crate::domain::availability::local_date(tz, a.starts_at);
+            let time = chrono::TimeZone::from_utc_datetime(&tz, &a.starts_at).format("%H:%M").to_string();
+            VisitLeg {
+                zone: zones
+                    .iter()
+                    .find(|(z, _)| z.id == a.zone_id)
+                    .map_or(String::new(), |(_, k)| lang.pick(&k.name_ko, &k.name_en).to_owned()),
+                when: format!("{} {time}", date_label(lang, local)),
+                institution: a
+                    .institution_id
+                    .and_then(|id| institutions.iter().find(|i| i.id == id))
+                    .map(|i| lang.pick(&i.name_ko, &i.name_en).to_owned()),
+            }
+        })
+        .collect();
+    let page = VisitPage {
+        t: ctx.t,
+        ctx,
+        reference: d.case.reference.clone(),
+        center_name: lang.pick(&d.center.name_ko, &d.center.name_en).to_owned(),
+        legs,
+    };
+    Ok(render(&req, page, StatusCode::OK))
+}

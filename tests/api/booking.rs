@@ -1,0 +1,194 @@
+//! Booking a visit: the journey through the pages, and seats under concurrency (both DBs).
+
+use onestop::db::answers::{self, CaseZone};
+use onestop::db::cases::{self, Case};
+use onestop::db::centers::{self, Center};
+use onestop::db::{self, appointments};
+use onestop::domain::CaseEvent;
+use onestop::services::availability;
+use onestop::services::booking::{self, BookError, Leg};
+use onestop::services::case_flow::{self, Fire};
+
+use crate::helpers::{TestApp, browser_client, csrf_from, race, spawn_app_with_demo, texts};
+use crate::questionnaire::fill_all;
+
+/// A submitted case routed to `zones`, made directly in the database (the questionnaire has
+/// its own tests).
+fn submitted_case(app: &TestApp, center: &Center, zones: &[&str]) -> Case {
+    let mut conn = app.conn();
+    let now = db::now();
+    let (id, _) = case_flow::open_case(&mut conn, center.id, &center.ref_prefix, "ko", now).unwrap();
+    case_flow::fire(&mut conn, &Fire::new(id, booking::APPLICANT, CaseEvent::Submit), now).unwrap();
+    let rows: Vec<CaseZone> = zones
+        .iter()
+        .enumerate()
+        .map(|(i, z)| CaseZone {
+            case_id: id,
+            zone_kind: z.to_string(),
+            is_primary: i == 0,
+            institution_code: None,
+            explanation_ko: String::new(),
+            explanation_en: String::new(),
+            sort_order: i as i32,
+        })
+        .collect();
+    answers::replace_zones(&mut conn, id, &rows).unwrap();
+    cases::find(&mut conn, id).unwrap().unwrap()
+}
+
+fn gyeongnam(app: &TestApp) -> Center {
+    centers::by_slug(&mut app.conn(), "gyeongnam").unwrap().unwrap()
+}
+
+#[tokio::test]
+async fn sixty_four_applicants_race_for_the_last_seat_and_exactly_one_gets_it() {
+    let app = spawn_app_with_demo().await;
+    let center = gyeongnam(&app);
+    let cases: Vec<Case> = (0..64).map(|_| submitted_case(&app, &center, &["legal"])).collect();
+    let now = db::now();
+    let times = availability::for_case(&mut app.conn(), &center, cases[0].id, now).unwrap();
+    let slot = times.zones[0].days.values().next().unwrap()[0].clone();
+    assert_eq!(slot.free, 1, "legal slots have one seat");
+    let leg = Leg { zone_id: slot.zone_id, starts_at: slot.starts_at };
+    let (center2, cases2) = (center.clone(), cases.clone());
+    let results =
+        race(&app, 64, move |i, conn| booking::reserve(conn, &center2, &cases2[i], &[leg], booking::APPLICANT, now));
+    let ok = results.iter().filter(|r| r.is_ok()).count();
+    let taken = results.iter().filter(|r| matches!(r, Err(BookError::Taken))).count();
+    let other: Vec<_> = results.iter().filter(|r| !matches!(r, Ok(_) | Err(BookError::Taken))).collect();
+    eprintln!(
+        "64 concurrent reservations of one seat ({}): {ok} succeeded, {taken} taken, {} other errors",
+        if app.db.url.is_postgres() { "PostgreSQL" } else { "SQLite" },
+        other.len()
+    );
+    assert_eq!((ok, taken), (1, 63), "other: {other:?}");
+    assert_eq!(app.count("appointments"), 1);
+    // The losers are still `submitted` (their transaction rolled back whole).
+    let reserved =
+        cases.iter().filter(|c| cases::find(&mut app.conn(), c.id).unwrap().unwrap().status == "reserved").count();
+    assert_eq!(reserved, 1);
+}
+
+#[tokio::test]
+async fn twenty_one_stop_visits_race_and_nothing_is_booked_partially() {
+    let app = spawn_app_with_demo().await;
+    let center = gyeongnam(&app);
+    let cases: Vec<Case> = (0..20).map(|_| submitted_case(&app, &center, &["finance", "ip"])).collect();
+    let now = db::now();
+    let times = availability::for_case(&mut app.conn(), &center, cases[0].id, now).unwrap();
+    let visit = times.visits.first().expect("a one-stop visit").clone();
+    let legs: Vec<Leg> = visit.legs.iter().map(|l| Leg { zone_id: l.zone_id, starts_at: l.starts_at }).collect();
+    let (center2, cases2) = (center.clone(), cases.clone());
+    let results =
+        race(&app, 20, move |i, conn| booking::reserve(conn, &center2, &cases2[i], &legs, booking::APPLICANT, now));
+    let ok = results.iter().filter(|r| r.is_ok()).count();
+    let taken = results.iter().filter(|r| matches!(r, Err(BookError::Taken))).count();
+    eprintln!(
+        "20 concurrent one-stop visits ({}): {ok} succeeded, {taken} taken, {} other errors",
+        if app.db.url.is_postgres() { "PostgreSQL" } else { "SQLite" },
+        20 - ok - taken
+    );
+    // The IP leg has one seat: one visit in all; the finance leg's second seat stays free.
+    assert_eq!((ok, taken), (1, 19), "{results:?}");
+    let winner =
+        cases.iter().find(|c| cases::find(&mut app.conn(), c.id).unwrap().unwrap().status == "reserved").unwrap();
+    assert_eq!(appointments::live_of_case(&mut app.conn(), winner.id).unwrap().len(), 2);
+    assert_eq!(app.count("appointments"), 2, "no partial booking by any loser");
+}
+
+#[tokio::test]
+async fn a_founder_books_a_one_stop_visit_from_the_confirmation_page() {
+    let app = spawn_app_with_demo().await;
+    let client = browser_client();
+    let base = fill_all(&app, &client, "gyeongnam").await;
+    let review = client.get(app.url(&format!("{base}/review"))).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_from(&review).unwrap();
+    client.post(app.url(&format!("{base}/submit"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+    let done = client.get(app.url(&format!("{base}/done"))).send().await.unwrap().text().await.unwrap();
+    assert!(done.contains(&format!("href=\"{base}/book\"")));
+
+    let page = client.get(app.url(&format!("{base}/book"))).send().await.unwrap();
+    assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+    let page = page.text().await.unwrap();
+    let labels = texts(&page, ".day-group label");
+    assert!(!labels.is_empty());
+    assert!(labels.iter().all(|l| l.contains("금융존") && l.contains("IP존") && l.contains(" → ")), "{labels:?}");
+    let doc = scraper::Html::parse_document(&page);
+    let sel = scraper::Selector::parse("input[name=choice]").unwrap();
+    let choice = doc.select(&sel).next().unwrap().value().attr("value").unwrap().to_owned();
+    let csrf = csrf_from(&page).unwrap();
+    let r = client
+        .post(app.url(&format!("{base}/book")))
+        .form(&[("_csrf", csrf.as_str()), ("choice", &choice)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"].to_str().unwrap(), format!("{base}/visit"));
+    let visit = client.get(app.url(&format!("{base}/visit"))).send().await.unwrap().text().await.unwrap();
+    assert!(visit.contains("방문 예약이 확정되었습니다"));
+    assert_eq!(texts(&visit, ".routing-list li").len(), 2);
+    // A replayed POST books nothing more.
+    let r = client
+        .post(app.url(&format!("{base}/book")))
+        .form(&[("_csrf", csrf.as_str()), ("choice", &choice)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"].to_str().unwrap(), format!("{base}/visit"));
+    assert_eq!(app.count("appointments"), 2);
+}
+
+#[tokio::test]
+async fn the_second_of_two_applicants_for_one_seat_gets_a_clear_page_with_other_times() {
+    let app = spawn_app_with_demo().await;
+    let (a, b) = (browser_client(), browser_client());
+    let mut bases = Vec::new();
+    for client in [&a, &b] {
+        let base = crate::questionnaire::start_draft(&app, client, "gyeongnam").await;
+        crate::questionnaire::post_step(&app, client, &base, "company", crate::questionnaire::COMPANY).await;
+        crate::questionnaire::post_step(&app, client, &base, "contact", crate::questionnaire::CONTACT).await;
+        crate::questionnaire::post_step(&app, client, &base, "needs", &[("topic", "labor")]).await;
+        crate::questionnaire::post_step(&app, client, &base, "documents", &[]).await;
+        crate::questionnaire::post_step(&app, client, &base, "consent", &[("consent", "yes")]).await;
+        let review = client.get(app.url(&format!("{base}/review"))).send().await.unwrap().text().await.unwrap();
+        let csrf = csrf_from(&review).unwrap();
+        client.post(app.url(&format!("{base}/submit"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+        bases.push(base);
+    }
+    let page_a = a.get(app.url(&format!("{}/book", bases[0]))).send().await.unwrap().text().await.unwrap();
+    let page_b = b.get(app.url(&format!("{}/book", bases[1]))).send().await.unwrap().text().await.unwrap();
+    let first = |html: &str| {
+        let doc = scraper::Html::parse_document(html);
+        let sel = scraper::Selector::parse("input[name=choice]").unwrap();
+        doc.select(&sel).next().unwrap().value().attr("value").unwrap().to_owned()
+    };
+    let choice = first(&page_a);
+    assert_eq!(choice, first(&page_b));
+    let r = a
+        .post(app.url(&format!("{}/book", bases[0])))
+        .form(&[("_csrf", csrf_from(&page_a).unwrap().as_str()), ("choice", &choice)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let r = b
+        .post(app.url(&format!("{}/book", bases[1])))
+        .form(&[("_csrf", csrf_from(&page_b).unwrap().as_str()), ("choice", &choice)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 409);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("방금 다른 분이 이 시간을 예약했습니다"));
+    assert_ne!(first(&html), choice, "the taken time is no longer offered; the nearest free ones are");
+    // Garbage choices get a page, not an error.
+    for bad in ["", "x", "1:2:3", "999:1700000000", &format!("{choice},{choice}")] {
+        let r = b
+            .post(app.url(&format!("{}/book", bases[1])))
+            .form(&[("_csrf", csrf_from(&page_b).unwrap().as_str()), ("choice", bad)])
+            .send()
+            .await
+            .unwrap();
+        assert!(matches!(r.status().as_u16(), 409 | 422), "{bad:?} → {}", r.status());
+    }
+}
