@@ -7,7 +7,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use chrono::{Datelike, NaiveDate};
 
-use super::apply::{load_any, render, see_other};
+use super::apply::{load, render, see_other};
 use super::ctx::PageCtx;
 use super::errors::AppError;
 use super::i18n::{CATALOG, Lang, T, msg};
@@ -143,7 +143,7 @@ pub async fn show(
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
-    let d = load_any(&state, &token).await?;
+    let d = load(&state, &token).await?;
     match d.status {
         CaseStatus::Submitted | CaseStatus::NoShow => {
             book_page(&req, ctx, &state, &d, &token, None, StatusCode::OK).await
@@ -161,7 +161,7 @@ pub async fn book(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
-    let d = load_any(&state, &token).await?;
+    let d = load(&state, &token).await?;
     if d.status == CaseStatus::Draft {
         return Ok(see_other(format!("/apply/{token}")));
     }
@@ -230,7 +230,7 @@ pub async fn visit(
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
-    let d = load_any(&state, &token).await?;
+    let d = load(&state, &token).await?;
     if matches!(d.status, CaseStatus::Draft) {
         return Ok(see_other(format!("/apply/{token}")));
     }

@@ -96,11 +96,7 @@ pub async fn start(
 // ----- lookups -----------------------------------------------------------------------------
 
 /// The case behind the token, whatever its status.
-pub(super) async fn load_any(state: &web::Data<AppState>, token: &str) -> Result<Draft, AppError> {
-    load(state, token).await
-}
-
-async fn load(state: &web::Data<AppState>, token: &str) -> Result<Draft, AppError> {
+pub(super) async fn load(state: &web::Data<AppState>, token: &str) -> Result<Draft, AppError> {
     let token = token.to_owned();
     let now = state.clock.now();
     match with_conn(state, move |conn| Ok(q::find_by_token(conn, &token, now)?)).await? {
