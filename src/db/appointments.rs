@@ -71,3 +71,12 @@ pub fn live_of_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<Appointm
         .select(Appointment::as_select())
         .load(conn)
 }
+
+/// Cancels the case's live appointments (their seats become free at once).
+pub fn cancel_live(conn: &mut DbConn, case_id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        appointments::table.filter(appointments::case_id.eq(case_id)).filter(appointments::status.ne("cancelled")),
+    )
+    .set((appointments::status.eq("cancelled"), appointments::updated_at.eq(now)))
+    .execute(conn)
+}

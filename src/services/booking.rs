@@ -47,10 +47,91 @@ pub enum BookError {
     /// The legs do not cover exactly the case's zones, or not on one day, back to back.
     #[error("the visit does not fit the case")]
     WrongShape,
+    /// Too close to the visit for the applicant to change it themselves.
+    #[error("past the cut-off")]
+    PastCutoff,
     #[error(transparent)]
     Fire(#[from] FireError),
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
+}
+
+struct Context {
+    tz: chrono_tz::Tz,
+    routed: Vec<String>,
+    zones: Vec<(centers::Zone, centers::ZoneKind)>,
+    institutions: Vec<centers::Institution>,
+}
+
+fn context(conn: &mut DbConn, center: &Center, case: &Case) -> Result<Context, BookError> {
+    Ok(Context {
+        tz: time_zone(center),
+        routed: db::answers::zones(conn, case.id)?.into_iter().map(|z| z.zone_kind).collect(),
+        zones: centers::zones_of(conn, center.id)?,
+        institutions: centers::institutions(conn)?,
+    })
+}
+
+/// The legs must be the case's zones, each once, on one local day; returns that day.
+fn check_shape(cx: &Context, legs: &[Leg]) -> Result<NaiveDate, BookError> {
+    let mut got: Vec<&str> = Vec::new();
+    for leg in legs {
+        let (_, kind) = cx.zones.iter().find(|(z, _)| z.id == leg.zone_id).ok_or(BookError::WrongShape)?;
+        got.push(&kind.code);
+    }
+    let mut want: Vec<&str> = cx.routed.iter().map(String::as_str).collect();
+    want.sort();
+    got.sort();
+    let dates: Vec<NaiveDate> = legs.iter().map(|l| local_date(cx.tz, l.starts_at)).collect();
+    if legs.is_empty() || want != got || dates.windows(2).any(|w| w[0] != w[1]) {
+        return Err(BookError::WrongShape);
+    }
+    Ok(dates[0])
+}
+
+/// Takes a seat for every leg (in time order, buffers respected, each offered by the schedule).
+fn take_legs(
+    conn: &mut DbConn,
+    cx: &Context,
+    case_id: i64,
+    date: NaiveDate,
+    legs: &[Leg],
+    now: NaiveDateTime,
+) -> Result<Vec<i64>, BookError> {
+    let mut ids = Vec::new();
+    let mut previous_end: Option<(NaiveDateTime, chrono::Duration)> = None;
+    let mut ordered = legs.to_vec();
+    ordered.sort_by_key(|l| l.starts_at);
+    for leg in ordered {
+        let (zone, _) = cx.zones.iter().find(|(z, _)| z.id == leg.zone_id).ok_or(BookError::WrongShape)?;
+        let sched = schedule::zone_schedule(conn, zone, date, date)?;
+        // Offered at all? Seats are the database's business, so nothing is counted as taken here.
+        let offered = availability::free_slots(&sched, cx.tz, now, &HashMap::new());
+        let slot = offered
+            .get(&date)
+            .and_then(|v| v.iter().find(|s| s.starts_at == leg.starts_at))
+            .cloned()
+            .ok_or(BookError::NotOffered)?;
+        if let Some((end, buffer)) = previous_end {
+            if slot.starts_at < end + buffer {
+                return Err(BookError::WrongShape);
+            }
+        }
+        previous_end = Some((slot.ends_at, sched.policy.buffer));
+        let institution_id =
+            slot.institution.as_ref().and_then(|code| cx.institutions.iter().find(|i| &i.code == code)).map(|i| i.id);
+        let new = NewAppointment {
+            case_id,
+            zone_id: zone.id,
+            starts_at: slot.starts_at,
+            ends_at: slot.ends_at,
+            institution_id,
+            now,
+        };
+        let seats = i32::try_from(slot.free).unwrap_or(1);
+        ids.push(appointments::take_seat(conn, &new, seats)?.ok_or(BookError::Taken)?);
+    }
+    Ok(ids)
 }
 
 /// submitted → reserved with a seat for every leg; returns the appointments' ids.
@@ -62,64 +143,69 @@ pub fn reserve(
     by: ActingAs,
     now: NaiveDateTime,
 ) -> Result<Vec<i64>, BookError> {
-    let tz = time_zone(center);
-    let routed: Vec<String> = db::answers::zones(conn, case.id)?.into_iter().map(|z| z.zone_kind).collect();
-    let zones = centers::zones_of(conn, center.id)?;
-    let institutions = centers::institutions(conn)?;
-    // The legs must be the case's zones, each once, on one local day, in time order without
-    // overlap (buffers are checked against the schedule below).
-    let mut kinds: Vec<&str> = Vec::new();
-    for leg in legs {
-        let (_, kind) = zones.iter().find(|(z, _)| z.id == leg.zone_id).ok_or(BookError::WrongShape)?;
-        kinds.push(&kind.code);
-    }
-    let mut want: Vec<&str> = routed.iter().map(String::as_str).collect();
-    let mut got = kinds.clone();
-    want.sort();
-    got.sort();
-    let dates: Vec<NaiveDate> = legs.iter().map(|l| local_date(tz, l.starts_at)).collect();
-    if legs.is_empty() || want != got || dates.windows(2).any(|w| w[0] != w[1]) {
-        return Err(BookError::WrongShape);
-    }
-    let date = dates[0];
+    let cx = context(conn, center, case)?;
+    let date = check_shape(&cx, legs)?;
     db::write_tx(conn, |conn| {
-        let applicant_or_staff = Fire::new(case.id, by, CaseEvent::Reserve).at_version(case.version);
-        case_flow::fire_in_tx(conn, &applicant_or_staff, now)?;
-        let mut ids = Vec::new();
-        let mut previous_end: Option<(NaiveDateTime, chrono::Duration)> = None;
-        let mut ordered = legs.to_vec();
-        ordered.sort_by_key(|l| l.starts_at);
-        for leg in ordered {
-            let (zone, _) = zones.iter().find(|(z, _)| z.id == leg.zone_id).expect("checked above");
-            let sched = schedule::zone_schedule(conn, zone, date, date)?;
-            // Offered at all? Seats are the database's business, so nothing is counted as taken here.
-            let offered = availability::free_slots(&sched, tz, now, &HashMap::new());
-            let slot = offered
-                .get(&date)
-                .and_then(|v| v.iter().find(|s| s.starts_at == leg.starts_at))
-                .cloned()
-                .ok_or(BookError::NotOffered)?;
-            if let Some((end, buffer)) = previous_end {
-                if slot.starts_at < end + buffer {
-                    return Err(BookError::WrongShape);
-                }
-            }
-            previous_end = Some((slot.ends_at, sched.policy.buffer));
-            let institution_id =
-                slot.institution.as_ref().and_then(|code| institutions.iter().find(|i| &i.code == code)).map(|i| i.id);
-            let new = NewAppointment {
-                case_id: case.id,
-                zone_id: zone.id,
-                starts_at: slot.starts_at,
-                ends_at: slot.ends_at,
-                institution_id,
-                now,
-            };
-            let seats = i32::try_from(slot.free).unwrap_or(1);
-            let id = appointments::take_seat(conn, &new, seats)?.ok_or(BookError::Taken)?;
-            ids.push(id);
+        case_flow::fire_in_tx(conn, &Fire::new(case.id, by, CaseEvent::Reserve).at_version(case.version), now)?;
+        take_legs(conn, &cx, case.id, date, legs, now)
+    })
+}
+
+/// Whether `now` is still before the cut-off (the zone policy's, in minutes) of every leg.
+fn within_cutoff(
+    conn: &mut DbConn,
+    live: &[appointments::Appointment],
+    now: NaiveDateTime,
+    cancel: bool,
+) -> Result<bool, BookError> {
+    for a in live {
+        let p = schedule::policy(conn, a.zone_id)?;
+        let minutes = if cancel { p.cancel_cutoff_minutes } else { p.reschedule_cutoff_minutes };
+        if now > a.starts_at - chrono::Duration::minutes(minutes.into()) {
+            return Ok(false);
         }
-        Ok(ids)
+    }
+    Ok(true)
+}
+
+/// Moves a reserved visit: the old seats are freed and the new ones taken in one transaction;
+/// if any new seat is gone, nothing changes. Two concurrent moves of one visit: one wins (the
+/// case's version), the others get Conflict.
+pub fn reschedule(
+    conn: &mut DbConn,
+    center: &Center,
+    case: &Case,
+    legs: &[Leg],
+    by: ActingAs,
+    now: NaiveDateTime,
+) -> Result<Vec<i64>, BookError> {
+    let cx = context(conn, center, case)?;
+    let date = check_shape(&cx, legs)?;
+    db::write_tx(conn, |conn| {
+        let live = appointments::live_of_case(conn, case.id)?;
+        if by.actor == Actor::Applicant && !within_cutoff(conn, &live, now, false)? {
+            return Err(BookError::PastCutoff);
+        }
+        case_flow::fire_in_tx(conn, &Fire::new(case.id, by, CaseEvent::Reschedule).at_version(case.version), now)?;
+        appointments::cancel_live(conn, case.id, now)?;
+        take_legs(conn, &cx, case.id, date, legs, now)
+    })
+}
+
+/// Cancels the case and frees its seats, within the cut-off for an applicant.
+pub fn cancel(conn: &mut DbConn, case: &Case, reason: &str, by: ActingAs, now: NaiveDateTime) -> Result<(), BookError> {
+    db::write_tx(conn, |conn| {
+        let live = appointments::live_of_case(conn, case.id)?;
+        if by.actor == Actor::Applicant && !within_cutoff(conn, &live, now, true)? {
+            return Err(BookError::PastCutoff);
+        }
+        case_flow::fire_in_tx(
+            conn,
+            &Fire::new(case.id, by, CaseEvent::Cancel).at_version(case.version).because(reason),
+            now,
+        )?;
+        appointments::cancel_live(conn, case.id, now)?;
+        Ok(())
     })
 }
 

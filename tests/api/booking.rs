@@ -192,3 +192,88 @@ async fn the_second_of_two_applicants_for_one_seat_gets_a_clear_page_with_other_
         assert!(matches!(r.status().as_u16(), 409 | 422), "{bad:?} → {}", r.status());
     }
 }
+
+/// A case at the demo center with a legal visit booked on the first free slot; returns it
+/// (reloaded) and the legal slots of that day for moving it.
+fn booked_legal_case(app: &TestApp) -> (Center, Case, Vec<Leg>) {
+    let center = gyeongnam(app);
+    let case = submitted_case(app, &center, &["legal"]);
+    let now = db::now();
+    let times = availability::for_case(&mut app.conn(), &center, case.id, now).unwrap();
+    let (_, slots) = times.zones[0].days.iter().next().unwrap();
+    let legs: Vec<Leg> = slots.iter().map(|s| Leg { zone_id: s.zone_id, starts_at: s.starts_at }).collect();
+    booking::reserve(&mut app.conn(), &center, &case, &legs[..1], booking::APPLICANT, now).unwrap();
+    let case = cases::find(&mut app.conn(), case.id).unwrap().unwrap();
+    (center, case, legs)
+}
+
+#[tokio::test]
+async fn twenty_concurrent_moves_of_one_visit_leave_exactly_one_booking() {
+    let app = spawn_app_with_demo().await;
+    let (center, case, legs) = booked_legal_case(&app);
+    assert!(legs.len() >= 8, "enough slots that day: {}", legs.len());
+    let now = db::now();
+    let targets: Vec<Leg> = legs[1..].to_vec();
+    let (center2, case2) = (center.clone(), case.clone());
+    let results = race(&app, 20, move |i, conn| {
+        let target = targets[i % targets.len()];
+        booking::reschedule(conn, &center2, &case2, &[target], booking::APPLICANT, now)
+    });
+    let ok = results.iter().filter(|r| r.is_ok()).count();
+    let conflicts = results.iter().filter(|r| matches!(r, Err(BookError::Fire(_)))).count();
+    let taken = results.iter().filter(|r| matches!(r, Err(BookError::Taken))).count();
+    eprintln!(
+        "20 concurrent reschedules of one visit ({}): {ok} succeeded, {conflicts} conflicts, {taken} taken, {} other errors",
+        if app.db.url.is_postgres() { "PostgreSQL" } else { "SQLite" },
+        20 - ok - conflicts - taken
+    );
+    assert_eq!(ok, 1, "{results:?}");
+    assert_eq!(ok + conflicts + taken, 20, "{results:?}");
+    let live = appointments::live_of_case(&mut app.conn(), case.id).unwrap();
+    assert_eq!(live.len(), 1, "one live booking, never two");
+    assert_ne!(live[0].starts_at, legs[0].starts_at, "moved away from the first slot");
+    let after = cases::find(&mut app.conn(), case.id).unwrap().unwrap();
+    assert_eq!((after.status.as_str(), after.version), ("reserved", case.version + 1));
+}
+
+#[tokio::test]
+async fn a_move_to_a_taken_time_changes_nothing_and_a_cancel_frees_the_seat_once() {
+    let app = spawn_app_with_demo().await;
+    let (center, case, legs) = booked_legal_case(&app);
+    let now = db::now();
+    // Someone else holds the second slot.
+    let other = submitted_case(&app, &center, &["legal"]);
+    booking::reserve(&mut app.conn(), &center, &other, &legs[1..2], booking::APPLICANT, now).unwrap();
+    let r = booking::reschedule(&mut app.conn(), &center, &case, &legs[1..2], booking::APPLICANT, now);
+    assert!(matches!(r, Err(BookError::Taken)), "{r:?}");
+    let live = appointments::live_of_case(&mut app.conn(), case.id).unwrap();
+    assert_eq!(live[0].starts_at, legs[0].starts_at, "the old seat is kept");
+    assert_eq!(cases::find(&mut app.conn(), case.id).unwrap().unwrap().version, case.version);
+
+    // Cancel: the seat is free again for a third applicant; the same cancel cannot be replayed.
+    booking::cancel(&mut app.conn(), &case, "일정이 바뀌었습니다", booking::APPLICANT, now).unwrap();
+    let again = booking::cancel(&mut app.conn(), &case, "again", booking::APPLICANT, now);
+    assert!(matches!(again, Err(BookError::Fire(_))), "{again:?}");
+    let third = submitted_case(&app, &center, &["legal"]);
+    booking::reserve(&mut app.conn(), &center, &third, &legs[..1], booking::APPLICANT, now).unwrap();
+    let trail = cases::events_of(&mut app.conn(), case.id).unwrap();
+    let last = trail.last().unwrap();
+    assert_eq!((last.event.as_str(), last.reason.as_deref()), ("cancel", Some("일정이 바뀌었습니다")));
+}
+
+#[tokio::test]
+async fn changes_past_the_cut_off_are_refused_for_applicants() {
+    let app = spawn_app_with_demo().await;
+    let (center, case, legs) = booked_legal_case(&app);
+    // An hour before the visit is past the 24-hour cut-offs.
+    let late = legs[0].starts_at - chrono::Duration::hours(1);
+    assert!(matches!(
+        booking::cancel(&mut app.conn(), &case, "late", booking::APPLICANT, late),
+        Err(BookError::PastCutoff)
+    ));
+    assert!(matches!(
+        booking::reschedule(&mut app.conn(), &center, &case, &legs[1..2], booking::APPLICANT, late),
+        Err(BookError::PastCutoff)
+    ));
+    assert_eq!(cases::find(&mut app.conn(), case.id).unwrap().unwrap().status, "reserved");
+}
