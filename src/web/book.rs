@@ -42,6 +42,8 @@ pub struct BookPage {
     one_stop: bool,
     days: Vec<Day>,
     message: Option<&'static str>,
+    /// The case is reserved: this page moves the visit.
+    moving: bool,
 }
 
 pub fn date_label(lang: Lang, d: NaiveDate) -> String {
@@ -132,6 +134,7 @@ async fn book_page(
         one_stop,
         days,
         message,
+        moving: d.status == CaseStatus::Reserved,
     };
     Ok(render(req, page, status))
 }
@@ -145,11 +148,11 @@ pub async fn show(
     let token = token.into_inner();
     let d = load(&state, &token).await?;
     match d.status {
-        CaseStatus::Submitted | CaseStatus::NoShow => {
+        CaseStatus::Submitted | CaseStatus::NoShow | CaseStatus::Reserved => {
             book_page(&req, ctx, &state, &d, &token, None, StatusCode::OK).await
         }
         CaseStatus::Draft => Ok(see_other(format!("/apply/{token}"))),
-        _ => Ok(see_other(format!("/apply/{token}/visit"))),
+        _ => Err(ended(d.status)),
     }
 }
 
@@ -184,19 +187,37 @@ pub async fn book(
             .await;
         }
     };
-    let (center, case, now) = (d.center.clone(), d.case.clone(), state.clock.now());
-    let outcome =
-        with_conn(&state, move |conn| match booking::reserve(conn, &center, &case, &legs, booking::APPLICANT, now) {
+    if !matches!(d.status, CaseStatus::Submitted | CaseStatus::NoShow | CaseStatus::Reserved) {
+        return Err(ended(d.status));
+    }
+    let (center, mut case, now) = (d.center.clone(), d.case.clone(), state.clock.now());
+    // The version the form was made for: a replayed or stale form is a conflict, not a second
+    // booking or move.
+    if let Some(v) = pairs.iter().find(|(k, _)| k == "version").and_then(|(_, v)| v.parse().ok()) {
+        case.version = v;
+    }
+    let moving = d.status == CaseStatus::Reserved;
+    let outcome = with_conn(&state, move |conn| {
+        let result = if moving {
+            booking::reschedule(conn, &center, &case, &legs, booking::APPLICANT, now)
+        } else {
+            booking::reserve(conn, &center, &case, &legs, booking::APPLICANT, now)
+        };
+        match result {
             Ok(ids) => Ok(Ok(ids)),
             Err(BookError::Db(e)) => Err(e.into()),
             Err(e) => Ok(Err(e)),
-        })
-        .await?;
+        }
+    })
+    .await?;
     match outcome {
         Ok(_) => Ok(see_other(format!("/apply/{token}/visit"))),
         // A double click, or the case moved on: show where it is now.
         Err(BookError::Fire(FireError::Conflict | FireError::Refused(_))) => {
             Ok(see_other(format!("/apply/{token}/visit")))
+        }
+        Err(BookError::PastCutoff) => {
+            book_page(&req, ctx, &state, &d, &token, Some(msg("apply.visit.past_cutoff")), StatusCode::CONFLICT).await
         }
         Err(BookError::Taken) => {
             book_page(&req, ctx, &state, &d, &token, Some(msg("apply.book.taken")), StatusCode::CONFLICT).await
@@ -218,9 +239,12 @@ pub struct VisitLeg {
 pub struct VisitPage {
     ctx: PageCtx,
     t: T,
+    token: String,
     reference: String,
     center_name: String,
     legs: Vec<VisitLeg>,
+    can_change: bool,
+    message: Option<&'static str>,
 }
 
 pub async fn visit(
@@ -231,14 +255,25 @@ pub async fn visit(
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let d = load(&state, &token).await?;
-    if matches!(d.status, CaseStatus::Draft) {
-        return Ok(see_other(format!("/apply/{token}")));
+    match d.status {
+        CaseStatus::Draft => Ok(see_other(format!("/apply/{token}"))),
+        CaseStatus::Submitted => Ok(see_other(format!("/apply/{token}/book"))),
+        CaseStatus::Cancelled | CaseStatus::Consulted => Err(ended(d.status)),
+        _ => visit_page(&req, ctx, &state, &d, &token, None, StatusCode::OK).await,
     }
-    if matches!(d.status, CaseStatus::Submitted) {
-        return Ok(see_other(format!("/apply/{token}/book")));
-    }
+}
+
+async fn visit_page(
+    req: &HttpRequest,
+    ctx: PageCtx,
+    state: &web::Data<AppState>,
+    d: &Draft,
+    token: &str,
+    message: Option<&'static str>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
     let (center, case_id) = (d.center.clone(), d.case.id);
-    let (appts, zones, institutions) = with_conn(&state, move |conn| {
+    let (appts, zones, institutions) = with_conn(state, move |conn| {
         Ok((
             appointments::live_of_case(conn, case_id)?,
             centers::zones_of(conn, center.id)?,
@@ -269,9 +304,68 @@ pub async fn visit(
     let page = VisitPage {
         t: ctx.t,
         ctx,
+        token: token.to_owned(),
         reference: d.case.reference.clone(),
         center_name: lang.pick(&d.center.name_ko, &d.center.name_en).to_owned(),
         legs,
+        can_change: d.status == CaseStatus::Reserved,
+        message,
     };
-    Ok(render(&req, page, StatusCode::OK))
+    Ok(render(req, page, status))
+}
+
+/// The page a cancelled or finished case answers its old links with.
+fn ended(status: CaseStatus) -> AppError {
+    match status {
+        CaseStatus::Cancelled => AppError::Gone(msg("apply.visit.cancelled")),
+        _ => AppError::Gone(msg("apply.visit.finished")),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct CancelForm {
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn cancel(
+    req: HttpRequest,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    form: web::Form<CancelForm>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let d = load(&state, &token).await?;
+    if !matches!(d.status, CaseStatus::Reserved | CaseStatus::Submitted) {
+        return Err(ended(d.status));
+    }
+    let reason = form.into_inner().reason.trim().chars().take(500).collect::<String>();
+    if reason.is_empty() {
+        return visit_page(
+            &req,
+            ctx,
+            &state,
+            &d,
+            &token,
+            Some(msg("apply.visit.reason_required")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let (case, now) = (d.case.clone(), state.clock.now());
+    let outcome = with_conn(&state, move |conn| match booking::cancel(conn, &case, &reason, booking::APPLICANT, now) {
+        Ok(()) => Ok(Ok(())),
+        Err(BookError::Db(e)) => Err(e.into()),
+        Err(e) => Ok(Err(e)),
+    })
+    .await?;
+    match outcome {
+        Ok(()) => Ok(see_other(format!("/apply/{token}/visit"))),
+        Err(BookError::PastCutoff) => {
+            visit_page(&req, ctx, &state, &d, &token, Some(msg("apply.visit.past_cutoff")), StatusCode::CONFLICT).await
+        }
+        // Cancelled meanwhile (a replay): the link now says so.
+        Err(_) => Ok(see_other(format!("/apply/{token}/visit"))),
+    }
 }

@@ -127,10 +127,11 @@ async fn a_founder_books_a_one_stop_visit_from_the_confirmation_page() {
     let visit = client.get(app.url(&format!("{base}/visit"))).send().await.unwrap().text().await.unwrap();
     assert!(visit.contains("방문 예약이 확정되었습니다"));
     assert_eq!(texts(&visit, ".routing-list li").len(), 2);
-    // A replayed POST books nothing more.
+    // A replayed POST (the same form, its version now stale) books nothing more.
+    let version = hidden_version(&page);
     let r = client
         .post(app.url(&format!("{base}/book")))
-        .form(&[("_csrf", csrf.as_str()), ("choice", &choice)])
+        .form(&[("_csrf", csrf.as_str()), ("version", &version), ("choice", &choice)])
         .send()
         .await
         .unwrap();
@@ -276,4 +277,97 @@ async fn changes_past_the_cut_off_are_refused_for_applicants() {
         Err(BookError::PastCutoff)
     ));
     assert_eq!(cases::find(&mut app.conn(), case.id).unwrap().unwrap().status, "reserved");
+}
+
+#[tokio::test]
+async fn the_manage_link_moves_and_cancels_the_visit_and_then_answers_410() {
+    let app = spawn_app_with_demo().await;
+    let client = browser_client();
+    let base = crate::questionnaire::start_draft(&app, &client, "gyeongnam").await;
+    crate::questionnaire::post_step(&app, &client, &base, "company", crate::questionnaire::COMPANY).await;
+    crate::questionnaire::post_step(&app, &client, &base, "contact", crate::questionnaire::CONTACT).await;
+    crate::questionnaire::post_step(&app, &client, &base, "needs", &[("topic", "contracts")]).await;
+    crate::questionnaire::post_step(&app, &client, &base, "documents", &[]).await;
+    crate::questionnaire::post_step(&app, &client, &base, "consent", &[("consent", "yes")]).await;
+    let review = client.get(app.url(&format!("{base}/review"))).send().await.unwrap().text().await.unwrap();
+    client
+        .post(app.url(&format!("{base}/submit")))
+        .form(&[("_csrf", csrf_from(&review).unwrap().as_str())])
+        .send()
+        .await
+        .unwrap();
+    let choices = |html: &str| -> Vec<String> {
+        let doc = scraper::Html::parse_document(html);
+        let sel = scraper::Selector::parse("input[name=choice]").unwrap();
+        doc.select(&sel).map(|e| e.value().attr("value").unwrap().to_owned()).collect()
+    };
+    let page = client.get(app.url(&format!("{base}/book"))).send().await.unwrap().text().await.unwrap();
+    let all = choices(&page);
+    let csrf = csrf_from(&page).unwrap();
+    client
+        .post(app.url(&format!("{base}/book")))
+        .form(&[("_csrf", csrf.as_str()), ("choice", &all[0])])
+        .send()
+        .await
+        .unwrap();
+    let visit = client.get(app.url(&format!("{base}/visit"))).send().await.unwrap().text().await.unwrap();
+    let first_time = texts(&visit, ".routing-list li strong");
+
+    // Move it.
+    let page = client.get(app.url(&format!("{base}/book"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("방문 시간 바꾸기"));
+    let r = client
+        .post(app.url(&format!("{base}/book")))
+        .form(&[("_csrf", csrf.as_str()), ("choice", &all[1])])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"].to_str().unwrap(), format!("{base}/visit"));
+    let visit = client.get(app.url(&format!("{base}/visit"))).send().await.unwrap().text().await.unwrap();
+    assert_ne!(texts(&visit, ".routing-list li strong"), first_time, "the visit moved");
+    assert_eq!(app.count("appointments WHERE status <> 'cancelled'"), 1);
+
+    // Cancel: a reason is required; then the links say the visit is cancelled.
+    let r = client
+        .post(app.url(&format!("{base}/cancel")))
+        .form(&[("_csrf", csrf.as_str()), ("reason", " ")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("취소하는 이유를 적어 주세요"));
+    let r = client
+        .post(app.url(&format!("{base}/cancel")))
+        .form(&[("_csrf", csrf.as_str()), ("reason", "다른 일정")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    for path in ["visit", "book"] {
+        let r = client.get(app.url(&format!("{base}/{path}"))).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 410, "{path}");
+        assert!(r.text().await.unwrap().contains("이 예약은 취소되었습니다"));
+    }
+    // A replayed cancel (or booking) is used up.
+    let r = client
+        .post(app.url(&format!("{base}/cancel")))
+        .form(&[("_csrf", csrf.as_str()), ("reason", "again")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 410);
+    let r = client
+        .post(app.url(&format!("{base}/book")))
+        .form(&[("_csrf", csrf.as_str()), ("choice", &all[2])])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 410);
+    assert_eq!(app.count("appointments WHERE status <> 'cancelled'"), 0);
+}
+
+fn hidden_version(html: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse("input[name=version]").unwrap();
+    doc.select(&sel).next().unwrap().value().attr("value").unwrap().to_owned()
 }
