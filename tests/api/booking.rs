@@ -371,3 +371,62 @@ fn hidden_version(html: &str) -> String {
     let sel = scraper::Selector::parse("input[name=version]").unwrap();
     doc.select(&sel).next().unwrap().value().attr("value").unwrap().to_owned()
 }
+
+#[tokio::test]
+async fn a_center_in_a_daylight_saving_time_zone_gets_right_slots_on_transition_days() {
+    let app = spawn_app_with_demo().await;
+    // Jeju, moved to Berlin for the test: its legal zone sits on Sundays 01:00–04:00.
+    app.exec("UPDATE centers SET timezone = 'Europe/Berlin' WHERE slug = 'jeju'");
+    let center = centers::by_slug(&mut app.conn(), "jeju").unwrap().unwrap();
+    let legal = centers::zone_by_kind(&mut app.conn(), center.id, "legal").unwrap().unwrap();
+    app.exec(&format!("DELETE FROM schedule_rules WHERE zone_id = {}", legal.id));
+    app.exec(&format!(
+        "INSERT INTO schedule_rules (zone_id, weekday, start_time, end_time, slot_minutes, seats) VALUES ({}, 7, '01:00:00', '04:00:00', 30, 1)",
+        legal.id
+    ));
+    app.exec(&format!(
+        "UPDATE zone_policies SET min_notice_minutes = 0, horizon_days = 3, buffer_minutes = 0 WHERE zone_id = {}",
+        legal.id
+    ));
+    let case = submitted_case(&app, &center, &["legal"]);
+    let local = |times: &availability::CaseTimes| -> Vec<String> {
+        times.zones[0].days.values().flatten().map(|s| s.local_start.format("%m-%d %H:%M").to_string()).collect()
+    };
+    // Spring forward (29 March 2026, 02:00 → 03:00): nothing in the missing hour.
+    let spring = availability::for_case(
+        &mut app.conn(),
+        &center,
+        case.id,
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 28).unwrap().and_hms_opt(12, 0, 0).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(local(&spring), vec!["03-29 01:00", "03-29 01:30", "03-29 03:00", "03-29 03:30"]);
+    // Fall back (25 October 2026, 03:00 → 02:00): the repeated hour is offered once.
+    let autumn_now = chrono::NaiveDate::from_ymd_opt(2026, 10, 24).unwrap().and_hms_opt(12, 0, 0).unwrap();
+    let autumn = availability::for_case(&mut app.conn(), &center, case.id, autumn_now).unwrap();
+    assert_eq!(
+        local(&autumn),
+        vec!["10-25 01:00", "10-25 01:30", "10-25 02:00", "10-25 02:30", "10-25 03:00", "10-25 03:30"]
+    );
+    // 03:00 CET on that day is 02:00 UTC; booking it stores that instant.
+    let slot = autumn.zones[0]
+        .days
+        .values()
+        .flatten()
+        .find(|s| s.local_start.format("%H:%M").to_string() == "03:00")
+        .unwrap()
+        .clone();
+    assert_eq!(slot.starts_at, chrono::NaiveDate::from_ymd_opt(2026, 10, 25).unwrap().and_hms_opt(2, 0, 0).unwrap());
+    booking::reserve(
+        &mut app.conn(),
+        &center,
+        &case,
+        &[Leg { zone_id: slot.zone_id, starts_at: slot.starts_at }],
+        booking::APPLICANT,
+        autumn_now,
+    )
+    .unwrap();
+    let live = appointments::live_of_case(&mut app.conn(), case.id).unwrap();
+    assert_eq!(live[0].starts_at, slot.starts_at);
+    assert_eq!(live[0].ends_at - live[0].starts_at, chrono::Duration::minutes(30));
+}
