@@ -605,5 +605,29 @@ async fn phone_journey(lang: &'static str, javascript: bool) {
         assert!(routing.contains(e), "{routing}");
     }
     shot("done").await;
+
+    // Book the one-stop visit, move it, cancel it.
+    press(&d, "a[href$='/book']").await;
+    assert!(path_of(&d).await.ends_with("/book"));
+    press(&d, ".day-group .krds-check:first-of-type label").await;
+    shot("book").await;
+    press(&d, "form#times button[type=submit]").await;
+    assert!(path_of(&d).await.ends_with("/visit"), "{}", path_of(&d).await);
+    let booked = d.find(By::Css(".routing-list")).await.unwrap().text().await.unwrap();
+    shot("visit").await;
+    press(&d, "a[href$='/book']").await;
+    let radios = d.find_all(By::Css("input[name=choice]")).await.unwrap();
+    assert!(radios.len() > 1);
+    let second_id = radios[1].attr("id").await.unwrap().unwrap();
+    press(&d, &format!("label[for='{second_id}']")).await;
+    press(&d, "form#times button[type=submit]").await;
+    let moved = d.find(By::Css(".routing-list")).await.unwrap().text().await.unwrap();
+    assert_ne!(booked, moved, "the visit moved");
+    fill(&d, "reason", if lang == "ko" { "일정이 바뀌었습니다" } else { "My plans changed" }).await;
+    press(&d, "form[action$='/cancel'] button").await;
+    let body = d.find(By::Css("main")).await.unwrap().text().await.unwrap();
+    let expected = if lang == "ko" { "이 예약은 취소되었습니다" } else { "This visit was cancelled" };
+    assert!(body.contains(expected), "{body}");
+    shot("cancelled").await;
     d.quit().await.unwrap();
 }
