@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod availability;
 pub mod booking;
+pub mod calendar;
 pub mod case_flow;
 pub mod demo;
 pub mod passwords;

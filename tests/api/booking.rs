@@ -430,3 +430,85 @@ async fn a_center_in_a_daylight_saving_time_zone_gets_right_slots_on_transition_
     assert_eq!(live[0].starts_at, slot.starts_at);
     assert_eq!(live[0].ends_at - live[0].starts_at, chrono::Duration::minutes(30));
 }
+
+#[tokio::test]
+async fn the_visit_comes_as_a_calendar_file_an_independent_parser_reads() {
+    let app = spawn_app_with_demo().await;
+    let client = browser_client();
+    let base = fill_all(&app, &client, "gyeongnam").await;
+    let review = client.get(app.url(&format!("{base}/review"))).send().await.unwrap().text().await.unwrap();
+    client
+        .post(app.url(&format!("{base}/submit")))
+        .form(&[("_csrf", csrf_from(&review).unwrap().as_str())])
+        .send()
+        .await
+        .unwrap();
+    let page = client.get(app.url(&format!("{base}/book"))).send().await.unwrap().text().await.unwrap();
+    let doc = scraper::Html::parse_document(&page);
+    let sel = scraper::Selector::parse("input[name=choice]").unwrap();
+    let choice = doc.select(&sel).next().unwrap().value().attr("value").unwrap().to_owned();
+    client
+        .post(app.url(&format!("{base}/book")))
+        .form(&[("_csrf", csrf_from(&page).unwrap().as_str()), ("choice", &choice)])
+        .send()
+        .await
+        .unwrap();
+    let visit = client.get(app.url(&format!("{base}/visit"))).send().await.unwrap().text().await.unwrap();
+    let href = {
+        let doc = scraper::Html::parse_document(&visit);
+        let sel = scraper::Selector::parse("a[href$='.ics']").unwrap();
+        doc.select(&sel).next().expect("a calendar link").value().attr("href").unwrap().to_owned()
+    };
+    let r = client.get(app.url(&href)).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.headers()["content-type"], "text/calendar; charset=utf-8");
+    let ics = r.text().await.unwrap();
+    assert!(ics.starts_with("BEGIN:VCALENDAR") && ics.contains("X-WR-TIMEZONE:Asia/Seoul"), "{ics}");
+    let case = {
+        use diesel::prelude::*;
+        let id: i64 =
+            onestop::db::schema::cases::table.select(onestop::db::schema::cases::id).first(&mut *app.conn()).unwrap();
+        id
+    };
+    let legs = appointments::live_of_case(&mut app.conn(), case).unwrap();
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), legs.len());
+    for a in &legs {
+        assert!(ics.contains(&format!("DTSTART:{}", a.starts_at.format("%Y%m%dT%H%M%SZ"))), "{ics}");
+    }
+    // An independent parser: Python's icalendar (installed by .ci/run).
+    let script = "import sys, icalendar\ncal = icalendar.Calendar.from_ical(sys.stdin.read())\nfor e in cal.walk('VEVENT'):\n    print(e.decoded('dtstart').strftime('%Y-%m-%dT%H:%M:%S%z'), e.get('uid'), e.get('sequence'))\n";
+    let parsed = std::process::Command::new("python3")
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(ics.as_bytes())?;
+            child.wait_with_output()
+        });
+    match parsed {
+        Ok(out) if out.status.success() => {
+            let text = String::from_utf8(out.stdout).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            assert_eq!(lines.len(), legs.len(), "{text}");
+            for (line, a) in lines.iter().zip(&legs) {
+                assert!(line.starts_with(&format!("{}+0000", a.starts_at.format("%Y-%m-%dT%H:%M:%S"))), "{line}");
+            }
+        }
+        Ok(out) if String::from_utf8_lossy(&out.stderr).contains("No module named") => {
+            eprintln!("Python icalendar is not installed: checked the calendar file's text only");
+        }
+        other => panic!("the independent parser refused the calendar: {other:?}"),
+    }
+    // Cancelled visits have no calendar file any more.
+    let visit_csrf = csrf_from(&visit).unwrap();
+    client
+        .post(app.url(&format!("{base}/cancel")))
+        .form(&[("_csrf", visit_csrf.as_str()), ("reason", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(client.get(app.url(&href)).send().await.unwrap().status().as_u16(), 410);
+}
