@@ -145,16 +145,7 @@ async fn the_second_of_two_applicants_for_one_seat_gets_a_clear_page_with_other_
     let (a, b) = (browser_client(), browser_client());
     let mut bases = Vec::new();
     for client in [&a, &b] {
-        let base = crate::questionnaire::start_draft(&app, client, "gyeongnam").await;
-        crate::questionnaire::post_step(&app, client, &base, "company", crate::questionnaire::COMPANY).await;
-        crate::questionnaire::post_step(&app, client, &base, "contact", crate::questionnaire::CONTACT).await;
-        crate::questionnaire::post_step(&app, client, &base, "needs", &[("topic", "labor")]).await;
-        crate::questionnaire::post_step(&app, client, &base, "documents", &[]).await;
-        crate::questionnaire::post_step(&app, client, &base, "consent", &[("consent", "yes")]).await;
-        let review = client.get(app.url(&format!("{base}/review"))).send().await.unwrap().text().await.unwrap();
-        let csrf = csrf_from(&review).unwrap();
-        client.post(app.url(&format!("{base}/submit"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
-        bases.push(base);
+        bases.push(submit_legal_case(&app, client, "labor").await);
     }
     let page_a = a.get(app.url(&format!("{}/book", bases[0]))).send().await.unwrap().text().await.unwrap();
     let page_b = b.get(app.url(&format!("{}/book", bases[1]))).send().await.unwrap().text().await.unwrap();
@@ -283,19 +274,7 @@ async fn changes_past_the_cut_off_are_refused_for_applicants() {
 async fn the_manage_link_moves_and_cancels_the_visit_and_then_answers_410() {
     let app = spawn_app_with_demo().await;
     let client = browser_client();
-    let base = crate::questionnaire::start_draft(&app, &client, "gyeongnam").await;
-    crate::questionnaire::post_step(&app, &client, &base, "company", crate::questionnaire::COMPANY).await;
-    crate::questionnaire::post_step(&app, &client, &base, "contact", crate::questionnaire::CONTACT).await;
-    crate::questionnaire::post_step(&app, &client, &base, "needs", &[("topic", "contracts")]).await;
-    crate::questionnaire::post_step(&app, &client, &base, "documents", &[]).await;
-    crate::questionnaire::post_step(&app, &client, &base, "consent", &[("consent", "yes")]).await;
-    let review = client.get(app.url(&format!("{base}/review"))).send().await.unwrap().text().await.unwrap();
-    client
-        .post(app.url(&format!("{base}/submit")))
-        .form(&[("_csrf", csrf_from(&review).unwrap().as_str())])
-        .send()
-        .await
-        .unwrap();
+    let base = submit_legal_case(&app, &client, "contracts").await;
     let choices = |html: &str| -> Vec<String> {
         let doc = scraper::Html::parse_document(html);
         let sel = scraper::Selector::parse("input[name=choice]").unwrap();
@@ -511,4 +490,20 @@ async fn the_visit_comes_as_a_calendar_file_an_independent_parser_reads() {
         .await
         .unwrap();
     assert_eq!(client.get(app.url(&href)).send().await.unwrap().status().as_u16(), 410);
+}
+
+/// Goes through the questionnaire pages with one legal topic and submits; returns the base path.
+async fn submit_legal_case(app: &TestApp, client: &reqwest::Client, topic: &str) -> String {
+    use crate::questionnaire::{COMPANY, CONTACT, post_step, start_draft};
+    let base = start_draft(app, client, "gyeongnam").await;
+    post_step(app, client, &base, "company", COMPANY).await;
+    post_step(app, client, &base, "contact", CONTACT).await;
+    post_step(app, client, &base, "needs", &[("topic", topic)]).await;
+    post_step(app, client, &base, "documents", &[]).await;
+    post_step(app, client, &base, "consent", &[("consent", "yes")]).await;
+    let review = client.get(app.url(&format!("{base}/review"))).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_from(&review).unwrap();
+    let r = client.post(app.url(&format!("{base}/submit"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    base
 }
