@@ -57,6 +57,18 @@ struct FileConfig {
     draft_ttl_days: Option<u32>,
 }
 
+/// The host of a base URL (for Message-IDs and calendar UIDs): `https://a.kr:8443/x` → `a.kr`.
+pub fn host_of(base_url: &str) -> &str {
+    base_url
+        .split("://")
+        .nth(1)
+        .unwrap_or(base_url)
+        .split(['/', ':'])
+        .next()
+        .filter(|h| !h.is_empty())
+        .unwrap_or("onestop")
+}
+
 /// Which database, picked by the URL's scheme.
 #[derive(Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
@@ -220,6 +232,12 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_host_of_a_base_url() {
+        assert_eq!(host_of("https://onestop.example.kr:8443/path"), "onestop.example.kr");
+        assert_eq!(host_of("http://127.0.0.1:8080"), "127.0.0.1");
+    }
 
     #[test]
     fn the_scheme_picks_the_backend() {

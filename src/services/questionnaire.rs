@@ -30,7 +30,7 @@ pub struct Context<'a> {
 
 impl Context<'_> {
     fn host(&self) -> &str {
-        self.base_url.split("://").nth(1).unwrap_or("onestop").split(['/', ':']).next().unwrap_or("onestop")
+        crate::config::host_of(self.base_url)
     }
 }
 

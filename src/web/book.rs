@@ -393,16 +393,7 @@ pub async fn visit_ics_file(
     }
     let lang = Lang::parse(&d.case.lang).unwrap_or_default();
     let center_name = lang.pick(&d.center.name_ko, &d.center.name_en);
-    let host = state
-        .settings
-        .base_url
-        .split("://")
-        .nth(1)
-        .unwrap_or("onestop")
-        .split(['/', ':'])
-        .next()
-        .unwrap_or("onestop")
-        .to_owned();
+    let host = crate::config::host_of(&state.settings.base_url).to_owned();
     let ics = crate::services::calendar::render(&crate::services::calendar::VisitCalendar {
         reference: &d.case.reference,
         center_name,
