@@ -40,6 +40,9 @@ pub struct ConfigArgs {
     /// Days an unfinished pre-questionnaire is kept before it is purged with its files [default: 30]
     #[arg(long, env = "ONESTOP_DRAFT_TTL_DAYS", global = true, value_name = "DAYS")]
     pub draft_ttl_days: Option<u32>,
+    /// Sender address of every mail, also the organizer of calendar invitations [default: no-reply@HOST of the base URL]
+    #[arg(long, env = "ONESTOP_MAIL_FROM", global = true, value_name = "ADDRESS")]
+    pub mail_from: Option<String>,
 }
 
 /// The same settings as read from a file; every key is optional.
@@ -55,6 +58,7 @@ struct FileConfig {
     demo_on_empty: Option<bool>,
     workers: Option<usize>,
     draft_ttl_days: Option<u32>,
+    mail_from: Option<String>,
 }
 
 /// The host of a base URL (for Message-IDs and calendar UIDs): `https://a.kr:8443/x` → `a.kr`.
@@ -147,6 +151,8 @@ pub struct Settings {
     pub demo_on_empty: bool,
     pub workers: usize,
     pub draft_ttl_days: u32,
+    /// A bare address (`no-reply@example.kr`); the display name is the center's.
+    pub mail_from: String,
 }
 
 impl Settings {
@@ -186,7 +192,16 @@ impl Settings {
             Some(s) => Secret::from_text(&s)?,
             None => load_or_create_secret(&data_dir)?,
         };
+        let mail_from = match args.mail_from.clone().or(file.mail_from) {
+            Some(a) => a
+                .parse::<email_address::EmailAddress>()
+                .context("ONESTOP_MAIL_FROM is not an email address")?
+                .email()
+                .to_owned(),
+            None => default_sender(host_of(&base_url)),
+        };
         Ok(Settings {
+            mail_from,
             listen,
             database,
             base_url,
@@ -201,6 +216,12 @@ impl Settings {
             draft_ttl_days: args.draft_ttl_days.or(file.draft_ttl_days).unwrap_or(30).clamp(1, 365),
         })
     }
+}
+
+/// `no-reply@` the base URL's host when that is a domain name, else `no-reply@localhost`.
+fn default_sender(host: &str) -> String {
+    let is_name = host.contains('.') && host.chars().any(|c| c.is_ascii_alphabetic()) && !host.contains(':');
+    format!("no-reply@{}", if is_name { host } else { "localhost" })
 }
 
 /// The secret generated on first start, kept in `DATA_DIR/secret.key` (mode 0600).
@@ -237,6 +258,13 @@ mod tests {
     fn the_host_of_a_base_url() {
         assert_eq!(host_of("https://onestop.example.kr:8443/path"), "onestop.example.kr");
         assert_eq!(host_of("http://127.0.0.1:8080"), "127.0.0.1");
+    }
+
+    #[test]
+    fn the_default_sender_uses_a_domain_name_only() {
+        assert_eq!(default_sender("onestop.example.kr"), "no-reply@onestop.example.kr");
+        assert_eq!(default_sender("127.0.0.1"), "no-reply@localhost");
+        assert_eq!(default_sender("localhost"), "no-reply@localhost");
     }
 
     #[test]

@@ -130,3 +130,13 @@ impl T {
         self.get(key).replace(&format!("{{{name}}}"), &value.to_string())
     }
 }
+
+/// A day as the pages and mails show it: `12월 3일 (목)`, `Thu 3 Dec`.
+pub fn date_label(lang: Lang, d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let weekday = CATALOG.lookup(lang, &format!("weekday_short.{}", d.weekday().number_from_monday())).unwrap_or("");
+    match lang {
+        Lang::Ko => format!("{}월 {}일 ({weekday})", d.month(), d.day()),
+        Lang::En => format!("{weekday} {} {}", d.day(), d.format("%b")),
+    }
+}

@@ -18,6 +18,7 @@ pub struct Center {
     pub region_en: String,
     pub timezone: String,
     pub sort_order: i32,
+    pub reminder_lead_hours: i32,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -14,6 +14,7 @@ use crate::domain::availability::{self, local_date};
 use crate::domain::{Actor, CaseEvent};
 use crate::services::availability::time_zone;
 use crate::services::case_flow::{self, ActingAs, Fire, FireError};
+use crate::services::mail::{self, VisitChange};
 
 /// One leg of a visit: a zone at a start time (UTC).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,20 +135,66 @@ fn take_legs(
     Ok(ids)
 }
 
-/// submitted → reserved with a seat for every leg; returns the appointments' ids.
-pub fn reserve(
-    conn: &mut DbConn,
-    center: &Center,
-    case: &Case,
-    legs: &[Leg],
-    by: ActingAs,
-    now: NaiveDateTime,
-) -> Result<Vec<i64>, BookError> {
+/// Who acts, when, and what the mail about the change needs.
+#[derive(Debug, Clone)]
+pub struct Op {
+    pub by: ActingAs,
+    pub now: NaiveDateTime,
+    pub base_url: String,
+    pub mail_from: String,
+    /// The applicant's manage link, when the caller has it (their own requests do).
+    pub link: Option<String>,
+}
+
+impl Op {
+    /// The applicant acting at `now`, without a manage link (tests and tools).
+    pub fn applicant(now: NaiveDateTime) -> Op {
+        Op {
+            by: APPLICANT,
+            now,
+            base_url: "http://localhost".into(),
+            mail_from: "no-reply@localhost".into(),
+            link: None,
+        }
+    }
+
+    fn mail(&self) -> mail::Env<'_> {
+        mail::Env { base_url: &self.base_url, from: &self.mail_from, now: self.now }
+    }
+
+    /// Queues the mail for the change (with its calendar file), in the caller's transaction.
+    /// `cancelled` are the appointments a cancel just ended; otherwise the live ones are read.
+    fn tell(
+        &self,
+        conn: &mut DbConn,
+        case_id: i64,
+        change: VisitChange,
+        cancelled: &[appointments::Appointment],
+        reason: Option<&str>,
+    ) -> Result<(), BookError> {
+        let live;
+        let appts = if change == VisitChange::Cancelled {
+            cancelled
+        } else {
+            live = appointments::live_of_case(conn, case_id)?;
+            &live
+        };
+        mail::queue_visit(conn, &self.mail(), case_id, change, appts, self.link.as_deref(), reason)?;
+        Ok(())
+    }
+}
+
+/// submitted → reserved with a seat for every leg; returns the appointments' ids. The
+/// confirmation mail with the calendar invitation is queued in the same transaction.
+pub fn reserve(conn: &mut DbConn, center: &Center, case: &Case, legs: &[Leg], op: &Op) -> Result<Vec<i64>, BookError> {
+    let (by, now) = (op.by, op.now);
     let cx = context(conn, center, case)?;
     let date = check_shape(&cx, legs)?;
     db::write_tx(conn, |conn| {
         case_flow::fire_in_tx(conn, &Fire::new(case.id, by, CaseEvent::Reserve).at_version(case.version), now)?;
-        take_legs(conn, &cx, case.id, date, legs, now)
+        let ids = take_legs(conn, &cx, case.id, date, legs, now)?;
+        op.tell(conn, case.id, VisitChange::Confirmed, &[], None)?;
+        Ok(ids)
     })
 }
 
@@ -176,9 +223,9 @@ pub fn reschedule(
     center: &Center,
     case: &Case,
     legs: &[Leg],
-    by: ActingAs,
-    now: NaiveDateTime,
+    op: &Op,
 ) -> Result<Vec<i64>, BookError> {
+    let (by, now) = (op.by, op.now);
     let cx = context(conn, center, case)?;
     let date = check_shape(&cx, legs)?;
     db::write_tx(conn, |conn| {
@@ -188,12 +235,15 @@ pub fn reschedule(
         }
         case_flow::fire_in_tx(conn, &Fire::new(case.id, by, CaseEvent::Reschedule).at_version(case.version), now)?;
         appointments::cancel_live(conn, case.id, now)?;
-        take_legs(conn, &cx, case.id, date, legs, now)
+        let ids = take_legs(conn, &cx, case.id, date, legs, now)?;
+        op.tell(conn, case.id, VisitChange::Moved, &[], None)?;
+        Ok(ids)
     })
 }
 
 /// Cancels the case and frees its seats, within the cut-off for an applicant.
-pub fn cancel(conn: &mut DbConn, case: &Case, reason: &str, by: ActingAs, now: NaiveDateTime) -> Result<(), BookError> {
+pub fn cancel(conn: &mut DbConn, case: &Case, reason: &str, op: &Op) -> Result<(), BookError> {
+    let (by, now) = (op.by, op.now);
     db::write_tx(conn, |conn| {
         let live = appointments::live_of_case(conn, case.id)?;
         if by.actor == Actor::Applicant && !within_cutoff(conn, &live, now, true)? {
@@ -204,7 +254,9 @@ pub fn cancel(conn: &mut DbConn, case: &Case, reason: &str, by: ActingAs, now: N
             &Fire::new(case.id, by, CaseEvent::Cancel).at_version(case.version).because(reason),
             now,
         )?;
-        appointments::cancel_live(conn, case.id, now)?;
+        if appointments::cancel_live(conn, case.id, now)? > 0 {
+            op.tell(conn, case.id, VisitChange::Cancelled, &live, Some(reason))?;
+        }
         Ok(())
     })
 }

@@ -7,6 +7,7 @@ pub mod booking;
 pub mod calendar;
 pub mod case_flow;
 pub mod demo;
+pub mod mail;
 pub mod passwords;
 pub mod questionnaire;
 pub mod users;

@@ -4,12 +4,13 @@ use chrono::{Duration, NaiveDateTime};
 
 use crate::db::answers::{self, Answers, CaseZone};
 use crate::db::centers::{self, Center};
-use crate::db::{self, DbConn, cases, outbox};
+use crate::db::{self, DbConn, cases};
 use crate::domain::questionnaire::{Company, Contact, DetailQuestions, Details, Needs, Topic};
 use crate::domain::routing::{self, Condition, Rule};
 use crate::domain::{Actor, CaseEvent, CaseStatus};
 use crate::i18n::{CATALOG, Lang, T};
 use crate::services::case_flow::{self, ActingAs, Fire, FireError};
+use crate::services::mail;
 use crate::token;
 
 /// The wording of the consent texts; stored with each consent. Change it when the texts in
@@ -24,13 +25,14 @@ pub const RETENTION_YEARS: i64 = 3;
 #[derive(Debug, Clone)]
 pub struct Context<'a> {
     pub base_url: &'a str,
+    pub mail_from: &'a str,
     pub draft_ttl: Duration,
     pub now: NaiveDateTime,
 }
 
 impl Context<'_> {
-    fn host(&self) -> &str {
-        crate::config::host_of(self.base_url)
+    fn mail(&self) -> mail::Env<'_> {
+        mail::Env { base_url: self.base_url, from: self.mail_from, now: self.now }
     }
 }
 
@@ -162,24 +164,17 @@ pub fn save_contact(
             ctx.now,
         )?;
         if answers::mark_resume_mail_sent(conn, case_id)? {
-            let t = T(lang);
             let link = format!("{}/apply/{token}", ctx.base_url);
-            let center = lang.pick(&draft.center.name_ko, &draft.center.name_en);
-            let body = t
-                .fmt("mail.resume.body", "name", &c.name)
-                .replace("{center}", center)
-                .replace("{link}", &link)
-                .replace("{days}", &ctx.draft_ttl.num_days().to_string());
-            outbox::enqueue(
+            mail::queue_resume(
                 conn,
-                &outbox::NewMessage {
-                    case_id: Some(case_id),
-                    to: c.email.as_str(),
-                    subject: t.get("mail.resume.subject"),
-                    body_text: &body,
-                },
-                ctx.host(),
-                ctx.now,
+                &ctx.mail(),
+                case_id,
+                lang,
+                &draft.center,
+                c.email.as_str(),
+                &c.name,
+                &link,
+                ctx.draft_ttl.num_days(),
             )?;
         }
         Ok(())
@@ -374,21 +369,10 @@ pub fn submit(conn: &mut DbConn, draft: &Draft, token: &str, ctx: &Context<'_>) 
             ))
             .execute(conn)?;
         if let Some(to) = &draft.answers.contact_email {
-            let t = T(lang);
-            let explanations: Vec<&str> =
-                zones.iter().map(|z| lang.pick(&z.explanation_ko, &z.explanation_en)).collect();
-            let body = t
-                .fmt("mail.submitted.body", "reference", &draft.case.reference)
-                .replace("{center}", lang.pick(&draft.center.name_ko, &draft.center.name_en))
-                .replace("{routing}", &explanations.join("\n"))
-                .replace("{link}", &format!("{}/apply/{token}", ctx.base_url));
-            let subject = t.fmt("mail.submitted.subject", "reference", &draft.case.reference);
-            outbox::enqueue(
-                conn,
-                &outbox::NewMessage { case_id: Some(draft.case.id), to, subject: &subject, body_text: &body },
-                ctx.host(),
-                ctx.now,
-            )?;
+            let explanations: Vec<String> =
+                zones.iter().map(|z| lang.pick(&z.explanation_ko, &z.explanation_en).to_owned()).collect();
+            let link = format!("{}/apply/{token}", ctx.base_url);
+            mail::queue_submitted(conn, &ctx.mail(), &draft.case, lang, &draft.center, to, &explanations, &link)?;
         }
         Ok(())
     });

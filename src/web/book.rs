@@ -5,12 +5,11 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use askama_web::WebTemplate;
-use chrono::{Datelike, NaiveDate};
 
 use super::apply::{load, render, see_other};
 use super::ctx::PageCtx;
 use super::errors::AppError;
-use super::i18n::{CATALOG, Lang, T, msg};
+use super::i18n::{Lang, T, date_label, msg};
 use super::{AppState, with_conn};
 use crate::db::{appointments, centers};
 use crate::domain::CaseStatus;
@@ -44,14 +43,6 @@ pub struct BookPage {
     message: Option<&'static str>,
     /// The case is reserved: this page moves the visit.
     moving: bool,
-}
-
-pub fn date_label(lang: Lang, d: NaiveDate) -> String {
-    let weekday = CATALOG.lookup(lang, &format!("weekday_short.{}", d.weekday().number_from_monday())).unwrap_or("");
-    match lang {
-        Lang::Ko => format!("{}월 {}일 ({weekday})", d.month(), d.day()),
-        Lang::En => format!("{weekday} {} {}", d.day(), d.format("%b")),
-    }
 }
 
 fn leg_label(lang: Lang, times: &CaseTimes, s: &Slot, institutions: &[centers::Institution]) -> String {
@@ -197,11 +188,12 @@ pub async fn book(
         case.version = v;
     }
     let moving = d.status == CaseStatus::Reserved;
+    let op = applicant_op(&state, &token, now);
     let outcome = with_conn(&state, move |conn| {
         let result = if moving {
-            booking::reschedule(conn, &center, &case, &legs, booking::APPLICANT, now)
+            booking::reschedule(conn, &center, &case, &legs, &op)
         } else {
-            booking::reserve(conn, &center, &case, &legs, booking::APPLICANT, now)
+            booking::reserve(conn, &center, &case, &legs, &op)
         };
         match result {
             Ok(ids) => Ok(Ok(ids)),
@@ -225,6 +217,17 @@ pub async fn book(
         Err(_) => {
             book_page(&req, ctx, &state, &d, &token, Some(msg("apply.book.not_offered")), StatusCode::CONFLICT).await
         }
+    }
+}
+
+/// The applicant acting through their link: the mails about the change carry it.
+fn applicant_op(state: &AppState, token: &str, now: chrono::NaiveDateTime) -> booking::Op {
+    booking::Op {
+        by: booking::APPLICANT,
+        now,
+        base_url: state.settings.base_url.clone(),
+        mail_from: state.settings.mail_from.clone(),
+        link: Some(format!("{}/apply/{token}/visit", state.settings.base_url)),
     }
 }
 
@@ -353,8 +356,8 @@ pub async fn cancel(
         )
         .await;
     }
-    let (case, now) = (d.case.clone(), state.clock.now());
-    let outcome = with_conn(&state, move |conn| match booking::cancel(conn, &case, &reason, booking::APPLICANT, now) {
+    let (case, op) = (d.case.clone(), applicant_op(&state, &token, state.clock.now()));
+    let outcome = with_conn(&state, move |conn| match booking::cancel(conn, &case, &reason, &op) {
         Ok(()) => Ok(Ok(())),
         Err(BookError::Db(e)) => Err(e.into()),
         Err(e) => Ok(Err(e)),
@@ -416,6 +419,7 @@ pub async fn visit_ics_file(
                 ends_at: a.ends_at,
             })
             .collect(),
+        method: crate::services::calendar::Method::Publish,
     });
     let mut res = HttpResponse::Ok()
         .content_type("text/calendar; charset=utf-8")

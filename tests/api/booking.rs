@@ -33,6 +33,13 @@ fn submitted_case(app: &TestApp, center: &Center, zones: &[&str]) -> Case {
         })
         .collect();
     answers::replace_zones(&mut conn, id, &rows).unwrap();
+    let contact = answers::ContactChange {
+        contact_name: Some("김지원"),
+        contact_email: Some("jiwon@example.com"),
+        contact_phone: Some("010-1234-5678"),
+    };
+    answers::insert_empty(&mut conn, id, now).unwrap();
+    answers::save(&mut conn, id, "contact", contact, now).unwrap();
     cases::find(&mut conn, id).unwrap().unwrap()
 }
 
@@ -51,8 +58,9 @@ async fn sixty_four_applicants_race_for_the_last_seat_and_exactly_one_gets_it() 
     assert_eq!(slot.free, 1, "legal slots have one seat");
     let leg = Leg { zone_id: slot.zone_id, starts_at: slot.starts_at };
     let (center2, cases2) = (center.clone(), cases.clone());
-    let results =
-        race(&app, 64, move |i, conn| booking::reserve(conn, &center2, &cases2[i], &[leg], booking::APPLICANT, now));
+    let results = race(&app, 64, move |i, conn| {
+        booking::reserve(conn, &center2, &cases2[i], &[leg], &booking::Op::applicant(now))
+    });
     let ok = results.iter().filter(|r| r.is_ok()).count();
     let taken = results.iter().filter(|r| matches!(r, Err(BookError::Taken))).count();
     let other: Vec<_> = results.iter().filter(|r| !matches!(r, Ok(_) | Err(BookError::Taken))).collect();
@@ -63,6 +71,8 @@ async fn sixty_four_applicants_race_for_the_last_seat_and_exactly_one_gets_it() 
     );
     assert_eq!((ok, taken), (1, 63), "other: {other:?}");
     assert_eq!(app.count("appointments"), 1);
+    // One confirmation, queued with the winning booking; none for the losers.
+    assert_eq!(app.count("email_outbox WHERE kind = 'visit_confirmed'"), 1);
     // The losers are still `submitted` (their transaction rolled back whole).
     let reserved =
         cases.iter().filter(|c| cases::find(&mut app.conn(), c.id).unwrap().unwrap().status == "reserved").count();
@@ -79,8 +89,9 @@ async fn twenty_one_stop_visits_race_and_nothing_is_booked_partially() {
     let visit = times.visits.first().expect("a one-stop visit").clone();
     let legs: Vec<Leg> = visit.legs.iter().map(|l| Leg { zone_id: l.zone_id, starts_at: l.starts_at }).collect();
     let (center2, cases2) = (center.clone(), cases.clone());
-    let results =
-        race(&app, 20, move |i, conn| booking::reserve(conn, &center2, &cases2[i], &legs, booking::APPLICANT, now));
+    let results = race(&app, 20, move |i, conn| {
+        booking::reserve(conn, &center2, &cases2[i], &legs, &booking::Op::applicant(now))
+    });
     let ok = results.iter().filter(|r| r.is_ok()).count();
     let taken = results.iter().filter(|r| matches!(r, Err(BookError::Taken))).count();
     eprintln!(
@@ -94,6 +105,7 @@ async fn twenty_one_stop_visits_race_and_nothing_is_booked_partially() {
         cases.iter().find(|c| cases::find(&mut app.conn(), c.id).unwrap().unwrap().status == "reserved").unwrap();
     assert_eq!(appointments::live_of_case(&mut app.conn(), winner.id).unwrap().len(), 2);
     assert_eq!(app.count("appointments"), 2, "no partial booking by any loser");
+    assert_eq!(app.count("email_outbox WHERE kind = 'visit_confirmed'"), 1);
 }
 
 #[tokio::test]
@@ -194,7 +206,7 @@ fn booked_legal_case(app: &TestApp) -> (Center, Case, Vec<Leg>) {
     let times = availability::for_case(&mut app.conn(), &center, case.id, now).unwrap();
     let (_, slots) = times.zones[0].days.iter().next().unwrap();
     let legs: Vec<Leg> = slots.iter().map(|s| Leg { zone_id: s.zone_id, starts_at: s.starts_at }).collect();
-    booking::reserve(&mut app.conn(), &center, &case, &legs[..1], booking::APPLICANT, now).unwrap();
+    booking::reserve(&mut app.conn(), &center, &case, &legs[..1], &booking::Op::applicant(now)).unwrap();
     let case = cases::find(&mut app.conn(), case.id).unwrap().unwrap();
     (center, case, legs)
 }
@@ -209,7 +221,7 @@ async fn twenty_concurrent_moves_of_one_visit_leave_exactly_one_booking() {
     let (center2, case2) = (center.clone(), case.clone());
     let results = race(&app, 20, move |i, conn| {
         let target = targets[i % targets.len()];
-        booking::reschedule(conn, &center2, &case2, &[target], booking::APPLICANT, now)
+        booking::reschedule(conn, &center2, &case2, &[target], &booking::Op::applicant(now))
     });
     let ok = results.iter().filter(|r| r.is_ok()).count();
     let conflicts = results.iter().filter(|r| matches!(r, Err(BookError::Fire(_)))).count();
@@ -226,6 +238,19 @@ async fn twenty_concurrent_moves_of_one_visit_leave_exactly_one_booking() {
     assert_ne!(live[0].starts_at, legs[0].starts_at, "moved away from the first slot");
     let after = cases::find(&mut app.conn(), case.id).unwrap().unwrap();
     assert_eq!((after.status.as_str(), after.version), ("reserved", case.version + 1));
+    // One "moved" mail, about the visit that stands, with a calendar update for the same UID.
+    let moved: Vec<_> = onestop::db::outbox::for_case(&mut app.conn(), case.id)
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.kind == "visit_moved")
+        .collect();
+    assert_eq!(moved.len(), 1);
+    assert_eq!(moved[0].visit_key.as_deref(), Some(live[0].id.to_string().as_str()));
+    let ics = moved[0].attachment_body.as_deref().unwrap();
+    assert!(
+        ics.contains(&format!("UID:{}-1@localhost", case.reference))
+            && ics.contains(&format!("SEQUENCE:{}", after.version))
+    );
 }
 
 #[tokio::test]
@@ -235,19 +260,19 @@ async fn a_move_to_a_taken_time_changes_nothing_and_a_cancel_frees_the_seat_once
     let now = db::now();
     // Someone else holds the second slot.
     let other = submitted_case(&app, &center, &["legal"]);
-    booking::reserve(&mut app.conn(), &center, &other, &legs[1..2], booking::APPLICANT, now).unwrap();
-    let r = booking::reschedule(&mut app.conn(), &center, &case, &legs[1..2], booking::APPLICANT, now);
+    booking::reserve(&mut app.conn(), &center, &other, &legs[1..2], &booking::Op::applicant(now)).unwrap();
+    let r = booking::reschedule(&mut app.conn(), &center, &case, &legs[1..2], &booking::Op::applicant(now));
     assert!(matches!(r, Err(BookError::Taken)), "{r:?}");
     let live = appointments::live_of_case(&mut app.conn(), case.id).unwrap();
     assert_eq!(live[0].starts_at, legs[0].starts_at, "the old seat is kept");
     assert_eq!(cases::find(&mut app.conn(), case.id).unwrap().unwrap().version, case.version);
 
     // Cancel: the seat is free again for a third applicant; the same cancel cannot be replayed.
-    booking::cancel(&mut app.conn(), &case, "일정이 바뀌었습니다", booking::APPLICANT, now).unwrap();
-    let again = booking::cancel(&mut app.conn(), &case, "again", booking::APPLICANT, now);
+    booking::cancel(&mut app.conn(), &case, "일정이 바뀌었습니다", &booking::Op::applicant(now)).unwrap();
+    let again = booking::cancel(&mut app.conn(), &case, "again", &booking::Op::applicant(now));
     assert!(matches!(again, Err(BookError::Fire(_))), "{again:?}");
     let third = submitted_case(&app, &center, &["legal"]);
-    booking::reserve(&mut app.conn(), &center, &third, &legs[..1], booking::APPLICANT, now).unwrap();
+    booking::reserve(&mut app.conn(), &center, &third, &legs[..1], &booking::Op::applicant(now)).unwrap();
     let trail = cases::events_of(&mut app.conn(), case.id).unwrap();
     let last = trail.last().unwrap();
     assert_eq!((last.event.as_str(), last.reason.as_deref()), ("cancel", Some("일정이 바뀌었습니다")));
@@ -260,11 +285,11 @@ async fn changes_past_the_cut_off_are_refused_for_applicants() {
     // An hour before the visit is past the 24-hour cut-offs.
     let late = legs[0].starts_at - chrono::Duration::hours(1);
     assert!(matches!(
-        booking::cancel(&mut app.conn(), &case, "late", booking::APPLICANT, late),
+        booking::cancel(&mut app.conn(), &case, "late", &booking::Op::applicant(late)),
         Err(BookError::PastCutoff)
     ));
     assert!(matches!(
-        booking::reschedule(&mut app.conn(), &center, &case, &legs[1..2], booking::APPLICANT, late),
+        booking::reschedule(&mut app.conn(), &center, &case, &legs[1..2], &booking::Op::applicant(late)),
         Err(BookError::PastCutoff)
     ));
     assert_eq!(cases::find(&mut app.conn(), case.id).unwrap().unwrap().status, "reserved");
@@ -401,13 +426,21 @@ async fn a_center_in_a_daylight_saving_time_zone_gets_right_slots_on_transition_
         &center,
         &case,
         &[Leg { zone_id: slot.zone_id, starts_at: slot.starts_at }],
-        booking::APPLICANT,
-        autumn_now,
+        &booking::Op::applicant(autumn_now),
     )
     .unwrap();
     let live = appointments::live_of_case(&mut app.conn(), case.id).unwrap();
     assert_eq!(live[0].starts_at, slot.starts_at);
     assert_eq!(live[0].ends_at - live[0].starts_at, chrono::Duration::minutes(30));
+    // The invitation carries the center's zone and its change of offset; the independent parser
+    // puts the event at the stored instant.
+    let mails = onestop::db::outbox::for_case(&mut app.conn(), case.id).unwrap();
+    let ics = mails.iter().find(|m| m.kind == "visit_confirmed").and_then(|m| m.attachment_body.clone()).unwrap();
+    assert!(ics.contains("DTSTART;TZID=Europe/Berlin:20261025T030000"), "{ics}");
+    assert!(ics.contains("TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100"), "{ics}");
+    if let Some(events) = parse_ics(&ics) {
+        assert!(events[0].starts_with("REQUEST 2026-10-25T02:00:00+0000 Europe/Berlin "), "{events:?}");
+    }
 }
 
 #[tokio::test]
@@ -442,7 +475,7 @@ async fn the_visit_comes_as_a_calendar_file_an_independent_parser_reads() {
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(r.headers()["content-type"], "text/calendar; charset=utf-8");
     let ics = r.text().await.unwrap();
-    assert!(ics.starts_with("BEGIN:VCALENDAR") && ics.contains("X-WR-TIMEZONE:Asia/Seoul"), "{ics}");
+    assert!(ics.starts_with("BEGIN:VCALENDAR") && ics.contains("METHOD:PUBLISH"), "{ics}");
     let case = {
         use diesel::prelude::*;
         let id: i64 =
@@ -452,34 +485,37 @@ async fn the_visit_comes_as_a_calendar_file_an_independent_parser_reads() {
     let legs = appointments::live_of_case(&mut app.conn(), case).unwrap();
     assert_eq!(ics.matches("BEGIN:VEVENT").count(), legs.len());
     for a in &legs {
-        assert!(ics.contains(&format!("DTSTART:{}", a.starts_at.format("%Y%m%dT%H%M%SZ"))), "{ics}");
+        let local = a.starts_at + chrono::Duration::hours(9);
+        assert!(ics.contains(&format!("DTSTART;TZID=Asia/Seoul:{}", local.format("%Y%m%dT%H%M%S"))), "{ics}");
     }
-    // An independent parser: Python's icalendar (installed by .ci/run).
-    let script = "import sys, icalendar\ncal = icalendar.Calendar.from_ical(sys.stdin.read())\nfor e in cal.walk('VEVENT'):\n    print(e.decoded('dtstart').strftime('%Y-%m-%dT%H:%M:%S%z'), e.get('uid'), e.get('sequence'))\n";
-    let parsed = std::process::Command::new("python3")
-        .args(["-c", script])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child.stdin.take().unwrap().write_all(ics.as_bytes())?;
-            child.wait_with_output()
-        });
-    match parsed {
-        Ok(out) if out.status.success() => {
-            let text = String::from_utf8(out.stdout).unwrap();
-            let lines: Vec<&str> = text.lines().collect();
-            assert_eq!(lines.len(), legs.len(), "{text}");
-            for (line, a) in lines.iter().zip(&legs) {
-                assert!(line.starts_with(&format!("{}+0000", a.starts_at.format("%Y-%m-%dT%H:%M:%S"))), "{line}");
-            }
-        }
-        Ok(out) if String::from_utf8_lossy(&out.stderr).contains("No module named") => {
-            eprintln!("Python icalendar is not installed: checked the calendar file's text only");
-        }
-        other => panic!("the independent parser refused the calendar: {other:?}"),
+    let expect = |method: &str, status: &str, sequence: i64| -> Vec<String> {
+        legs.iter()
+            .enumerate()
+            .map(|(i, a)| {
+                format!(
+                    "{method} {} Asia/Seoul {}-{}@127.0.0.1 {sequence} {status}",
+                    a.starts_at.format("%Y-%m-%dT%H:%M:%S+0000"),
+                    reference_of(&app, case),
+                    i + 1
+                )
+            })
+            .collect()
+    };
+    let version = version_of(&app, case);
+    if let Some(events) = parse_ics(&ics) {
+        assert_eq!(events, expect("PUBLISH", "CONFIRMED", version));
+    }
+    // The confirmation mail carries the invitation: same events, METHOD:REQUEST, organizer and
+    // attendee, read by the same independent parser.
+    let mails = onestop::db::outbox::for_case(&mut app.conn(), case).unwrap();
+    let confirmed = mails.iter().find(|m| m.kind == "visit_confirmed").expect("a confirmation mail");
+    assert_eq!(confirmed.attachment_type.as_deref(), Some("text/calendar; charset=utf-8; method=REQUEST"));
+    let invitation = confirmed.attachment_body.clone().unwrap();
+    assert!(invitation.contains("ORGANIZER;CN=") && invitation.contains("ATTENDEE;"), "{invitation}");
+    assert!(confirmed.body_text.contains(&format!("{base}/visit")), "{}", confirmed.body_text);
+    assert!(confirmed.body_html.as_deref().unwrap().contains("<h1"));
+    if let Some(events) = parse_ics(&invitation) {
+        assert_eq!(events, expect("REQUEST", "CONFIRMED", version));
     }
     // Cancelled visits have no calendar file any more.
     let visit_csrf = csrf_from(&visit).unwrap();
@@ -490,6 +526,57 @@ async fn the_visit_comes_as_a_calendar_file_an_independent_parser_reads() {
         .await
         .unwrap();
     assert_eq!(client.get(app.url(&href)).send().await.unwrap().status().as_u16(), 410);
+    // The cancellation mail cancels the same events with a higher SEQUENCE.
+    let mails = onestop::db::outbox::for_case(&mut app.conn(), case).unwrap();
+    let cancelled = mails.iter().find(|m| m.kind == "visit_cancelled").expect("a cancellation mail");
+    assert_eq!(cancelled.attachment_type.as_deref(), Some("text/calendar; charset=utf-8; method=CANCEL"));
+    assert!(version_of(&app, case) > version);
+    if let Some(events) = parse_ics(cancelled.attachment_body.as_deref().unwrap()) {
+        assert_eq!(events, expect("CANCEL", "CANCELLED", version_of(&app, case)));
+    }
+}
+
+fn reference_of(app: &TestApp, case: i64) -> String {
+    onestop::db::cases::find(&mut app.conn(), case).unwrap().unwrap().reference
+}
+
+fn version_of(app: &TestApp, case: i64) -> i64 {
+    onestop::db::cases::find(&mut app.conn(), case).unwrap().unwrap().version
+}
+
+/// Reads a calendar file with an independent parser, Python's icalendar (installed by
+/// .ci/run): per event "METHOD start-in-UTC TZID UID SEQUENCE STATUS". `None` when the package
+/// is missing (then only the text was checked).
+pub fn parse_ics(ics: &str) -> Option<Vec<String>> {
+    let script = r#"
+import sys, datetime, icalendar
+cal = icalendar.Calendar.from_ical(sys.stdin.read())
+for e in cal.walk('VEVENT'):
+    start = e.decoded('dtstart').astimezone(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%S%z')
+    print(cal.get('method'), start, e['dtstart'].params.get('TZID'), e.get('uid'), e.get('sequence'), e.get('status'))
+"#;
+    let out = std::process::Command::new("python3")
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(ics.as_bytes())?;
+            child.wait_with_output()
+        });
+    match out {
+        Ok(out) if out.status.success() => {
+            Some(String::from_utf8(out.stdout).unwrap().lines().map(str::to_owned).collect())
+        }
+        Ok(out) if String::from_utf8_lossy(&out.stderr).contains("No module named") => {
+            assert!(std::env::var("CI").is_err(), "CI must have Python icalendar");
+            eprintln!("Python icalendar is not installed: checked the calendar file's text only");
+            None
+        }
+        other => panic!("the independent parser refused the calendar: {other:?}\n{ics}"),
+    }
 }
 
 /// Goes through the questionnaire pages with one legal topic and submits; returns the base path.

@@ -20,6 +20,7 @@ use crate::services::questionnaire::{self as q, Draft, Lookup, Submitted};
 fn context<'a>(state: &'a AppState, now: chrono::NaiveDateTime) -> q::Context<'a> {
     q::Context {
         base_url: &state.settings.base_url,
+        mail_from: &state.settings.mail_from,
         draft_ttl: chrono::Duration::days(state.settings.draft_ttl_days.into()),
         now,
     }
