@@ -43,6 +43,23 @@ pub struct ConfigArgs {
     /// Sender address of every mail, also the organizer of calendar invitations [default: no-reply@HOST of the base URL]
     #[arg(long, env = "ONESTOP_MAIL_FROM", global = true, value_name = "ADDRESS")]
     pub mail_from: Option<String>,
+    /// Where mail goes: `file` (.eml files in DATA_DIR/mail), `memory` (tests), or an SMTP URL:
+    /// `smtps://user:pass@host:465`, `smtp://user:pass@host:587?tls=required`, or unencrypted
+    /// `smtp://127.0.0.1:25` (loopback only) [default: file]
+    #[arg(long, env = "ONESTOP_MAIL_TRANSPORT", global = true, hide_env_values = true, value_name = "TRANSPORT")]
+    pub mail_transport: Option<String>,
+    /// Sending attempts before a message is marked dead [default: 8]
+    #[arg(long, env = "ONESTOP_MAIL_MAX_ATTEMPTS", global = true, value_name = "N")]
+    pub mail_max_attempts: Option<u32>,
+    /// Delay before the first retry; each further retry waits twice as long, ±20% [default: 60]
+    #[arg(long, env = "ONESTOP_MAIL_RETRY_SECONDS", global = true, value_name = "SECONDS")]
+    pub mail_retry_seconds: Option<u32>,
+    /// How long a worker holds a claimed message before another may take it over [default: 120]
+    #[arg(long, env = "ONESTOP_MAIL_LEASE_SECONDS", global = true, value_name = "SECONDS")]
+    pub mail_lease_seconds: Option<u32>,
+    /// Seconds between the mail worker's passes in `serve`; 0 = this instance sends no mail [default: 5]
+    #[arg(long, env = "ONESTOP_MAIL_POLL_SECONDS", global = true, value_name = "SECONDS")]
+    pub mail_poll_seconds: Option<u32>,
 }
 
 /// The same settings as read from a file; every key is optional.
@@ -59,6 +76,11 @@ struct FileConfig {
     workers: Option<usize>,
     draft_ttl_days: Option<u32>,
     mail_from: Option<String>,
+    mail_transport: Option<String>,
+    mail_max_attempts: Option<u32>,
+    mail_retry_seconds: Option<u32>,
+    mail_lease_seconds: Option<u32>,
+    mail_poll_seconds: Option<u32>,
 }
 
 /// The host of a base URL (for Message-IDs and calendar UIDs): `https://a.kr:8443/x` → `a.kr`.
@@ -153,6 +175,82 @@ pub struct Settings {
     pub draft_ttl_days: u32,
     /// A bare address (`no-reply@example.kr`); the display name is the center's.
     pub mail_from: String,
+    pub mail: MailSettings,
+}
+
+/// How mail leaves the outbox.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    pub transport: MailTransport,
+    pub max_attempts: u32,
+    pub retry_base: std::time::Duration,
+    pub lease: std::time::Duration,
+    /// Time between the worker's passes in `serve`; `None`: no worker in this process.
+    pub poll: Option<std::time::Duration>,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        MailSettings {
+            transport: MailTransport::File,
+            max_attempts: 8,
+            retry_base: std::time::Duration::from_secs(60),
+            lease: std::time::Duration::from_secs(120),
+            poll: Some(std::time::Duration::from_secs(5)),
+        }
+    }
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub enum MailTransport {
+    /// `.eml` files in `DATA_DIR/mail` (the demo's default).
+    File,
+    /// Kept in the process (tests).
+    Memory,
+    /// An SMTP URL as lettre reads it.
+    Smtp(String),
+}
+
+impl MailTransport {
+    pub fn parse(raw: &str) -> anyhow::Result<Self> {
+        match raw.trim() {
+            "" | "file" => Ok(MailTransport::File),
+            "memory" => Ok(MailTransport::Memory),
+            url if url.starts_with("smtps://") => Ok(MailTransport::Smtp(url.to_owned())),
+            url if url.starts_with("smtp://") => {
+                let authority = url["smtp://".len()..].split(['/', '?']).next().unwrap_or("");
+                let host_port = authority.rsplit('@').next().unwrap_or("");
+                let host = if host_port.starts_with('[') {
+                    host_port.split(']').next().map(|h| &h[1..]).unwrap_or("")
+                } else {
+                    host_port.split(':').next().unwrap_or("")
+                };
+                let encrypted = url.contains("tls=required") || url.contains("tls=opportunistic");
+                let loopback = host == "localhost" || host == "::1" || host.starts_with("127.");
+                if !encrypted && !loopback {
+                    bail!("unencrypted SMTP is only allowed to a loopback address: use smtps:// or add ?tls=required");
+                }
+                Ok(MailTransport::Smtp(url.to_owned()))
+            }
+            other => bail!("unknown mail transport {other:?}: use file, memory, smtp://… or smtps://…"),
+        }
+    }
+}
+
+impl fmt::Debug for MailTransport {
+    /// Never prints the SMTP password.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MailTransport::File => f.write_str("file"),
+            MailTransport::Memory => f.write_str("memory"),
+            MailTransport::Smtp(url) => {
+                match url.split_once("://").and_then(|(s, rest)| Some((s, rest.split_once('@')?.1))) {
+                    Some((scheme, rest)) => write!(f, "{scheme}://…@{rest}"),
+                    None => f.write_str(url),
+                }
+            }
+        }
+    }
 }
 
 impl Settings {
@@ -200,7 +298,22 @@ impl Settings {
                 .to_owned(),
             None => default_sender(host_of(&base_url)),
         };
+        let mail = MailSettings {
+            transport: MailTransport::parse(&args.mail_transport.clone().or(file.mail_transport).unwrap_or_default())?,
+            max_attempts: args.mail_max_attempts.or(file.mail_max_attempts).unwrap_or(8).clamp(1, 100),
+            retry_base: std::time::Duration::from_secs(
+                args.mail_retry_seconds.or(file.mail_retry_seconds).unwrap_or(60).clamp(1, 86_400).into(),
+            ),
+            lease: std::time::Duration::from_secs(
+                args.mail_lease_seconds.or(file.mail_lease_seconds).unwrap_or(120).clamp(1, 3600).into(),
+            ),
+            poll: match args.mail_poll_seconds.or(file.mail_poll_seconds).unwrap_or(5) {
+                0 => None,
+                s => Some(std::time::Duration::from_secs(s.min(3600).into())),
+            },
+        };
         Ok(Settings {
+            mail,
             mail_from,
             listen,
             database,
@@ -265,6 +378,21 @@ mod tests {
         assert_eq!(default_sender("onestop.example.kr"), "no-reply@onestop.example.kr");
         assert_eq!(default_sender("127.0.0.1"), "no-reply@localhost");
         assert_eq!(default_sender("localhost"), "no-reply@localhost");
+    }
+
+    #[test]
+    fn mail_transports_and_unencrypted_smtp_only_on_loopback() {
+        assert_eq!(MailTransport::parse("").unwrap(), MailTransport::File);
+        assert_eq!(MailTransport::parse("memory").unwrap(), MailTransport::Memory);
+        assert!(MailTransport::parse("smtp://127.0.0.1:2525").is_ok());
+        assert!(MailTransport::parse("smtp://mail.example.kr:25").is_err());
+        assert!(MailTransport::parse("smtp://user:pass@127.0.0.1:25").is_ok());
+        assert!(MailTransport::parse("smtp://[::1]:25").is_ok());
+        assert!(MailTransport::parse("smtp://u:p@mail.example.kr:587?tls=required").is_ok());
+        assert!(MailTransport::parse("smtps://u:p@mail.example.kr").is_ok());
+        assert!(MailTransport::parse("sendmail").is_err());
+        let t = MailTransport::parse("smtps://user:hunter2@mail.example.kr").unwrap();
+        assert!(!format!("{t:?}").contains("hunter2"));
     }
 
     #[test]

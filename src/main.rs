@@ -37,11 +37,22 @@ enum Command {
     /// Purge expired drafts (with their files) and expired sessions now; `serve` also does it
     /// every ten minutes.
     Purge,
+    /// The outbox: `serve` sends it continuously; this sends what is due now.
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
     /// Manage staff, admin and expert accounts.
     User {
         #[command(subcommand)]
         command: UserCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum MailCommand {
+    /// Send every message that is due (retries included) once, print what happened, and exit.
+    Send,
 }
 
 #[derive(Subcommand)]
@@ -93,6 +104,14 @@ fn main() -> anyhow::Result<()> {
             onestop::services::auth::purge(&mut conn, now)?;
             let n = onestop::services::questionnaire::purge_expired(&mut conn, now, &settings.data_dir)?;
             println!("purged {n} expired draft(s)");
+            Ok(())
+        }
+        Command::Mail { command: MailCommand::Send } => {
+            let pool = prepare_database(&settings)?;
+            let mut conn = pool.get()?;
+            let mailer = onestop::services::mailer::Mailer::new(&settings)?;
+            let r = mailer.send_due(&mut conn, db::now())?;
+            println!("sent {}, skipped {}, to retry {}, dead {}", r.sent, r.skipped, r.retried, r.dead);
             Ok(())
         }
         Command::User { command: UserCommand::Add { center, role, zone, name, email } } => {

@@ -106,6 +106,15 @@ impl Application {
     /// Serves until stopped; housekeeping (purging expired drafts and sessions) runs in the
     /// same task every ten minutes, so nothing outlives the server.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        if let Some(every) = self.settings.mail.poll {
+            match crate::services::mailer::Mailer::new(&self.settings) {
+                Ok(mailer) => {
+                    tracing::info!(transport = ?self.settings.mail.transport, "mail worker started");
+                    crate::services::mailer::spawn_worker(mailer, self.pool.clone(), self.clock.clone(), every);
+                }
+                Err(e) => tracing::error!(error = %e, "the mail transport cannot be set up: no mail is sent"),
+            }
+        }
         let housekeeping = housekeeping(self.pool.clone(), self.settings.clone(), self.clock.clone());
         futures_util::pin_mut!(housekeeping);
         match futures_util::future::select(self.server, housekeeping).await {

@@ -110,3 +110,119 @@ pub fn for_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<OutboxRow>> 
         .select(OutboxRow::as_select())
         .load(conn)
 }
+
+/// Claims up to `limit` due messages for one worker: each gets the worker's lease token and
+/// expiry, and its attempt is counted now (a worker that dies mid-send still used it up). On
+/// PostgreSQL the due rows are locked with `FOR UPDATE SKIP LOCKED`, so concurrent workers
+/// take disjoint rows without waiting; on SQLite the write transaction (`BEGIN IMMEDIATE`)
+/// makes the select-and-lease atomic. A row whose lease ran out is due again.
+pub fn claim(
+    conn: &mut DbConn,
+    token: &str,
+    now: NaiveDateTime,
+    lease_until: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<OutboxRow>> {
+    super::write_tx(conn, |conn| {
+        let due = email_outbox::table
+            .filter(email_outbox::status.eq("pending"))
+            .filter(email_outbox::next_attempt_at.le(now))
+            .filter(email_outbox::lease_until.is_null().or(email_outbox::lease_until.lt(now).assume_not_null()))
+            .order((email_outbox::next_attempt_at, email_outbox::id))
+            .limit(limit)
+            .select(email_outbox::id);
+        let ids: Vec<i64> = match conn {
+            DbConn::Postgres(c) => due.for_update().skip_locked().load(c)?,
+            DbConn::Sqlite(c) => due.load(c)?,
+        };
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        diesel::update(email_outbox::table.filter(email_outbox::id.eq_any(&ids)))
+            .set((
+                email_outbox::lease_token.eq(token),
+                email_outbox::lease_until.eq(lease_until),
+                email_outbox::attempts.eq(email_outbox::attempts + 1),
+            ))
+            .execute(conn)?;
+        email_outbox::table
+            .filter(email_outbox::id.eq_any(&ids))
+            .filter(email_outbox::lease_token.eq(token))
+            .order(email_outbox::id)
+            .select(OutboxRow::as_select())
+            .load(conn)
+    })
+}
+
+/// How a claimed message ended this time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Sent,
+    /// No longer true (the visit moved or was cancelled, the reminder's time passed).
+    Skipped(String),
+    Retry {
+        error: String,
+        at: NaiveDateTime,
+    },
+    Dead(String),
+}
+
+/// Records the outcome, if the worker still holds the lease; returns whether it did (a worker
+/// whose lease ran out and was taken over records nothing).
+pub fn finish(conn: &mut DbConn, id: i64, token: &str, outcome: &Outcome, now: NaiveDateTime) -> QueryResult<bool> {
+    let row = email_outbox::table.filter(email_outbox::id.eq(id)).filter(email_outbox::lease_token.eq(token));
+    let none = None::<NaiveDateTime>;
+    let n = match outcome {
+        Outcome::Sent => diesel::update(row)
+            .set((
+                email_outbox::status.eq("sent"),
+                email_outbox::sent_at.eq(Some(now)),
+                email_outbox::lease_token.eq(None::<String>),
+                email_outbox::lease_until.eq(none),
+            ))
+            .execute(conn)?,
+        Outcome::Skipped(why) | Outcome::Dead(why) => diesel::update(row)
+            .set((
+                email_outbox::status.eq(if matches!(outcome, Outcome::Skipped(_)) { "skipped" } else { "dead" }),
+                email_outbox::last_error.eq(Some(why)),
+                email_outbox::lease_token.eq(None::<String>),
+                email_outbox::lease_until.eq(none),
+            ))
+            .execute(conn)?,
+        Outcome::Retry { error, at } => diesel::update(row)
+            .set((
+                email_outbox::last_error.eq(Some(error)),
+                email_outbox::next_attempt_at.eq(*at),
+                email_outbox::lease_token.eq(None::<String>),
+                email_outbox::lease_until.eq(none),
+            ))
+            .execute(conn)?,
+    };
+    Ok(n == 1)
+}
+
+/// Puts a dead message back in the queue (staff, after fixing the cause).
+pub fn revive(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(email_outbox::table.filter(email_outbox::id.eq(id)).filter(email_outbox::status.eq("dead")))
+        .set((email_outbox::status.eq("pending"), email_outbox::attempts.eq(0), email_outbox::next_attempt_at.eq(now)))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<OutboxRow>> {
+    email_outbox::table.find(id).select(OutboxRow::as_select()).first(conn).optional()
+}
+
+/// The newest messages about the cases of one center, dead ones first.
+pub fn recent_of_center(conn: &mut DbConn, center_id: i64, limit: i64) -> QueryResult<Vec<OutboxRow>> {
+    use super::schema::cases;
+    let of_center = cases::table.filter(cases::center_id.eq(center_id)).select(cases::id);
+    let mut rows: Vec<OutboxRow> = email_outbox::table
+        .filter(email_outbox::case_id.eq_any(of_center.nullable()))
+        .order(email_outbox::id.desc())
+        .limit(limit)
+        .select(OutboxRow::as_select())
+        .load(conn)?;
+    rows.sort_by_key(|r| (r.status != "dead", std::cmp::Reverse(r.id)));
+    Ok(rows)
+}

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod case_flow;
 pub mod demo;
 pub mod mail;
+pub mod mailer;
 pub mod passwords;
 pub mod questionnaire;
 pub mod users;

@@ -108,6 +108,12 @@ pub fn test_settings(db: &TestDatabase) -> Settings {
         workers: 1,
         draft_ttl_days: 30,
         mail_from: "no-reply@onestop.test".into(),
+        mail: onestop::config::MailSettings {
+            transport: onestop::config::MailTransport::Memory,
+            // Tests drive the mailer themselves, with their own clock.
+            poll: None,
+            ..Default::default()
+        },
     }
 }
 
