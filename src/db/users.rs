@@ -55,3 +55,14 @@ pub fn disable(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()
         super::sessions::delete_for_user(conn, id)
     })
 }
+
+/// The center's desk: its active staff and admins (who get the staff notices).
+pub fn desk_of_center(conn: &mut DbConn, center_id: i64) -> QueryResult<Vec<User>> {
+    users::table
+        .filter(users::center_id.eq(center_id))
+        .filter(users::role.eq_any(["staff", "admin"]))
+        .filter(users::disabled_at.is_null())
+        .order(users::id)
+        .select(User::as_select())
+        .load(conn)
+}

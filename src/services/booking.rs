@@ -180,6 +180,13 @@ impl Op {
             &live
         };
         mail::queue_visit(conn, &self.mail(), case_id, change, appts, self.link.as_deref(), reason)?;
+        if change == VisitChange::Cancelled {
+            if let Some(case) = crate::db::cases::find(conn, case_id)? {
+                mail::queue_staff_notice(conn, &self.mail(), &case, mail::StaffNotice::Cancelled { appts })?;
+            }
+        } else {
+            mail::queue_visit(conn, &self.mail(), case_id, VisitChange::Reminder, appts, self.link.as_deref(), None)?;
+        }
         Ok(())
     }
 }

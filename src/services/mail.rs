@@ -153,6 +153,8 @@ pub enum VisitChange {
     Confirmed,
     Moved,
     Cancelled,
+    /// The reminder before the visit (queued with the booking, due `reminder_lead_hours` before).
+    Reminder,
 }
 
 impl VisitChange {
@@ -161,6 +163,7 @@ impl VisitChange {
             VisitChange::Confirmed => "visit_confirmed",
             VisitChange::Moved => "visit_moved",
             VisitChange::Cancelled => "visit_cancelled",
+            VisitChange::Reminder => "reminder",
         }
     }
 
@@ -174,6 +177,7 @@ impl VisitChange {
             VisitChange::Cancelled => {
                 ["mail.visit_cancelled.subject", "mail.visit_cancelled.heading", "mail.visit_cancelled.intro"]
             }
+            VisitChange::Reminder => ["mail.reminder.subject", "mail.reminder.heading", "mail.reminder.intro"],
         }
     }
 }
@@ -196,6 +200,12 @@ pub fn queue_visit(
     let Some(answers) = answers::find(conn, case_id)? else { return Ok(None) };
     let Some(to) = answers.contact_email.clone() else { return Ok(None) };
     let Some(center) = centers::by_id(conn, case.center_id)? else { return Ok(None) };
+    let Some(first_start) = appts.iter().map(|a| a.starts_at).min() else { return Ok(None) };
+    // The reminder waits for its day; none when the visit is sooner than that anyway.
+    let reminder_at = first_start - chrono::Duration::hours(center.reminder_lead_hours.into());
+    if change == VisitChange::Reminder && reminder_at <= env.now {
+        return Ok(None);
+    }
     let zones = centers::zones_of(conn, center.id)?;
     let institutions = centers::institutions(conn)?;
     let lang = Lang::parse(&case.lang).unwrap_or_default();
@@ -237,7 +247,9 @@ pub fn queue_visit(
         }
         (_, None) => b.notes.push(t.get("mail.visit.earlier_link").to_owned()),
     }
-    b.notes.push(t.get("mail.visit.calendar_note").to_owned());
+    if change != VisitChange::Reminder {
+        b.notes.push(t.get("mail.visit.calendar_note").to_owned());
+    }
 
     let parties = Parties {
         organizer_name: center_name,
@@ -266,13 +278,81 @@ pub fn queue_visit(
     });
     let subject = t.fmt(subject_key, "reference", &case.reference);
     let mut m = message(change.kind(), case.id, lang, &to, subject, &b);
-    m.attachment = Some(Attachment {
-        name: format!("{}.ics", case.reference),
-        content_type: format!("text/calendar; charset=utf-8; method={method_name}"),
-        body: ics,
-    });
+    if change == VisitChange::Reminder {
+        m.send_after = Some(reminder_at);
+        m.not_after = Some(first_start);
+    } else {
+        m.attachment = Some(Attachment {
+            name: format!("{}.ics", case.reference),
+            content_type: format!("text/calendar; charset=utf-8; method={method_name}"),
+            body: ics,
+        });
+    }
     if change != VisitChange::Cancelled {
         m.visit_key = Some(outbox::visit_key(&appts.iter().map(|a| a.id).collect::<Vec<_>>()));
     }
     outbox::enqueue(conn, &m, env.host(), env.now).map(Some)
+}
+
+/// What the center's desk is told of.
+pub enum StaffNotice<'a> {
+    /// A pre-questionnaire came in, routed to these zones.
+    NewSubmission { zones: &'a [String] },
+    /// An applicant cancelled these appointments.
+    Cancelled { appts: &'a [Appointment] },
+}
+
+/// Tells every active staff member and admin of the case's center (in Korean; the notice holds
+/// the reference, zones and times, never the applicant's personal data, which stays behind the
+/// staff login). Returns how many were queued.
+pub fn queue_staff_notice(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    case: &cases::Case,
+    notice: StaffNotice<'_>,
+) -> QueryResult<usize> {
+    let Some(center) = centers::by_id(conn, case.center_id)? else { return Ok(0) };
+    let desk = crate::db::users::desk_of_center(conn, center.id)?;
+    if desk.is_empty() {
+        return Ok(0);
+    }
+    let lang = Lang::Ko;
+    let t = T(lang);
+    let (kind, subject_key, heading_key, intro_key) = match notice {
+        StaffNotice::NewSubmission { .. } => {
+            ("staff_new_submission", "mail.staff_new.subject", "mail.staff_new.heading", "mail.staff_new.intro")
+        }
+        StaffNotice::Cancelled { .. } => (
+            "staff_cancellation",
+            "mail.staff_cancelled.subject",
+            "mail.staff_cancelled.heading",
+            "mail.staff_cancelled.intro",
+        ),
+    };
+    let mut b = body(t, &center.name_ko, t.get(heading_key).to_owned());
+    b.paragraphs.push(t.get(intro_key).to_owned());
+    b.facts.push(fact(t.get("mail.reference"), case.reference.clone()));
+    match notice {
+        StaffNotice::NewSubmission { zones } => {
+            for z in zones {
+                b.facts.push(fact(t.get("mail.zone"), z.clone()));
+            }
+        }
+        StaffNotice::Cancelled { appts } => {
+            let zones = centers::zones_of(conn, center.id)?;
+            let tz = crate::services::availability::time_zone(&center);
+            for a in appts {
+                let local = chrono::TimeZone::from_utc_datetime(&tz, &a.starts_at);
+                let zone = zones.iter().find(|(z, _)| z.id == a.zone_id).map_or("", |(_, k)| k.name_ko.as_str());
+                b.facts.push(fact(zone, format!("{} {}", date_label(lang, local.date_naive()), local.format("%H:%M"))));
+            }
+        }
+    }
+    b.action = Some(Action { label: t.get("mail.staff.action").to_owned(), url: format!("{}/staff", env.base_url) });
+    let subject = t.fmt(subject_key, "reference", &case.reference);
+    for user in &desk {
+        let m = message(kind, case.id, lang, &user.email, subject.clone(), &b);
+        outbox::enqueue(conn, &m, env.host(), env.now)?;
+    }
+    Ok(desk.len())
 }

@@ -374,6 +374,13 @@ pub fn submit(conn: &mut DbConn, draft: &Draft, token: &str, ctx: &Context<'_>) 
             let link = format!("{}/apply/{token}", ctx.base_url);
             mail::queue_submitted(conn, &ctx.mail(), &draft.case, lang, &draft.center, to, &explanations, &link)?;
         }
+        let zone_names: Vec<String> = zones.iter().map(|z| z.explanation_ko.clone()).collect();
+        mail::queue_staff_notice(
+            conn,
+            &ctx.mail(),
+            &draft.case,
+            mail::StaffNotice::NewSubmission { zones: &zone_names },
+        )?;
         Ok(())
     });
     match result {
