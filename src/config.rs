@@ -345,9 +345,21 @@ fn load_or_create_secret(data_dir: &Path) -> anyhow::Result<Secret> {
         return Secret::from_text(text.trim()).with_context(|| format!("the secret in {} is unusable", path.display()));
     }
     std::fs::create_dir_all(data_dir).with_context(|| format!("creating the data directory {}", data_dir.display()))?;
+    // Written whole under a temporary name, then linked into place: of several processes
+    // starting at once, one link wins and every other reads the winner's complete file.
     let hex = crate::token::random_hex::<32>();
-    write_private(&path, &hex).with_context(|| format!("writing {}", path.display()))?;
-    Secret::from_text(&hex)
+    let tmp = data_dir.join(format!(".secret.key.{}", crate::token::random_hex::<8>()));
+    write_private(&tmp, &hex).with_context(|| format!("writing {}", tmp.display()))?;
+    let linked = std::fs::hard_link(&tmp, &path);
+    let _ = std::fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => Secret::from_text(&hex),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+            Secret::from_text(text.trim()).with_context(|| format!("the secret in {} is unusable", path.display()))
+        }
+        Err(e) => Err(e).with_context(|| format!("writing {}", path.display())),
+    }
 }
 
 #[cfg(unix)]

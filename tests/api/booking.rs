@@ -14,7 +14,7 @@ use crate::questionnaire::fill_all;
 
 /// A submitted case routed to `zones`, made directly in the database (the questionnaire has
 /// its own tests).
-fn submitted_case(app: &TestApp, center: &Center, zones: &[&str]) -> Case {
+pub fn submitted_case(app: &TestApp, center: &Center, zones: &[&str]) -> Case {
     let mut conn = app.conn();
     let now = db::now();
     let (id, _) = case_flow::open_case(&mut conn, center.id, &center.ref_prefix, "ko", now).unwrap();
@@ -43,7 +43,7 @@ fn submitted_case(app: &TestApp, center: &Center, zones: &[&str]) -> Case {
     cases::find(&mut conn, id).unwrap().unwrap()
 }
 
-fn gyeongnam(app: &TestApp) -> Center {
+pub fn gyeongnam(app: &TestApp) -> Center {
     centers::by_slug(&mut app.conn(), "gyeongnam").unwrap().unwrap()
 }
 
@@ -199,7 +199,7 @@ async fn the_second_of_two_applicants_for_one_seat_gets_a_clear_page_with_other_
 
 /// A case at the demo center with a legal visit booked on the first free slot; returns it
 /// (reloaded) and the legal slots of that day for moving it.
-fn booked_legal_case(app: &TestApp) -> (Center, Case, Vec<Leg>) {
+pub fn booked_legal_case(app: &TestApp) -> (Center, Case, Vec<Leg>) {
     let center = gyeongnam(app);
     let case = submitted_case(app, &center, &["legal"]);
     let now = db::now();

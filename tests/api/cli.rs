@@ -6,17 +6,7 @@ use std::process::{Command, Stdio};
 use crate::helpers::TestDatabase;
 
 fn onestop(db: &TestDatabase) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_onestop"));
-    let url = match &db.url {
-        onestop::config::DatabaseUrl::Sqlite(p) => format!("sqlite://{p}"),
-        onestop::config::DatabaseUrl::Postgres(u) => u.clone(),
-    };
-    cmd.env("DATABASE_URL", url)
-        .env("ONESTOP_DATA_DIR", db.data_dir())
-        .env("ONESTOP_LOG", "warn")
-        .env_remove("ONESTOP_CONFIG")
-        .env_remove("ONESTOP_SECRET");
-    cmd
+    crate::helpers::onestop_command(db)
 }
 
 /// Runs the command with `input` piped to its standard input.

@@ -275,3 +275,19 @@ pub fn race<T: Send + 'static>(
         .collect();
     handles.into_iter().map(|h| h.join().unwrap()).collect()
 }
+
+/// The `onestop` binary, pointed at the test's database and data directory.
+pub fn onestop_command(db: &TestDatabase) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_onestop"));
+    let url = match &db.url {
+        onestop::config::DatabaseUrl::Sqlite(p) => format!("sqlite://{p}"),
+        onestop::config::DatabaseUrl::Postgres(u) => u.clone(),
+    };
+    cmd.env("DATABASE_URL", url)
+        .env("ONESTOP_DATA_DIR", db.data_dir())
+        .env("ONESTOP_LOG", "warn")
+        .env_remove("ONESTOP_CONFIG")
+        .env_remove("ONESTOP_SECRET")
+        .env_remove("ONESTOP_MAIL_TRANSPORT");
+    cmd
+}

@@ -11,6 +11,7 @@ mod cli;
 mod health;
 mod holidays;
 mod i18n;
+mod mail;
 mod page_quality;
 mod pages;
 mod questionnaire;
