@@ -79,5 +79,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/apply/{token}/{step}").route(get().to(apply::step_get)).route(post().to(apply::step_post)))
         .service(resource("/staff/login").route(get().to(staff::login_form)).route(post().to(staff::login)))
         .service(resource("/staff/logout").route(post().to(staff::logout)))
-        .service(resource("/staff").route(get().to(staff::home)));
+        .service(resource("/staff").route(get().to(staff::home)))
+        .service(resource("/staff/mailbox").route(get().to(staff::mailbox)))
+        .service(resource("/staff/mailbox/{id}").route(get().to(staff::mail)))
+        .service(resource("/staff/mailbox/{id}/retry").route(post().to(staff::retry_mail)));
 }

@@ -162,6 +162,7 @@ pub struct HomePage {
     center_name: String,
     center_slug: String,
     zone_name: Option<String>,
+    is_desk: bool,
 }
 
 pub async fn home(ctx: PageCtx, state: web::Data<AppState>) -> Result<impl Responder, AppError> {
@@ -185,5 +186,147 @@ pub async fn home(ctx: PageCtx, state: web::Data<AppState>) -> Result<impl Respo
         Some(crate::domain::Role::Expert) => msg("role.expert"),
         _ => msg("role.staff"),
     };
-    Ok(HomePage { t: ctx.t, ctx, role_key, center_name, center_slug, zone_name })
+    let is_desk = ctx.user.as_ref().is_some_and(|u| u.role != crate::domain::Role::Expert);
+    Ok(HomePage { t: ctx.t, ctx, role_key, center_name, center_slug, zone_name, is_desk })
+}
+
+/// One line of the mailbox.
+pub struct MailLine {
+    id: i64,
+    created: String,
+    subject: String,
+    to: String,
+    status_key: &'static str,
+    attempts: i32,
+}
+
+fn status_key(status: &str) -> &'static str {
+    match status {
+        "sent" => msg("mailbox.status_sent"),
+        "dead" => msg("mailbox.status_dead"),
+        "skipped" => msg("mailbox.status_skipped"),
+        _ => msg("mailbox.status_pending"),
+    }
+}
+
+/// Local time at the center, to the minute.
+fn local_time(center: &centers::Center, t: chrono::NaiveDateTime) -> String {
+    let tz = crate::services::availability::time_zone(center);
+    chrono::TimeZone::from_utc_datetime(&tz, &t).format("%Y-%m-%d %H:%M").to_string()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/mailbox.html")]
+pub struct MailboxPage {
+    ctx: PageCtx,
+    t: T,
+    rows: Vec<MailLine>,
+    dead: usize,
+}
+
+/// The desk's own center, for staff and admins (experts have no mailbox).
+fn desk_center(ctx: &PageCtx) -> Result<i64, AppError> {
+    let user = ctx.require_user()?;
+    if user.role == crate::domain::Role::Expert {
+        return Err(AppError::Forbidden);
+    }
+    user.center_id.ok_or(AppError::Forbidden)
+}
+
+/// What the product sent (or will send) about this center's cases: in the demo, with the
+/// file transport, this is where staff read the mails; dead ones come first.
+pub async fn mailbox(ctx: PageCtx, state: web::Data<AppState>) -> Result<impl Responder, AppError> {
+    let center_id = desk_center(&ctx)?;
+    let (center, rows) = with_conn(&state, move |conn| {
+        let center = centers::by_id(conn, center_id)?.ok_or(AppError::Forbidden)?;
+        Ok((center, crate::db::outbox::recent_of_center(conn, center_id, 200)?))
+    })
+    .await?;
+    let dead = rows.iter().filter(|r| r.status == "dead").count();
+    let rows = rows
+        .into_iter()
+        .map(|r| MailLine {
+            id: r.id,
+            created: local_time(&center, r.created_at),
+            subject: r.subject,
+            to: r.to_addr,
+            status_key: status_key(&r.status),
+            attempts: r.attempts,
+        })
+        .collect();
+    Ok(MailboxPage { t: ctx.t, ctx, rows, dead })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/mail.html")]
+pub struct MailPage {
+    ctx: PageCtx,
+    t: T,
+    id: i64,
+    subject: String,
+    to: String,
+    status_key: &'static str,
+    attempts: i32,
+    created: String,
+    sent: Option<String>,
+    last_error: Option<String>,
+    message_id: String,
+    attachment: Option<String>,
+    dead: bool,
+    body: String,
+}
+
+/// A message of this center's cases, or 404 (another center's look the same as none).
+async fn own_message(
+    state: &web::Data<AppState>,
+    center_id: i64,
+    id: i64,
+) -> Result<(centers::Center, crate::db::outbox::OutboxRow), AppError> {
+    with_conn(state, move |conn| {
+        let row = crate::db::outbox::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let case = match row.case_id {
+            Some(c) => crate::db::cases::find(conn, c)?,
+            None => None,
+        };
+        if case.map(|c| c.center_id) != Some(center_id) {
+            return Err(AppError::NotFound);
+        }
+        let center = centers::by_id(conn, center_id)?.ok_or(AppError::Forbidden)?;
+        Ok((center, row))
+    })
+    .await
+}
+
+pub async fn mail(ctx: PageCtx, state: web::Data<AppState>, id: web::Path<i64>) -> Result<impl Responder, AppError> {
+    let center_id = desk_center(&ctx)?;
+    let (center, r) = own_message(&state, center_id, id.into_inner()).await?;
+    Ok(MailPage {
+        t: ctx.t,
+        ctx,
+        id: r.id,
+        created: local_time(&center, r.created_at),
+        sent: r.sent_at.map(|t| local_time(&center, t)),
+        status_key: status_key(&r.status),
+        dead: r.status == "dead",
+        subject: r.subject,
+        to: r.to_addr,
+        attempts: r.attempts,
+        last_error: r.last_error,
+        message_id: r.message_id,
+        attachment: r.attachment_name,
+        body: r.body_text,
+    })
+}
+
+/// Puts a dead message back in the queue.
+pub async fn retry_mail(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let center_id = desk_center(&ctx)?;
+    let (_, r) = own_message(&state, center_id, id.into_inner()).await?;
+    let now = state.clock.now();
+    with_conn(&state, move |conn| Ok(crate::db::outbox::revive(conn, r.id, now)?)).await?;
+    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/staff/mailbox/{}", r.id))).finish())
 }

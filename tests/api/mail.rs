@@ -389,3 +389,63 @@ print(','.join(p.get_content_type() for p in m.walk()))
     assert!(text.contains(&case.reference), "{text}");
     assert!(text.contains("multipart/mixed,multipart/alternative,text/plain,text/html,text/calendar"), "{text}");
 }
+
+#[tokio::test]
+async fn staff_read_their_centers_mail_on_the_mailbox_page_and_send_a_dead_one_again() {
+    let app = spawn_app_with_demo().await;
+    let (_, case, _) = booked_legal_case(&app);
+    let confirmation = rows_of_kind(&app, case.id, "visit_confirmed").remove(0);
+    // Another center's mail is not theirs.
+    let seoul = onestop::db::centers::by_slug(&mut app.conn(), "seoul").unwrap().unwrap();
+    let foreign = submitted_case(&app, &seoul, &["legal"]);
+    let foreign_mail = outbox::enqueue(
+        &mut app.conn(),
+        &NewMessage {
+            case_id: Some(foreign.id),
+            kind: "notice",
+            locale: "ko",
+            to: "x@example.com".into(),
+            subject: "s".into(),
+            body_text: "b".into(),
+            ..NewMessage::default()
+        },
+        "onestop.test",
+        db::now(),
+    )
+    .unwrap();
+    let foreign_id = row(&app, &foreign_mail).id;
+
+    // Anonymous: to the sign-in page. An expert: no mailbox.
+    let r = app.client.get(app.url("/staff/mailbox")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    app.login_as("legal").await;
+    assert_eq!(app.client.get(app.url("/staff/mailbox")).send().await.unwrap().status().as_u16(), 403);
+
+    app.login_as("staff").await;
+    let (status, html) = app.get_html("/staff/mailbox").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&confirmation.subject.replace('[', "[")), "{html}");
+    assert!(!html.contains(&foreign.reference));
+    let (status, html) = app.get_html(&format!("/staff/mailbox/{}", confirmation.id)).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&case.reference) && html.contains(&format!("{}.ics", case.reference)));
+    assert_eq!(
+        app.client.get(app.url(&format!("/staff/mailbox/{foreign_id}"))).send().await.unwrap().status().as_u16(),
+        404
+    );
+    assert_eq!(app.client.get(app.url("/staff/mailbox/abc")).send().await.unwrap().status().as_u16(), 404);
+
+    // A dead message: listed first with a warning, and sent again on request (with CSRF).
+    app.exec(&format!(
+        "UPDATE email_outbox SET status = 'dead', last_error = '550 no such user' WHERE id = {}",
+        confirmation.id
+    ));
+    let (_, html) = app.get_html("/staff/mailbox").await;
+    assert!(html.contains("보내지 못한 메일이 1건"), "{html}");
+    let path = format!("/staff/mailbox/{}/retry", confirmation.id);
+    assert_eq!(app.post_form(&path, &[]).await.status().as_u16(), 403, "no CSRF token");
+    let csrf = app.csrf_token(&format!("/staff/mailbox/{}", confirmation.id)).await;
+    let r = app.post_form(&path, &[("_csrf", &csrf)]).await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(row(&app, &confirmation.message_id).status, "pending");
+}

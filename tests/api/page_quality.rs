@@ -270,6 +270,8 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
         }
     };
     let app = spawn_app_with_demo().await;
+    // A booked visit, so that the staff mailbox has messages to list and open.
+    crate::booking::booked_legal_case(&app);
 
     // 1. Crawl over HTTP: both languages, signed out and signed in (admin sees the most).
     let mut pages: Vec<Page> = Vec::new();
