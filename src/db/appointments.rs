@@ -20,7 +20,11 @@ pub struct Appointment {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub seat_no: i32,
+    pub checked_in_at: Option<NaiveDateTime>,
 }
+
+/// The appointments of a visit still to happen or happening (not cancelled, no-show or done).
+pub const LIVE: [&str; 3] = ["booked", "waiting", "in_consultation"];
 
 pub struct NewAppointment {
     pub case_id: i64,
@@ -66,7 +70,7 @@ pub fn take_seat(conn: &mut DbConn, a: &NewAppointment, seats: i32) -> QueryResu
 pub fn live_of_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<Appointment>> {
     appointments::table
         .filter(appointments::case_id.eq(case_id))
-        .filter(appointments::status.ne("cancelled"))
+        .filter(appointments::status.eq_any(LIVE))
         .order(appointments::starts_at)
         .select(Appointment::as_select())
         .load(conn)
@@ -75,7 +79,7 @@ pub fn live_of_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<Appointm
 /// Cancels the case's live appointments (their seats become free at once).
 pub fn cancel_live(conn: &mut DbConn, case_id: i64, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(
-        appointments::table.filter(appointments::case_id.eq(case_id)).filter(appointments::status.ne("cancelled")),
+        appointments::table.filter(appointments::case_id.eq(case_id)).filter(appointments::status.eq_any(LIVE)),
     )
     .set((appointments::status.eq("cancelled"), appointments::updated_at.eq(now)))
     .execute(conn)

@@ -6,6 +6,7 @@ pub mod answers;
 pub mod appointments;
 pub mod cases;
 pub mod centers;
+pub mod desk;
 pub mod documents;
 pub mod outbox;
 pub mod schedule;

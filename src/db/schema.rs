@@ -69,6 +69,8 @@ diesel::table! {
         password_hash -> Text,
         disabled_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        password_token_hash -> Nullable<Text>,
+        password_token_expires_at -> Nullable<Timestamp>,
     }
 }
 
@@ -190,6 +192,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         seat_no -> Integer,
+        checked_in_at -> Nullable<Timestamp>,
     }
 }
 
@@ -256,6 +259,24 @@ diesel::table! {
         buffer_minutes -> Integer,
         reschedule_cutoff_minutes -> Integer,
         cancel_cutoff_minutes -> Integer,
+    }
+}
+
+diesel::table! {
+    ticket_counters (center_id, day) {
+        center_id -> BigInt,
+        day -> Date,
+        last_value -> Integer,
+    }
+}
+
+diesel::table! {
+    access_log (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        case_id -> Nullable<BigInt>,
+        at -> Timestamp,
+        action -> Text,
     }
 }
 

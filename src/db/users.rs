@@ -66,3 +66,8 @@ pub fn desk_of_center(conn: &mut DbConn, center_id: i64) -> QueryResult<Vec<User
         .select(User::as_select())
         .load(conn)
 }
+
+/// Everyone of the center (for names in histories and the people page).
+pub fn all_of_center(conn: &mut DbConn, center_id: i64) -> QueryResult<Vec<User>> {
+    users::table.filter(users::center_id.eq(center_id)).order(users::id).select(User::as_select()).load(conn)
+}

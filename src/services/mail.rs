@@ -356,3 +356,23 @@ pub fn queue_staff_notice(
     }
     Ok(desk.len())
 }
+
+/// "Your case now goes to these zones; book again from your link."
+pub fn queue_rerouted(conn: &mut DbConn, env: &Env<'_>, case_id: i64, zones: &[answers::CaseZone]) -> QueryResult<()> {
+    let Some(case) = cases::find(conn, case_id)? else { return Ok(()) };
+    let Some(to) = answers::find(conn, case_id)?.and_then(|a| a.contact_email) else { return Ok(()) };
+    let Some(center) = centers::by_id(conn, case.center_id)? else { return Ok(()) };
+    let lang = Lang::parse(&case.lang).unwrap_or_default();
+    let t = T(lang);
+    let center_name = lang.pick(&center.name_ko, &center.name_en);
+    let mut b = body(t, center_name, t.get("mail.rerouted.heading").to_owned());
+    b.paragraphs.push(t.fmt("mail.rerouted.intro", "center", center_name));
+    b.facts.push(fact(t.get("mail.reference"), case.reference.clone()));
+    for z in zones {
+        b.facts.push(fact(t.get("mail.zone"), lang.pick(&z.explanation_ko, &z.explanation_en)));
+    }
+    b.notes.push(t.get("mail.rerouted.note").to_owned());
+    let subject = t.fmt("mail.rerouted.subject", "reference", &case.reference);
+    let m = message("rerouted", case.id, lang, &to, subject, &b);
+    outbox::enqueue(conn, &m, env.host(), env.now).map(drop)
+}

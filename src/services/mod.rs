@@ -7,6 +7,7 @@ pub mod booking;
 pub mod calendar;
 pub mod case_flow;
 pub mod demo;
+pub mod desk;
 pub mod mail;
 pub mod mailer;
 pub mod passwords;

@@ -238,7 +238,16 @@ async fn owned_document(state: &web::Data<AppState>, token: &str, id: &str) -> R
 pub async fn download(state: web::Data<AppState>, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (token, id) = path.into_inner();
     let (d, doc) = owned_document(&state, &token, &id).await?;
-    let file = upload_dir(&state, d.case.id).join(&doc.stored_name);
+    send_document(&state, d.case.id, doc).await
+}
+
+/// The file, always as an attachment under its original name.
+pub async fn send_document(
+    state: &web::Data<AppState>,
+    case_id: i64,
+    doc: documents::Document,
+) -> Result<HttpResponse, AppError> {
+    let file = upload_dir(state, case_id).join(&doc.stored_name);
     let bytes = web::block(move || std::fs::read(file)).await?.map_err(|_| AppError::NotFound)?;
     let disposition = header::ContentDisposition {
         disposition: header::DispositionType::Attachment,

@@ -9,6 +9,7 @@ pub mod documents;
 pub mod errors;
 pub mod health;
 pub use crate::i18n;
+pub mod desk;
 pub mod public;
 pub mod security;
 pub mod staff;
@@ -80,6 +81,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/staff/login").route(get().to(staff::login_form)).route(post().to(staff::login)))
         .service(resource("/staff/logout").route(post().to(staff::logout)))
         .service(resource("/staff").route(get().to(staff::home)))
+        .service(resource("/staff/appointments").route(get().to(desk::appointments)))
+        .service(resource("/staff/appointments/{id}/check-in").route(post().to(desk::check_in)))
+        .service(resource("/staff/appointments/{id}/no-show").route(post().to(desk::no_show)))
+        .service(resource("/staff/cases").route(get().to(desk::cases)))
+        .service(resource("/staff/cases/{id}").route(get().to(desk::case)))
+        .service(resource("/staff/cases/{id}/reroute").route(post().to(desk::reroute)))
+        .service(resource("/staff/cases/{id}/documents/{doc}").route(get().to(desk::document)))
+        .service(resource("/staff/cases/{id}/cancel").route(post().to(desk::cancel)))
+        .service(resource("/staff/cases/{id}/move").route(get().to(desk::move_form)).route(post().to(desk::move_visit)))
+        .service(resource("/staff/walk-in").route(get().to(desk::walk_in_form)).route(post().to(desk::walk_in)))
+        .service(resource("/staff/closures").route(get().to(desk::closures)).route(post().to(desk::add_closure)))
+        .service(resource("/staff/closures/{id}/delete").route(post().to(desk::delete_closure)))
         .service(resource("/staff/mailbox").route(get().to(staff::mailbox)))
         .service(resource("/staff/mailbox/{id}").route(get().to(staff::mail)))
         .service(resource("/staff/mailbox/{id}/retry").route(post().to(staff::retry_mail)));

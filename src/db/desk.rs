@@ -1,0 +1,167 @@
+//! Queries of the staff desk: a center's appointments of a day, its cases, tickets, the PIPA
+//! access record. Few queries per page: rows first, then what they refer to with `IN (…)`.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::answers::Answers;
+use super::appointments::Appointment;
+use super::cases::Case;
+use super::schema::{access_log, appointments, case_answers, cases, ticket_counters, zones};
+
+/// Appointments of the center's zones starting in `[from, to)` (UTC), in time order.
+pub fn appointments_between(
+    conn: &mut DbConn,
+    center_id: i64,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<Appointment>> {
+    let zone_ids = zones::table.filter(zones::center_id.eq(center_id)).select(zones::id);
+    appointments::table
+        .filter(appointments::zone_id.eq_any(zone_ids))
+        .filter(appointments::starts_at.ge(from))
+        .filter(appointments::starts_at.lt(to))
+        .filter(appointments::status.ne("cancelled"))
+        .order((appointments::starts_at, appointments::id))
+        .select(Appointment::as_select())
+        .load(conn)
+}
+
+pub fn appointment(conn: &mut DbConn, id: i64) -> QueryResult<Option<Appointment>> {
+    appointments::table.find(id).select(Appointment::as_select()).first(conn).optional()
+}
+
+pub fn cases_by_ids(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Case>> {
+    cases::table.filter(cases::id.eq_any(ids)).select(Case::as_select()).load(conn)
+}
+
+pub fn answers_by_ids(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Answers>> {
+    case_answers::table.filter(case_answers::case_id.eq_any(ids)).select(Answers::as_select()).load(conn)
+}
+
+/// The center's cases in one status (all but drafts when `None`), newest first, a page at a time.
+pub fn cases_of_center(
+    conn: &mut DbConn,
+    center_id: i64,
+    status: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<Case>> {
+    let mut q = cases::table.filter(cases::center_id.eq(center_id)).filter(cases::status.ne("draft")).into_boxed();
+    if let Some(s) = status {
+        q = q.filter(cases::status.eq(s.to_owned()));
+    }
+    q.order((cases::updated_at.desc(), cases::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select(Case::as_select())
+        .load(conn)
+}
+
+pub fn count_in_status(conn: &mut DbConn, center_id: i64, status: &str) -> QueryResult<i64> {
+    cases::table.filter(cases::center_id.eq(center_id)).filter(cases::status.eq(status)).count().get_result(conn)
+}
+
+/// The next lobby ticket of the center for the day; call inside the write transaction.
+pub fn next_ticket(conn: &mut DbConn, center_id: i64, day: NaiveDate) -> QueryResult<i32> {
+    let query = diesel::insert_into(ticket_counters::table)
+        .values((
+            ticket_counters::center_id.eq(center_id),
+            ticket_counters::day.eq(day),
+            ticket_counters::last_value.eq(1),
+        ))
+        .on_conflict((ticket_counters::center_id, ticket_counters::day))
+        .do_update()
+        .set(ticket_counters::last_value.eq(ticket_counters::last_value + 1))
+        .returning(ticket_counters::last_value);
+    match conn {
+        DbConn::Sqlite(c) => query.get_result(c),
+        DbConn::Postgres(c) => query.get_result(c),
+    }
+}
+
+/// Marks the case's booked appointments as waiting with the ticket.
+pub fn set_waiting(conn: &mut DbConn, case_id: i64, ticket: i32, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        appointments::table.filter(appointments::case_id.eq(case_id)).filter(appointments::status.eq("booked")),
+    )
+    .set((
+        appointments::status.eq("waiting"),
+        appointments::ticket_number.eq(Some(ticket)),
+        appointments::checked_in_at.eq(Some(now)),
+        appointments::updated_at.eq(now),
+    ))
+    .execute(conn)
+}
+
+/// Marks the case's live appointments as not attended.
+pub fn set_no_show(conn: &mut DbConn, case_id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        appointments::table
+            .filter(appointments::case_id.eq(case_id))
+            .filter(appointments::status.eq_any(super::appointments::LIVE)),
+    )
+    .set((appointments::status.eq("no_show"), appointments::updated_at.eq(now)))
+    .execute(conn)
+}
+
+/// PIPA access record: who opened which case's personal data, when.
+pub fn log_access(conn: &mut DbConn, user_id: i64, case_id: i64, action: &str, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::insert_into(access_log::table)
+        .values((
+            access_log::user_id.eq(user_id),
+            access_log::case_id.eq(Some(case_id)),
+            access_log::at.eq(now),
+            access_log::action.eq(action),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = access_log)]
+pub struct AccessRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub case_id: Option<i64>,
+    pub at: NaiveDateTime,
+    pub action: String,
+}
+
+pub fn access_of_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<AccessRow>> {
+    access_log::table
+        .filter(access_log::case_id.eq(case_id))
+        .order(access_log::at.desc())
+        .limit(50)
+        .select(AccessRow::as_select())
+        .load(conn)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = super::schema::closures)]
+pub struct ClosureRow {
+    pub id: i64,
+    pub center_id: i64,
+    pub zone_id: Option<i64>,
+    pub expert_user_id: Option<i64>,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub reason: String,
+}
+
+/// The center's closures that end on or after `from`, soonest first.
+pub fn closures_from(conn: &mut DbConn, center_id: i64, from: NaiveDate) -> QueryResult<Vec<ClosureRow>> {
+    use super::schema::closures;
+    closures::table
+        .filter(closures::center_id.eq(center_id))
+        .filter(closures::ends_on.ge(from))
+        .order((closures::starts_on, closures::id))
+        .select(ClosureRow::as_select())
+        .load(conn)
+}
+
+pub fn delete_closure(conn: &mut DbConn, center_id: i64, id: i64) -> QueryResult<usize> {
+    use super::schema::closures;
+    diesel::delete(closures::table.filter(closures::id.eq(id)).filter(closures::center_id.eq(center_id))).execute(conn)
+}
