@@ -91,6 +91,9 @@ pub fn check_in(
 ) -> Result<i32, DeskError> {
     db::write_tx(conn, |conn| {
         let (appt, case) = appointment_of_center(conn, staff, appt_id)?;
+        if case.version != version {
+            return Err(DeskError::Conflict);
+        }
         if appt.status != "booked" {
             return Err(DeskError::WrongState);
         }
@@ -113,6 +116,9 @@ pub fn no_show(
 ) -> Result<(), DeskError> {
     db::write_tx(conn, |conn| {
         let (appt, case) = appointment_of_center(conn, staff, appt_id)?;
+        if case.version != version {
+            return Err(DeskError::Conflict);
+        }
         if now < appt.ends_at {
             return Err(DeskError::TooEarly);
         }
@@ -235,8 +241,9 @@ pub fn walk_in(conn: &mut DbConn, staff: Staff, w: &WalkIn<'_>, now: NaiveDateTi
             institution_id: None,
             now,
         };
-        // A walk-in holds no slot of the schedule: its own seat at this instant.
-        appointments::take_seat(conn, &appt, 1)?.ok_or(DeskError::Conflict)?;
+        // A walk-in holds no slot of the schedule, only a seat number at this instant (walk-ins
+        // registered at the same moment take the next numbers).
+        appointments::take_seat(conn, &appt, 1000)?.ok_or(DeskError::Conflict)?;
         case_flow::fire_in_tx(conn, &Fire::new(case_id, by, CaseEvent::CheckIn), now)?;
         let day = crate::domain::availability::local_date(crate::services::availability::time_zone(&center), now);
         let ticket = desk::next_ticket(conn, center.id, day)?;

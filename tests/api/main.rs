@@ -8,6 +8,7 @@ mod availability;
 mod booking;
 mod case_flow;
 mod cli;
+mod desk;
 mod health;
 mod holidays;
 mod i18n;

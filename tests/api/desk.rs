@@ -1,0 +1,379 @@
+//! The staff desk: a day at reception, and who may reach what.
+
+use onestop::db::{self, appointments, cases};
+use onestop::domain::Role;
+use onestop::domain::password::NewPassword;
+use onestop::services::users::{self, NewAccount};
+
+use crate::booking::{booked_legal_case, gyeongnam, submitted_case};
+use crate::helpers::{TestApp, browser_client, csrf_from, spawn_app_with_demo, submit_login};
+
+fn version_on(html: &str, action: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(&format!("form[action='{action}'] input[name=version]")).unwrap();
+    doc.select(&sel).next().unwrap_or_else(|| panic!("a form to {action}")).value().attr("value").unwrap().to_owned()
+}
+
+fn local_date(app: &TestApp, t: chrono::NaiveDateTime) -> String {
+    let _ = app;
+    (t + chrono::Duration::hours(9)).format("%Y-%m-%d").to_string()
+}
+
+#[tokio::test]
+async fn a_day_at_the_desk_check_in_no_show_and_a_second_clerk_on_a_stale_page() {
+    let app = spawn_app_with_demo().await;
+    let (_, case, _) = booked_legal_case(&app);
+    let appt = appointments::live_of_case(&mut app.conn(), case.id).unwrap().remove(0);
+    app.login_as("staff").await;
+    let day = format!("/staff/appointments?date={}", local_date(&app, appt.starts_at));
+    let (status, html) = app.get_html(&day).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&case.reference), "the booked visit is on its day's board");
+    let action = format!("/staff/appointments/{}/check-in", appt.id);
+    let version = version_on(&html, &action);
+    let csrf = csrf_from(&html).unwrap();
+    // The visit is not over: no no-show yet.
+    let no_show = format!("/staff/appointments/{}/no-show", appt.id);
+    let r = app.post_form(&no_show, &[("_csrf", &csrf), ("version", &version)]).await;
+    assert_eq!(r.status().as_u16(), 409);
+    assert!(r.text().await.unwrap().contains("예약 시간이 끝난 뒤에"));
+    // Check-in: waiting, with the center's first ticket of the day.
+    let r = app.post_form(&action, &[("_csrf", &csrf), ("version", &version), ("back", &day)]).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let after = appointments::live_of_case(&mut app.conn(), case.id).unwrap().remove(0);
+    assert_eq!((after.status.as_str(), after.ticket_number), ("waiting", Some(1)));
+    assert_eq!(cases::find(&mut app.conn(), case.id).unwrap().unwrap().status, "waiting");
+    // A second clerk with the same (now stale) page: told the case changed, shown its state.
+    let r = app.post_form(&action, &[("_csrf", &csrf), ("version", &version)]).await;
+    assert_eq!(r.status().as_u16(), 409);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("다른 직원이 방금") && body.contains(&case.reference), "{body}");
+    // After the slot: a waiting visitor who left can be marked as a no-show.
+    {
+        use diesel::prelude::*;
+        use onestop::db::schema::appointments as a;
+        let past = db::now() - chrono::Duration::hours(2);
+        diesel::update(a::table.find(appt.id))
+            .set((a::starts_at.eq(past), a::ends_at.eq(past + chrono::Duration::minutes(30))))
+            .execute(&mut *app.conn())
+            .unwrap();
+    }
+    let html = app.get_html(&format!("/staff/cases/{}", case.id)).await.1;
+    let v = cases::find(&mut app.conn(), case.id).unwrap().unwrap().version.to_string();
+    let r = app.post_form(&no_show, &[("_csrf", &csrf_from(&html).unwrap()), ("version", &v)]).await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(cases::find(&mut app.conn(), case.id).unwrap().unwrap().status, "no_show");
+    let events = cases::events_of(&mut app.conn(), case.id).unwrap();
+    let staff_email = app.account("staff").email.clone();
+    let staff_id = onestop::db::users::by_email(&mut app.conn(), &staff_email).unwrap().unwrap().id;
+    assert!(events.iter().rev().take(2).all(|e| e.actor_kind == "staff" && e.actor_user_id == Some(staff_id)));
+}
+
+#[tokio::test]
+async fn re_routing_moving_and_cancelling_for_the_applicant() {
+    let app = spawn_app_with_demo().await;
+    let (_, case, _) = booked_legal_case(&app);
+    app.login_as("staff").await;
+    let page = format!("/staff/cases/{}", case.id);
+    let (status, html) = app.get_html(&page).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("jiwon@example.com"), "the profile shows the contact");
+    assert_eq!(app.count(&format!("access_log WHERE case_id = {}", case.id)), 1, "the opening is recorded");
+    let csrf = csrf_from(&html).unwrap();
+    let version = version_on(&html, &format!("/staff/cases/{}/reroute", case.id));
+    // No reason: refused, nothing changes.
+    let reroute = format!("/staff/cases/{}/reroute", case.id);
+    let r = app.post_form(&reroute, &[("_csrf", &csrf), ("version", &version), ("zone", "ip"), ("reason", " ")]).await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert_eq!(cases::find(&mut app.conn(), case.id).unwrap().unwrap().status, "reserved");
+    let r = app
+        .post_form(
+            &reroute,
+            &[("_csrf", &csrf), ("version", &version), ("zone", "ip"), ("reason", "특허 출원 상담이 먼저입니다")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let after = cases::find(&mut app.conn(), case.id).unwrap().unwrap();
+    assert_eq!(after.status, "submitted");
+    assert!(appointments::live_of_case(&mut app.conn(), case.id).unwrap().is_empty(), "the booking is released");
+    let zones = onestop::db::answers::zones(&mut app.conn(), case.id).unwrap();
+    assert_eq!(zones.iter().map(|z| z.zone_kind.as_str()).collect::<Vec<_>>(), vec!["ip"]);
+    assert_eq!(app.count(&format!("email_outbox WHERE case_id = {} AND kind = 'rerouted'", case.id)), 1);
+    let events = cases::events_of(&mut app.conn(), case.id).unwrap();
+    assert_eq!(events.last().unwrap().reason.as_deref(), Some("특허 출원 상담이 먼저입니다"));
+
+    // Book it for them in the IP zone.
+    let (status, html) = app.get_html(&format!("/staff/cases/{}/move", case.id)).await;
+    assert_eq!(status, 200);
+    let doc = scraper::Html::parse_document(&html);
+    let sel = scraper::Selector::parse("input[name=choice]").unwrap();
+    let choice = doc.select(&sel).next().expect("free IP times").value().attr("value").unwrap().to_owned();
+    let v = cases::find(&mut app.conn(), case.id).unwrap().unwrap().version.to_string();
+    let r = app
+        .post_form(
+            &format!("/staff/cases/{}/move", case.id),
+            &[("_csrf", &csrf_from(&html).unwrap()), ("version", &v), ("choice", &choice)],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(cases::find(&mut app.conn(), case.id).unwrap().unwrap().status, "reserved");
+    let confirmations = onestop::db::outbox::for_case(&mut app.conn(), case.id).unwrap();
+    let last = confirmations.iter().rev().find(|m| m.kind == "visit_confirmed").unwrap();
+    assert!(!last.body_text.contains("/apply/"), "staff have no manage link to send");
+
+    // Cancel for them, with a reason.
+    let html = app.get_html(&page).await.1;
+    let v = version_on(&html, &format!("/staff/cases/{}/cancel", case.id));
+    let r = app
+        .post_form(
+            &format!("/staff/cases/{}/cancel", case.id),
+            &[("_csrf", &csrf_from(&html).unwrap()), ("version", &v), ("reason", "신청인 전화 요청")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(cases::find(&mut app.conn(), case.id).unwrap().unwrap().status, "cancelled");
+}
+
+#[tokio::test]
+async fn a_walk_in_goes_straight_into_the_queue_and_bad_input_comes_back_with_its_values() {
+    let app = spawn_app_with_demo().await;
+    app.login_as("staff").await;
+    let csrf = app.csrf_token("/staff/walk-in").await;
+    let r = app
+        .post_form(
+            "/staff/walk-in",
+            &[("_csrf", &csrf), ("zone", ""), ("company", "주식회사 바다"), ("contact_name", ""), ("phone", "12")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("value=\"주식회사 바다\"") && html.contains("value=\"12\""));
+    assert!(html.contains("상담존을 고르세요") && html.contains("이름을 50자") && html.contains("전화번호 형식"));
+    assert_eq!(app.count("cases"), 0);
+    let r = app
+        .post_form(
+            "/staff/walk-in",
+            &[
+                ("_csrf", &csrf),
+                ("zone", "finance"),
+                ("company", "주식회사 바다"),
+                ("contact_name", "박바다"),
+                ("phone", "010 2222 3333"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let case_id: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
+    let case = cases::find(&mut app.conn(), case_id).unwrap().unwrap();
+    assert_eq!(case.status, "waiting");
+    let appt = appointments::live_of_case(&mut app.conn(), case_id).unwrap().remove(0);
+    assert_eq!((appt.status.as_str(), appt.ticket_number), ("waiting", Some(1)));
+    let (_, html) = app.get_html("/staff/appointments").await;
+    assert!(html.contains(&case.reference) && html.contains("주식회사 바다"), "on today's board");
+}
+
+#[tokio::test]
+async fn a_closure_stops_bookings_and_lists_the_visits_it_hits() {
+    let app = spawn_app_with_demo().await;
+    let (center, case, _) = booked_legal_case(&app);
+    let appt = appointments::live_of_case(&mut app.conn(), case.id).unwrap().remove(0);
+    let day = local_date(&app, appt.starts_at);
+    app.login_as("staff").await;
+    let csrf = app.csrf_token("/staff/closures").await;
+    let r = app
+        .post_form(
+            "/staff/closures",
+            &[("_csrf", &csrf), ("starts_on", &day), ("ends_on", "2020-01-01"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("종료일은 시작일과 같거나 뒤") && html.contains("사유를 입력하세요"));
+    let r = app
+        .post_form(
+            "/staff/closures",
+            &[("_csrf", &csrf), ("starts_on", &day), ("ends_on", ""), ("scope", "legal"), ("reason", "임시공휴일")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(&case.reference), "the visit on that day is listed to move");
+    assert!(html.contains("임시공휴일"));
+    // Nothing is offered that day any more.
+    let other = submitted_case(&app, &center, &["legal"]);
+    let times = onestop::services::availability::for_case(&mut app.conn(), &center, other.id, db::now()).unwrap();
+    let date = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").unwrap();
+    assert!(!times.zones[0].days.contains_key(&date));
+}
+
+/// A staff account of another center.
+fn other_center_staff(app: &TestApp) -> (String, String) {
+    let pw = NewPassword::parse("another-center-pass-1".into()).unwrap();
+    users::add(
+        &mut app.conn(),
+        &NewAccount {
+            center_slug: "seoul",
+            role: Role::Staff,
+            zone_kind: None,
+            email: "staff@seoul.example",
+            display_name: "서울 직원",
+            password: &pw,
+        },
+        db::now(),
+    )
+    .unwrap();
+    ("staff@seoul.example".into(), "another-center-pass-1".into())
+}
+
+#[tokio::test]
+async fn the_access_policy_holds_for_every_desk_route_and_role() {
+    let app = spawn_app_with_demo().await;
+    let (_, case, _) = booked_legal_case(&app);
+    let appt = appointments::live_of_case(&mut app.conn(), case.id).unwrap().remove(0);
+    let closure_id = {
+        let center = gyeongnam(&app);
+        onestop::db::schedule::add_closure(
+            &mut app.conn(),
+            &onestop::db::schedule::NewClosure {
+                center_id: center.id,
+                zone_id: None,
+                expert_user_id: None,
+                starts_on: chrono::NaiveDate::from_ymd_opt(2030, 1, 2).unwrap(),
+                ends_on: chrono::NaiveDate::from_ymd_opt(2030, 1, 2).unwrap(),
+                reason: "test",
+                created_by: None,
+                created_at: db::now(),
+            },
+        )
+        .unwrap();
+        use diesel::prelude::*;
+        use onestop::db::schema::closures as cl;
+        cl::table.select(diesel::dsl::max(cl::id)).first::<Option<i64>>(&mut *app.conn()).unwrap().unwrap()
+    };
+    let (seoul_email, seoul_pw) = other_center_staff(&app);
+    let c = case.id;
+    // (method, path, object of this center?)
+    let routes: Vec<(&str, String, bool)> = vec![
+        ("GET", "/staff/appointments".into(), false),
+        ("GET", "/staff/cases".into(), false),
+        ("GET", format!("/staff/cases/{c}"), true),
+        ("GET", format!("/staff/cases/{c}/move"), true),
+        ("GET", "/staff/walk-in".into(), false),
+        ("GET", "/staff/closures".into(), false),
+        ("GET", "/staff/mailbox".into(), false),
+        ("POST", format!("/staff/appointments/{}/check-in", appt.id), true),
+        ("POST", format!("/staff/appointments/{}/no-show", appt.id), true),
+        ("POST", format!("/staff/cases/{c}/reroute"), true),
+        ("POST", format!("/staff/cases/{c}/cancel"), true),
+        ("POST", format!("/staff/cases/{c}/move"), true),
+        ("POST", format!("/staff/closures/{closure_id}/delete"), true),
+    ];
+    // Who → expected status for (list page, object of this center, POST on an object).
+    // The written policy: anonymous → sign-in; experts → 403 (their pages are the queue);
+    // staff and admin of the center → allowed; staff of another center → their own lists,
+    // and 404 for this center's objects.
+    let who: Vec<(&str, Option<(String, String)>)> = vec![
+        ("anonymous", None),
+        ("staff", Some(account(&app, "staff"))),
+        ("admin", Some(account(&app, "admin"))),
+        ("legal", Some(account(&app, "legal"))),
+        ("finance", Some(account(&app, "finance"))),
+        ("ip", Some(account(&app, "ip"))),
+        ("other-center-staff", Some((seoul_email, seoul_pw))),
+    ];
+    let personal = ["jiwon@example.com", "김지원", "010-1234-5678"];
+    let mut checked = 0;
+    for (name, login) in &who {
+        let client = browser_client();
+        if let Some((email, pw)) = login {
+            assert_eq!(submit_login(&app, &client, email, pw).await.status().as_u16(), 303, "{name} signs in");
+        }
+        // Any page with a form gives the CSRF token (the sign-in form for the anonymous).
+        let start = if login.is_some() { "/staff" } else { "/staff/login" };
+        let html = client.get(app.url(start)).send().await.unwrap().text().await.unwrap();
+        let csrf = csrf_from(&html).unwrap_or_default();
+        for (method, path, object) in &routes {
+            if path.starts_with("/staff/closures/") {
+                // Deleted by the previous allowed role: put it back for the next one.
+                let center = gyeongnam(&app).id;
+                app.exec(&format!(
+                    "INSERT INTO closures (id, center_id, starts_on, ends_on, reason, created_at) \
+                     SELECT {closure_id}, {center}, '2030-01-02', '2030-01-02', 'test', '2026-01-01 00:00:00' \
+                     WHERE NOT EXISTS (SELECT 1 FROM closures WHERE id = {closure_id})"
+                ));
+            }
+            let r = if *method == "GET" {
+                client.get(app.url(path)).send().await.unwrap()
+            } else {
+                // A harmless body: the checks before any change are what is tested here.
+                client.post(app.url(path)).form(&[("_csrf", csrf.as_str()), ("version", "-1")]).send().await.unwrap()
+            };
+            let status = r.status().as_u16();
+            let body = r.text().await.unwrap();
+            let expected: &[u16] = match (*name, *method, *object) {
+                ("anonymous", _, _) => &[303],
+                ("legal" | "finance" | "ip", _, _) => &[403],
+                ("other-center-staff", _, true) => &[404],
+                ("other-center-staff", _, false) => &[200],
+                // Allowed: pages answer 200; POSTs with a stale version are refused as
+                // conflicts or sent back (never 403/404).
+                (_, "GET", _) => &[200],
+                (_, _, _) => &[303, 409, 422],
+            };
+            assert!(expected.contains(&status), "{name} {method} {path}: {status}, expected {expected:?}");
+            if matches!(status, 403 | 404) || *name == "other-center-staff" {
+                for p in personal {
+                    assert!(!body.contains(p), "{name} {method} {path} shows personal data");
+                }
+                assert!(!body.contains(&case.reference), "{name} {method} {path} shows the reference");
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, routes.len() * who.len());
+    // Enumerating case ids as another center's staff: 404 pages, nothing personal.
+    let client = browser_client();
+    submit_login(&app, &client, "staff@seoul.example", "another-center-pass-1").await;
+    for id in 0..(case.id + 3) {
+        let r = client.get(app.url(&format!("/staff/cases/{id}"))).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 404);
+        let body = r.text().await.unwrap();
+        assert!(!body.contains("jiwon@example.com") && !body.contains(&case.reference));
+    }
+}
+
+fn account(app: &TestApp, local: &str) -> (String, String) {
+    let a = app.account(local);
+    (a.email.clone(), a.password.expose().to_owned())
+}
+
+#[tokio::test]
+async fn clerks_checking_in_at_once_give_one_ticket_and_walk_ins_get_distinct_ones() {
+    use onestop::services::desk::{self, DeskError, Staff, WalkIn};
+    let app = spawn_app_with_demo().await;
+    let (center, case, _) = booked_legal_case(&app);
+    let appt = appointments::live_of_case(&mut app.conn(), case.id).unwrap().remove(0);
+    let staff_email = app.account("staff").email.clone();
+    let user_id = onestop::db::users::by_email(&mut app.conn(), &staff_email).unwrap().unwrap().id;
+    let staff = Staff { user_id, center_id: center.id };
+    let (version, appt_id) = (case.version, appt.id);
+    let now = db::now();
+    let results = crate::helpers::race(&app, 10, move |_, conn| desk::check_in(conn, staff, appt_id, version, now));
+    let ok = results.iter().filter(|r| r.is_ok()).count();
+    let conflicts = results.iter().filter(|r| matches!(r, Err(DeskError::Conflict))).count();
+    eprintln!("10 concurrent check-ins ({:?}): {ok} ok, {conflicts} conflicts", app.db.url);
+    assert_eq!((ok, conflicts), (1, 9), "{results:?}");
+    assert_eq!(appointments::live_of_case(&mut app.conn(), case.id).unwrap()[0].ticket_number, Some(1));
+    let results = crate::helpers::race(&app, 12, move |i, conn| {
+        let company = format!("회사 {i}");
+        desk::walk_in(
+            conn,
+            staff,
+            &WalkIn { zone_kind: "finance", company: &company, contact_name: "방문객", phone: None },
+            now,
+        )
+    });
+    let mut tickets: Vec<i32> = results.into_iter().map(|r| r.unwrap().1).collect();
+    tickets.sort_unstable();
+    assert_eq!(tickets, (2..=13).collect::<Vec<_>>(), "every walk-in its own ticket, after the first check-in");
+}
