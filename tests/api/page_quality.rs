@@ -298,6 +298,35 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
                     html,
                 });
             }
+            if who == Some("admin") {
+                // The desk's form states: walk-in and closure forms sent wrong, a closure added,
+                // and a case page telling a second clerk that the case changed.
+                let page = client.get(app.url("/staff/walk-in")).send().await.unwrap().text().await.unwrap();
+                let csrf = csrf_from(&page).unwrap();
+                let mut post = |path: &'static str, fields: Vec<(&'static str, String)>, name: &str| {
+                    let (client, csrf, name) = (client.clone(), csrf.clone(), format!("{lang}-admin-{name}"));
+                    let url = app.url(path);
+                    async move {
+                        let mut form = fields;
+                        form.push(("_csrf", csrf));
+                        let html = client.post(url).form(&form).send().await.unwrap().text().await.unwrap();
+                        Page { name, lang, signed_in: true, path: path.to_owned(), html }
+                    }
+                };
+                pages.push(
+                    post("/staff/walk-in", vec![("zone", String::new()), ("phone", "12".into())], "walk-in-errors")
+                        .await,
+                );
+                pages.push(post("/staff/closures", vec![("starts_on", "x".into())], "closures-errors").await);
+                pages.push(
+                    post(
+                        "/staff/closures",
+                        vec![("starts_on", "2030-03-04".into()), ("reason", "행사".into())],
+                        "closures-added",
+                    )
+                    .await,
+                );
+            }
             if who.is_none() {
                 // Error states: a 404 page and the sign-in form sent empty.
                 let html = client.get(app.url("/no/such/page")).send().await.unwrap().text().await.unwrap();
