@@ -213,12 +213,29 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<OutboxRow>> {
     email_outbox::table.find(id).select(OutboxRow::as_select()).first(conn).optional()
 }
 
-/// The newest messages about the cases of one center, dead ones first.
-pub fn recent_of_center(conn: &mut DbConn, center_id: i64, limit: i64) -> QueryResult<Vec<OutboxRow>> {
+/// The newest messages about the cases of one center, dead ones first; with `account_mail`
+/// (admins only: those mails carry links that set passwords) also the invitations and resets
+/// sent to its people.
+pub fn recent_of_center(
+    conn: &mut DbConn,
+    center_id: i64,
+    account_mail: bool,
+    limit: i64,
+) -> QueryResult<Vec<OutboxRow>> {
     use super::schema::cases;
+    use super::schema::users;
     let of_center = cases::table.filter(cases::center_id.eq(center_id)).select(cases::id);
+    // Mail about the center's cases, and account mail (invitations, resets) to its people.
+    let people = users::table
+        .filter(users::center_id.eq(center_id))
+        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(if account_mail { "1 = 1" } else { "1 = 0" }))
+        .select(users::email);
     let mut rows: Vec<OutboxRow> = email_outbox::table
-        .filter(email_outbox::case_id.eq_any(of_center.nullable()))
+        .filter(
+            email_outbox::case_id
+                .eq_any(of_center.nullable())
+                .or(email_outbox::case_id.is_null().and(email_outbox::to_addr.eq_any(people)).nullable()),
+        )
         .order(email_outbox::id.desc())
         .limit(limit)
         .select(OutboxRow::as_select())

@@ -71,3 +71,46 @@ pub fn desk_of_center(conn: &mut DbConn, center_id: i64) -> QueryResult<Vec<User
 pub fn all_of_center(conn: &mut DbConn, center_id: i64) -> QueryResult<Vec<User>> {
     users::table.filter(users::center_id.eq(center_id)).order(users::id).select(User::as_select()).load(conn)
 }
+
+/// Stores the hash of a single-use link to set the password, until `expires`.
+pub fn set_password_token(conn: &mut DbConn, id: i64, token_hash: &str, expires: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((users::password_token_hash.eq(Some(token_hash)), users::password_token_expires_at.eq(Some(expires))))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The active account whose live link has this hash.
+pub fn by_password_token(conn: &mut DbConn, token_hash: &str, now: NaiveDateTime) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::password_token_hash.eq(token_hash))
+        .filter(users::password_token_expires_at.gt(now))
+        .filter(users::disabled_at.is_null())
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Sets the password and uses up the link, only if the link is still the one given (so a link
+/// works once, even when two requests race).
+pub fn set_password_with_token(conn: &mut DbConn, id: i64, token_hash: &str, password_hash: &str) -> QueryResult<bool> {
+    let n = diesel::update(users::table.find(id).filter(users::password_token_hash.eq(token_hash)))
+        .set((
+            users::password_hash.eq(password_hash),
+            users::password_token_hash.eq(None::<String>),
+            users::password_token_expires_at.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn enable(conn: &mut DbConn, id: i64) -> QueryResult<()> {
+    diesel::update(users::table.find(id)).set(users::disabled_at.eq(None::<NaiveDateTime>)).execute(conn).map(|_| ())
+}
+
+pub fn set_zone(conn: &mut DbConn, id: i64, zone_id: i64) -> QueryResult<()> {
+    diesel::update(users::table.find(id).filter(users::role.eq("expert")))
+        .set(users::zone_id.eq(Some(zone_id)))
+        .execute(conn)
+        .map(|_| ())
+}

@@ -15,6 +15,9 @@ pub enum PasswordError {
     TooShort,
     #[error("a password may have at most {MAX_CHARS} characters")]
     TooLong,
+    /// Among the common or easily guessed (zxcvbn: found in about a million guesses or fewer).
+    #[error("a common or easily guessed password")]
+    TooCommon,
 }
 
 impl NewPassword {
@@ -41,6 +44,14 @@ impl NewPassword {
     pub fn expose(&self) -> &str {
         &self.0
     }
+
+    /// Refuses common and easily guessed passwords, and ones built from the account's own
+    /// details (`user_inputs`: email, name), by zxcvbn's estimate: score 2 (about 10^8
+    /// guesses) or better is required.
+    pub fn check_not_common(&self, user_inputs: &[&str]) -> Result<(), PasswordError> {
+        let score = zxcvbn::zxcvbn(&self.0, user_inputs).score();
+        if matches!(score, zxcvbn::Score::Zero | zxcvbn::Score::One) { Err(PasswordError::TooCommon) } else { Ok(()) }
+    }
 }
 
 impl fmt::Debug for NewPassword {
@@ -52,6 +63,18 @@ impl fmt::Debug for NewPassword {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_and_personal_passwords_are_refused() {
+        for common in ["password1", "qwerty123", "12345678", "iloveyou", "P@ssw0rd"] {
+            let p = NewPassword::parse(common.into()).unwrap();
+            assert_eq!(p.check_not_common(&[]), Err(PasswordError::TooCommon), "{common}");
+        }
+        let own = NewPassword::parse("kimjiwon2026".into()).unwrap();
+        assert_eq!(own.check_not_common(&["kimjiwon", "jiwon@example.com"]), Err(PasswordError::TooCommon));
+        assert!(NewPassword::parse("창원 바닷가 등대 2026".into()).unwrap().check_not_common(&[]).is_ok());
+        assert!(NewPassword::parse("correct horse battery staple".into()).unwrap().check_not_common(&[]).is_ok());
+    }
 
     #[test]
     fn length_rules_count_characters_not_bytes() {

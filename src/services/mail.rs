@@ -376,3 +376,37 @@ pub fn queue_rerouted(conn: &mut DbConn, env: &Env<'_>, case_id: i64, zones: &[a
     let m = message("rerouted", case.id, lang, &to, subject, &b);
     outbox::enqueue(conn, &m, env.host(), env.now).map(drop)
 }
+
+/// The invitation to set a password, or a reset link (Korean: staff accounts have no language).
+pub fn queue_account_link(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    user: &crate::db::users::User,
+    link: &str,
+    invitation: bool,
+) -> QueryResult<()> {
+    let Some(center) = user.center_id.map(|c| centers::by_id(conn, c)).transpose()?.flatten() else { return Ok(()) };
+    let t = T(Lang::Ko);
+    let (kind, subject, heading, intro) = if invitation {
+        ("invitation", "mail.invitation.subject", "mail.invitation.heading", "mail.invitation.intro")
+    } else {
+        ("password_reset", "mail.password_reset.subject", "mail.password_reset.heading", "mail.password_reset.intro")
+    };
+    let mut b = body(t, &center.name_ko, t.get(heading).to_owned());
+    b.paragraphs.push(t.fmt("mail.hello", "name", &user.display_name));
+    b.paragraphs.push(t.fmt(intro, "center", &center.name_ko));
+    b.action = Some(Action { label: t.get("mail.account.action").to_owned(), url: link.to_owned() });
+    b.notes.push(t.fmt("mail.account.note", "hours", crate::services::people::LINK_HOURS));
+    let (text, html) = render(&b, Lang::Ko);
+    let m = NewMessage {
+        kind,
+        case_id: None,
+        locale: "ko",
+        to: user.email.clone(),
+        subject: t.get(subject).to_owned(),
+        body_text: text,
+        body_html: Some(html),
+        ..NewMessage::default()
+    };
+    outbox::enqueue(conn, &m, env.host(), env.now).map(drop)
+}

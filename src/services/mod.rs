@@ -11,6 +11,7 @@ pub mod desk;
 pub mod mail;
 pub mod mailer;
 pub mod passwords;
+pub mod people;
 pub mod questionnaire;
 pub mod users;
 

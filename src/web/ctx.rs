@@ -47,6 +47,11 @@ pub struct PageCtx {
 }
 
 impl PageCtx {
+    /// Whether the signed-in user is an admin (the people page is theirs).
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role == crate::domain::Role::Admin)
+    }
+
     /// A context without a database lookup (error pages).
     pub fn bare(req: &HttpRequest, lang: Lang) -> Self {
         PageCtx {

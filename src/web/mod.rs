@@ -10,6 +10,7 @@ pub mod errors;
 pub mod health;
 pub use crate::i18n;
 pub mod desk;
+pub mod people;
 pub mod public;
 pub mod security;
 pub mod staff;
@@ -93,6 +94,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/staff/walk-in").route(get().to(desk::walk_in_form)).route(post().to(desk::walk_in)))
         .service(resource("/staff/closures").route(get().to(desk::closures)).route(post().to(desk::add_closure)))
         .service(resource("/staff/closures/{id}/delete").route(post().to(desk::delete_closure)))
+        .service(resource("/staff/people").route(get().to(people::people)).route(post().to(people::invite)))
+        .service(resource("/staff/people/{id}/{action}").route(post().to(people::act)))
+        .service(
+            resource("/staff/password/{token}")
+                .route(get().to(people::password_form))
+                .route(post().to(people::set_password)),
+        )
         .service(resource("/staff/mailbox").route(get().to(staff::mailbox)))
         .service(resource("/staff/mailbox/{id}").route(get().to(staff::mail)))
         .service(resource("/staff/mailbox/{id}/retry").route(post().to(staff::retry_mail)));

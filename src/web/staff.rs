@@ -237,9 +237,10 @@ fn desk_center(ctx: &PageCtx) -> Result<i64, AppError> {
 /// file transport, this is where staff read the mails; dead ones come first.
 pub async fn mailbox(ctx: PageCtx, state: web::Data<AppState>) -> Result<impl Responder, AppError> {
     let center_id = desk_center(&ctx)?;
+    let admin = ctx.user.as_ref().is_some_and(|u| u.role == crate::domain::Role::Admin);
     let (center, rows) = with_conn(&state, move |conn| {
         let center = centers::by_id(conn, center_id)?.ok_or(AppError::Forbidden)?;
-        Ok((center, crate::db::outbox::recent_of_center(conn, center_id, 200)?))
+        Ok((center, crate::db::outbox::recent_of_center(conn, center_id, admin, 200)?))
     })
     .await?;
     let dead = rows.iter().filter(|r| r.status == "dead").count();
@@ -280,15 +281,18 @@ pub struct MailPage {
 async fn own_message(
     state: &web::Data<AppState>,
     center_id: i64,
+    admin: bool,
     id: i64,
 ) -> Result<(centers::Center, crate::db::outbox::OutboxRow), AppError> {
     with_conn(state, move |conn| {
         let row = crate::db::outbox::find(conn, id)?.ok_or(AppError::NotFound)?;
-        let case = match row.case_id {
-            Some(c) => crate::db::cases::find(conn, c)?,
-            None => None,
+        let center_of_row = match row.case_id {
+            Some(c) => crate::db::cases::find(conn, c)?.map(|c| c.center_id),
+            // Account mail (it carries a link that sets a password): admins only.
+            None if !admin => None,
+            None => crate::db::users::by_email(conn, &row.to_addr)?.and_then(|u| u.center_id),
         };
-        if case.map(|c| c.center_id) != Some(center_id) {
+        if center_of_row != Some(center_id) {
             return Err(AppError::NotFound);
         }
         let center = centers::by_id(conn, center_id)?.ok_or(AppError::Forbidden)?;
@@ -299,7 +303,8 @@ async fn own_message(
 
 pub async fn mail(ctx: PageCtx, state: web::Data<AppState>, id: web::Path<i64>) -> Result<impl Responder, AppError> {
     let center_id = desk_center(&ctx)?;
-    let (center, r) = own_message(&state, center_id, id.into_inner()).await?;
+    let admin = ctx.user.as_ref().is_some_and(|u| u.role == crate::domain::Role::Admin);
+    let (center, r) = own_message(&state, center_id, admin, id.into_inner()).await?;
     Ok(MailPage {
         t: ctx.t,
         ctx,
@@ -325,7 +330,8 @@ pub async fn retry_mail(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let center_id = desk_center(&ctx)?;
-    let (_, r) = own_message(&state, center_id, id.into_inner()).await?;
+    let admin = ctx.user.as_ref().is_some_and(|u| u.role == crate::domain::Role::Admin);
+    let (_, r) = own_message(&state, center_id, admin, id.into_inner()).await?;
     let now = state.clock.now();
     with_conn(&state, move |conn| Ok(crate::db::outbox::revive(conn, r.id, now)?)).await?;
     Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/staff/mailbox/{}", r.id))).finish())

@@ -331,6 +331,33 @@ async fn the_access_policy_holds_for_every_desk_route_and_role() {
         }
     }
     assert_eq!(checked, routes.len() * who.len());
+    // Admin-only routes: the people page and its actions (on an expert of this center).
+    let legal_id =
+        onestop::db::users::by_email(&mut app.conn(), &app.account("legal").email.clone()).unwrap().unwrap().id;
+    for (name, login) in &who {
+        let client = browser_client();
+        if let Some((email, pw)) = login {
+            submit_login(&app, &client, email, pw).await;
+        }
+        let start = if login.is_some() { "/staff" } else { "/staff/login" };
+        let html = client.get(app.url(start)).send().await.unwrap().text().await.unwrap();
+        let csrf = csrf_from(&html).unwrap_or_default();
+        let get = client.get(app.url("/staff/people")).send().await.unwrap().status().as_u16();
+        let post = client
+            .post(app.url(&format!("/staff/people/{legal_id}/reset")))
+            .form(&[("_csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        let expected = match *name {
+            "anonymous" => (303, 303),
+            "admin" => (200, 303),
+            _ => (403, 403),
+        };
+        assert_eq!((get, post), expected, "{name} on the people routes");
+    }
     // Enumerating case ids as another center's staff: 404 pages, nothing personal.
     let client = browser_client();
     submit_login(&app, &client, "staff@seoul.example", "another-center-pass-1").await;
@@ -376,4 +403,134 @@ async fn clerks_checking_in_at_once_give_one_ticket_and_walk_ins_get_distinct_on
     let mut tickets: Vec<i32> = results.into_iter().map(|r| r.unwrap().1).collect();
     tickets.sort_unstable();
     assert_eq!(tickets, (2..=13).collect::<Vec<_>>(), "every walk-in its own ticket, after the first check-in");
+}
+
+#[tokio::test]
+async fn the_admin_invites_an_expert_who_sets_a_password_and_is_disabled_again() {
+    let app = spawn_app_with_demo().await;
+    // Staff cannot manage people.
+    app.login_as("staff").await;
+    assert_eq!(app.get("/staff/people").await.status().as_u16(), 403);
+    app.login_as("admin").await;
+    let csrf = app.csrf_token("/staff/people").await;
+    // Bad input comes back with the values and a message per field.
+    let r = app
+        .post_form(
+            "/staff/people",
+            &[("_csrf", &csrf), ("name", "정특허"), ("email", "not-an-email"), ("role", "expert"), ("zone", "ip")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("value=\"정특허\"") && html.contains("이메일 주소 형식"));
+    let r = app
+        .post_form(
+            "/staff/people",
+            &[
+                ("_csrf", &csrf),
+                ("name", "정특허"),
+                ("email", "ip2@gyeongnam.example"),
+                ("role", "expert"),
+                ("zone", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("전문가의 상담존"));
+    let r = app
+        .post_form(
+            "/staff/people",
+            &[
+                ("_csrf", &csrf),
+                ("name", "정특허"),
+                ("email", "IP2@gyeongnam.example"),
+                ("role", "expert"),
+                ("zone", "ip"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let user = onestop::db::users::by_email(&mut app.conn(), "ip2@gyeongnam.example").unwrap().unwrap();
+    assert_eq!((user.role.as_str(), user.disabled_at), ("expert", None));
+    // The invitation is mailed (the admin can read it in the mailbox; staff cannot).
+    let mail: String = {
+        use diesel::prelude::*;
+        use onestop::db::schema::email_outbox as o;
+        o::table.filter(o::kind.eq("invitation")).select(o::body_text).first(&mut *app.conn()).unwrap()
+    };
+    let link = mail.split_whitespace().find(|w| w.contains("/staff/password/")).unwrap().to_owned();
+    let path = link.trim_start_matches(&app.address).to_owned();
+    let path = &path[path.find("/staff/password/").unwrap()..];
+    // The invited expert, on their own device.
+    let expert = browser_client();
+    let page = expert.get(app.url(path)).send().await.unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let csrf2 = csrf_from(&page.text().await.unwrap()).unwrap();
+    for (pw, confirm, expect) in [
+        ("password1", "password1", "흔하거나 추측하기 쉬운"),
+        ("short", "short", "8자 이상"),
+        ("a long phrase for the sea", "a different phrase", "두 비밀번호가 다릅니다"),
+    ] {
+        let r = expert
+            .post(app.url(path))
+            .form(&[("_csrf", csrf2.as_str()), ("password", pw), ("confirm", confirm)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 422, "{pw}");
+        assert!(r.text().await.unwrap().contains(expect), "{pw}");
+    }
+    let good = "창원 바닷가 등대 2026";
+    let r = expert
+        .post(app.url(path))
+        .form(&[("_csrf", csrf2.as_str()), ("password", good), ("confirm", good)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    // The link works once.
+    assert_eq!(expert.get(app.url(path)).send().await.unwrap().status().as_u16(), 410);
+    assert_eq!(submit_login(&app, &expert, "ip2@gyeongnam.example", good).await.status().as_u16(), 303);
+    assert_eq!(expert.get(app.url("/staff")).send().await.unwrap().status().as_u16(), 200);
+    // Disabled: their session ends at once, and they cannot sign in.
+    let r = app.post_form(&format!("/staff/people/{}/disable", user.id), &[("_csrf", &csrf)]).await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(expert.get(app.url("/staff")).send().await.unwrap().status().as_u16(), 303);
+    assert_ne!(submit_login(&app, &expert, "ip2@gyeongnam.example", good).await.status().as_u16(), 303);
+    // Enabled again; and a reset link mailed.
+    assert_eq!(
+        app.post_form(&format!("/staff/people/{}/enable", user.id), &[("_csrf", &csrf)]).await.status().as_u16(),
+        303
+    );
+    assert_eq!(submit_login(&app, &expert, "ip2@gyeongnam.example", good).await.status().as_u16(), 303);
+    assert_eq!(
+        app.post_form(&format!("/staff/people/{}/reset", user.id), &[("_csrf", &csrf)]).await.status().as_u16(),
+        303
+    );
+    assert_eq!(app.count("email_outbox WHERE kind = 'password_reset'"), 1);
+    // Moved to another zone.
+    assert_eq!(
+        app.post_form(&format!("/staff/people/{}/zone", user.id), &[("_csrf", &csrf), ("zone", "finance")])
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    let finance = onestop::db::centers::zone_by_kind(&mut app.conn(), gyeongnam(&app).id, "finance").unwrap().unwrap();
+    assert_eq!(onestop::db::users::by_id(&mut app.conn(), user.id).unwrap().unwrap().zone_id, Some(finance.id));
+    // Not oneself; not another center's people.
+    let admin_id =
+        onestop::db::users::by_email(&mut app.conn(), &app.account("admin").email.clone()).unwrap().unwrap().id;
+    assert_eq!(
+        app.post_form(&format!("/staff/people/{admin_id}/disable"), &[("_csrf", &csrf)]).await.status().as_u16(),
+        409
+    );
+    other_center_staff(&app);
+    let seoul = onestop::db::users::by_email(&mut app.conn(), "staff@seoul.example").unwrap().unwrap();
+    assert_eq!(
+        app.post_form(&format!("/staff/people/{}/disable", seoul.id), &[("_csrf", &csrf)]).await.status().as_u16(),
+        404
+    );
+    assert!(onestop::db::users::by_id(&mut app.conn(), seoul.id).unwrap().unwrap().disabled_at.is_none());
 }

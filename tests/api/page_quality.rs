@@ -326,6 +326,42 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
                     )
                     .await,
                 );
+                pages.push(post("/staff/people", vec![("email", "x".into())], "people-errors").await);
+                let email = format!("invitee-{lang}@gyeongnam.example");
+                let invited = post(
+                    "/staff/people",
+                    vec![("name", "초대".into()), ("email", email.clone()), ("role", "staff".into())],
+                    "people-invited",
+                )
+                .await;
+                assert!(invited.html.is_empty(), "an invitation answers with a redirect");
+                let body: String = {
+                    use diesel::prelude::*;
+                    use onestop::db::schema::email_outbox as o;
+                    o::table.filter(o::to_addr.eq(&email)).select(o::body_text).first(&mut *app.conn()).unwrap()
+                };
+                let link = body.split_whitespace().find(|w| w.contains("/staff/password/")).unwrap();
+                let path = link[link.find("/staff/password/").unwrap()..].to_owned();
+                let anon = client_for(&app, lang, None).await;
+                let html = anon.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+                let csrf2 = csrf_from(&html).unwrap();
+                pages.push(Page {
+                    name: format!("{lang}-set-password"),
+                    lang,
+                    signed_in: false,
+                    path: path.clone(),
+                    html,
+                });
+                let html = anon
+                    .post(app.url(&path))
+                    .form(&[("_csrf", csrf2.as_str()), ("password", "password1"), ("confirm", "x")])
+                    .send()
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap();
+                pages.push(Page { name: format!("{lang}-set-password-errors"), lang, signed_in: false, path, html });
             }
             if who.is_none() {
                 // Error states: a 404 page and the sign-in form sent empty.
