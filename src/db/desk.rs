@@ -165,3 +165,51 @@ pub fn delete_closure(conn: &mut DbConn, center_id: i64, id: i64) -> QueryResult
     use super::schema::closures;
     diesel::delete(closures::table.filter(closures::id.eq(id)).filter(closures::center_id.eq(center_id))).execute(conn)
 }
+
+/// The center's case events, newest first, optionally by one user and within `[from, to)`.
+pub fn events_of_center(
+    conn: &mut DbConn,
+    center_id: i64,
+    user_id: Option<i64>,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<super::cases::CaseEventRow>> {
+    use super::schema::case_events;
+    let of_center = cases::table.filter(cases::center_id.eq(center_id)).select(cases::id);
+    let mut q = case_events::table
+        .filter(case_events::case_id.eq_any(of_center))
+        .filter(case_events::at.ge(from))
+        .filter(case_events::at.lt(to))
+        .into_boxed();
+    if let Some(u) = user_id {
+        q = q.filter(case_events::actor_user_id.eq(u));
+    }
+    q.order((case_events::at.desc(), case_events::id.desc()))
+        .limit(limit)
+        .select(super::cases::CaseEventRow::as_select())
+        .load(conn)
+}
+
+/// The center's PIPA access records, newest first, optionally by one user, within `[from, to)`.
+pub fn access_of_center(
+    conn: &mut DbConn,
+    center_id: i64,
+    user_id: Option<i64>,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<AccessRow>> {
+    let of_center = cases::table.filter(cases::center_id.eq(center_id)).select(cases::id);
+    let base = access_log::table
+        .filter(access_log::case_id.eq_any(of_center.nullable()))
+        .filter(access_log::at.ge(from))
+        .filter(access_log::at.lt(to))
+        .order((access_log::at.desc(), access_log::id.desc()))
+        .limit(limit)
+        .select(AccessRow::as_select());
+    match user_id {
+        Some(u) => base.filter(access_log::user_id.eq(u)).load(conn),
+        None => base.load(conn),
+    }
+}

@@ -314,6 +314,8 @@ diesel::joinable!(case_zones -> cases (case_id));
 diesel::joinable!(routing_rules -> centers (center_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    access_log,
+    ticket_counters,
     centers,
     zone_kinds,
     finance_institutions,

@@ -1171,3 +1171,124 @@ pub async fn document(
     .await?;
     super::documents::send_document(&state, case_id, doc).await
 }
+
+// ----- the center's audit view -------------------------------------------------------------------
+
+#[derive(serde::Deserialize, Default)]
+pub struct AuditQuery {
+    from: Option<String>,
+    to: Option<String>,
+    who: Option<String>,
+    kind: Option<String>,
+}
+
+pub struct AuditLine {
+    at: String,
+    who: String,
+    what: String,
+    case_id: i64,
+    reference: String,
+    reason: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/audit.html")]
+pub struct AuditPage {
+    ctx: PageCtx,
+    t: T,
+    from: String,
+    to: String,
+    who: String,
+    kind: String,
+    people: Vec<(String, String)>,
+    lines: Vec<AuditLine>,
+}
+
+/// Who did what, when: the case events (changes) and the access records (who opened whose
+/// personal data), for the center, filterable by person, kind and dates.
+pub async fn audit(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    query: web::Query<AuditQuery>,
+) -> Result<impl Responder, AppError> {
+    let staff = staff_of(&ctx)?;
+    let query = query.into_inner();
+    let now = state.clock.now();
+    let (center, people) = with_conn(&state, move |conn| {
+        Ok((
+            centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?,
+            crate::db::users::all_of_center(conn, staff.center_id)?,
+        ))
+    })
+    .await?;
+    let today = local(&center, now).date_naive();
+    let parse = |s: &Option<String>| s.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let to_day = parse(&query.to).unwrap_or(today);
+    let from_day = parse(&query.from).unwrap_or(to_day - Duration::days(6)).min(to_day);
+    let (from, _) = day_range(&center, from_day);
+    let (_, to) = day_range(&center, to_day);
+    let who: Option<i64> =
+        query.who.as_deref().and_then(|w| w.parse().ok()).filter(|id| people.iter().any(|p| p.id == *id));
+    let kind = query.kind.clone().filter(|k| k == "changes" || k == "access").unwrap_or_default();
+    let center_id = center.id;
+    let k2 = kind.clone();
+    let (events, access) = with_conn(&state, move |conn| {
+        let events =
+            if k2 == "access" { Vec::new() } else { q::events_of_center(conn, center_id, who, from, to, 500)? };
+        let access =
+            if k2 == "changes" { Vec::new() } else { q::access_of_center(conn, center_id, who, from, to, 500)? };
+        Ok((events, access))
+    })
+    .await?;
+    let mut ids: Vec<i64> = events.iter().map(|e| e.case_id).chain(access.iter().filter_map(|a| a.case_id)).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let refs = with_conn(&state, move |conn| Ok(q::cases_by_ids(conn, &ids)?)).await?;
+    let t = ctx.t;
+    let name = |uid: Option<i64>, actor: &str| match uid.and_then(|u| people.iter().find(|p| p.id == u)) {
+        Some(p) => p.display_name.clone(),
+        None => t.get(actor_key(actor)).to_owned(),
+    };
+    let reference = |id: i64| refs.iter().find(|c| c.id == id).map(|c| c.reference.clone()).unwrap_or_default();
+    let mut lines: Vec<(NaiveDateTime, AuditLine)> = Vec::new();
+    for e in &events {
+        lines.push((
+            e.at,
+            AuditLine {
+                at: local(&center, e.at).format("%Y-%m-%d %H:%M").to_string(),
+                who: name(e.actor_user_id, &e.actor_kind),
+                what: format!("{} → {}", t.get(status_key(&e.from_status)), t.get(status_key(&e.to_status))),
+                case_id: e.case_id,
+                reference: reference(e.case_id),
+                reason: e.reason.clone(),
+            },
+        ));
+    }
+    for a in &access {
+        let Some(case_id) = a.case_id else { continue };
+        lines.push((
+            a.at,
+            AuditLine {
+                at: local(&center, a.at).format("%Y-%m-%d %H:%M").to_string(),
+                who: name(Some(a.user_id), "staff"),
+                what: t
+                    .get(if a.action == "document" { "audit.opened_document" } else { "audit.opened_case" })
+                    .to_owned(),
+                case_id,
+                reference: reference(case_id),
+                reason: None,
+            },
+        ));
+    }
+    lines.sort_by(|a, b| b.0.cmp(&a.0));
+    Ok(AuditPage {
+        t,
+        ctx,
+        from: from_day.format("%Y-%m-%d").to_string(),
+        to: to_day.format("%Y-%m-%d").to_string(),
+        who: who.map(|w| w.to_string()).unwrap_or_default(),
+        kind,
+        people: people.iter().map(|p| (p.id.to_string(), p.display_name.clone())).collect(),
+        lines: lines.into_iter().map(|(_, l)| l).collect(),
+    })
+}

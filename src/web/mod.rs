@@ -101,6 +101,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(get().to(people::password_form))
                 .route(post().to(people::set_password)),
         )
+        .service(resource("/staff/audit").route(get().to(desk::audit)))
         .service(resource("/staff/mailbox").route(get().to(staff::mailbox)))
         .service(resource("/staff/mailbox/{id}").route(get().to(staff::mail)))
         .service(resource("/staff/mailbox/{id}/retry").route(post().to(staff::retry_mail)));

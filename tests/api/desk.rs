@@ -132,6 +132,17 @@ async fn re_routing_moving_and_cancelling_for_the_applicant() {
         .await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(cases::find(&mut app.conn(), case.id).unwrap().unwrap().status, "cancelled");
+    // The audit view lists who did what: the re-route with its reason, the openings.
+    let (status, html) = app.get_html("/staff/audit").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("특허 출원 상담이 먼저입니다")
+            && html.contains("신청인 전화 요청")
+            && html.contains(&case.reference)
+    );
+    assert!(html.contains("신청 건 열람"));
+    let (_, html) = app.get_html("/staff/audit?kind=access").await;
+    assert!(html.contains("신청 건 열람") && !html.contains("특허 출원 상담이 먼저입니다"));
 }
 
 #[tokio::test]
@@ -261,6 +272,7 @@ async fn the_access_policy_holds_for_every_desk_route_and_role() {
         ("GET", "/staff/walk-in".into(), false),
         ("GET", "/staff/closures".into(), false),
         ("GET", "/staff/mailbox".into(), false),
+        ("GET", "/staff/audit".into(), false),
         ("POST", format!("/staff/appointments/{}/check-in", appt.id), true),
         ("POST", format!("/staff/appointments/{}/no-show", appt.id), true),
         ("POST", format!("/staff/cases/{c}/reroute"), true),
