@@ -12,6 +12,7 @@ pub use crate::i18n;
 pub mod desk;
 pub mod people;
 pub mod public;
+pub mod schedule;
 pub mod security;
 pub mod staff;
 
@@ -102,6 +103,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(post().to(people::set_password)),
         )
         .service(resource("/staff/audit").route(get().to(desk::audit)))
+        .service(resource("/staff/schedule").route(get().to(schedule::schedule)))
+        .service(resource("/staff/schedule/rules").route(post().to(schedule::add_rule)))
+        .service(resource("/staff/schedule/rules/{id}/delete").route(post().to(schedule::delete_rule)))
+        .service(resource("/staff/schedule/{zone}/policy").route(post().to(schedule::set_policy)))
         .service(resource("/staff/mailbox").route(get().to(staff::mailbox)))
         .service(resource("/staff/mailbox/{id}").route(get().to(staff::mail)))
         .service(resource("/staff/mailbox/{id}/retry").route(post().to(staff::retry_mail)));

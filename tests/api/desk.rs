@@ -273,6 +273,7 @@ async fn the_access_policy_holds_for_every_desk_route_and_role() {
         ("GET", "/staff/closures".into(), false),
         ("GET", "/staff/mailbox".into(), false),
         ("GET", "/staff/audit".into(), false),
+        ("GET", "/staff/schedule".into(), false),
         ("POST", format!("/staff/appointments/{}/check-in", appt.id), true),
         ("POST", format!("/staff/appointments/{}/no-show", appt.id), true),
         ("POST", format!("/staff/cases/{c}/reroute"), true),
@@ -545,4 +546,94 @@ async fn the_admin_invites_an_expert_who_sets_a_password_and_is_disabled_again()
         404
     );
     assert!(onestop::db::users::by_id(&mut app.conn(), seoul.id).unwrap().unwrap().disabled_at.is_none());
+}
+
+#[tokio::test]
+async fn staff_edit_the_schedule_and_see_the_visits_a_change_strands() {
+    let app = spawn_app_with_demo().await;
+    let (center, case, _) = booked_legal_case(&app);
+    app.login_as("staff").await;
+    let (status, html) = app.get_html("/staff/schedule").await;
+    assert_eq!(status, 200);
+    assert!(!html.contains(&case.reference), "nothing stranded yet");
+    let legal = onestop::db::centers::zone_by_kind(&mut app.conn(), center.id, "legal").unwrap().unwrap();
+    let csrf = csrf_from(&html).unwrap();
+    let zone = legal.id.to_string();
+    // Bad rules come back with a message; nothing is stored.
+    let rules_before = app.count("schedule_rules");
+    for (fields, expect) in [
+        (vec![("weekday", "6"), ("start", "9시"), ("end", "12:00"), ("slot", "30"), ("seats", "1")], "HH:MM"),
+        (vec![("weekday", "6"), ("start", "12:00"), ("end", "09:00"), ("slot", "30"), ("seats", "1")], "끝 시간은"),
+        (vec![("weekday", "6"), ("start", "09:00"), ("end", "12:00"), ("slot", "5"), ("seats", "1")], "10분에서 240분"),
+    ] {
+        let mut form = vec![("_csrf", csrf.as_str()), ("zone", zone.as_str())];
+        form.extend(fields);
+        let r = app.post_form("/staff/schedule/rules", &form).await;
+        assert_eq!(r.status().as_u16(), 422);
+        assert!(r.text().await.unwrap().contains(expect), "{expect}");
+    }
+    assert_eq!(app.count("schedule_rules"), rules_before);
+    // A Saturday morning: stored, and an overlapping one refused.
+    let sat = [
+        ("_csrf", csrf.as_str()),
+        ("zone", zone.as_str()),
+        ("weekday", "6"),
+        ("start", "09:00"),
+        ("end", "12:00"),
+        ("slot", "30"),
+        ("seats", "2"),
+    ];
+    assert_eq!(app.post_form("/staff/schedule/rules", &sat).await.status().as_u16(), 303);
+    assert_eq!(app.count("schedule_rules"), rules_before + 1);
+    let r = app.post_form("/staff/schedule/rules", &sat).await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("겹칩니다"));
+    // Deleting the rule the booked visit sits in: the visit is listed to move.
+    let appt = appointments::live_of_case(&mut app.conn(), case.id).unwrap().remove(0);
+    let local = appt.starts_at + chrono::Duration::hours(9);
+    let weekday = chrono::Datelike::weekday(&local).number_from_monday() as i16;
+    let rule = onestop::db::centers::rules_of(&mut app.conn(), &[legal.id])
+        .unwrap()
+        .into_iter()
+        .find(|r| r.weekday == weekday && r.start_time <= local.time() && local.time() < r.end_time)
+        .unwrap();
+    assert_eq!(
+        app.post_form(&format!("/staff/schedule/rules/{}/delete", rule.id), &[("_csrf", &csrf)])
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    let (_, html) = app.get_html("/staff/schedule").await;
+    assert!(html.contains(&case.reference), "the stranded visit is listed");
+    // Policies: bad values refused, good ones stored.
+    let path = format!("/staff/schedule/{}/policy", legal.id);
+    let bad = [
+        ("_csrf", csrf.as_str()),
+        ("min_notice_hours", "-1"),
+        ("horizon_days", "0"),
+        ("buffer_minutes", "x"),
+        ("reschedule_cutoff_hours", "1"),
+        ("cancel_cutoff_hours", "1"),
+    ];
+    assert_eq!(app.post_form(&path, &bad).await.status().as_u16(), 422);
+    let good = [
+        ("_csrf", csrf.as_str()),
+        ("min_notice_hours", "2"),
+        ("horizon_days", "14"),
+        ("buffer_minutes", "5"),
+        ("reschedule_cutoff_hours", "3"),
+        ("cancel_cutoff_hours", "1"),
+    ];
+    assert_eq!(app.post_form(&path, &good).await.status().as_u16(), 303);
+    let p = onestop::db::schedule::policy(&mut app.conn(), legal.id).unwrap();
+    assert_eq!(
+        (p.min_notice_minutes, p.horizon_days, p.buffer_minutes, p.reschedule_cutoff_minutes, p.cancel_cutoff_minutes),
+        (120, 14, 5, 180, 60)
+    );
+    // Another center's zone is not theirs.
+    let seoul = onestop::db::centers::by_slug(&mut app.conn(), "seoul").unwrap().unwrap();
+    if let Some(z) = onestop::db::centers::zone_by_kind(&mut app.conn(), seoul.id, "legal").unwrap() {
+        assert_eq!(app.post_form(&format!("/staff/schedule/{}/policy", z.id), &good).await.status().as_u16(), 404);
+    }
 }
