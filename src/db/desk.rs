@@ -213,3 +213,22 @@ pub fn access_of_center(
         None => base.load(conn),
     }
 }
+
+/// How many bookings applicants moved or cancelled themselves since `since` (the desk's
+/// "changes you have not seen on the phone" count).
+pub fn applicant_changes_since(conn: &mut DbConn, center_id: i64, since: NaiveDateTime) -> QueryResult<i64> {
+    use super::schema::case_events;
+    let of_center = cases::table.filter(cases::center_id.eq(center_id)).select(cases::id);
+    case_events::table
+        .filter(case_events::case_id.eq_any(of_center))
+        .filter(case_events::actor_kind.eq("applicant"))
+        .filter(case_events::event.eq_any(["reschedule", "cancel"]))
+        .filter(case_events::at.ge(since))
+        .count()
+        .get_result(conn)
+}
+
+/// How many cases were submitted since `since`.
+pub fn submissions_since(conn: &mut DbConn, center_id: i64, since: NaiveDateTime) -> QueryResult<i64> {
+    cases::table.filter(cases::center_id.eq(center_id)).filter(cases::submitted_at.ge(since)).count().get_result(conn)
+}

@@ -38,6 +38,18 @@ pub fn for_case(
     case_id: i64,
     now: NaiveDateTime,
 ) -> Result<CaseTimes, diesel::result::Error> {
+    for_case_with(conn, center, case_id, now, false)
+}
+
+/// As `for_case`; with `ignore_notice` (staff overriding the minimum notice, with a reason)
+/// times from now on are offered.
+pub fn for_case_with(
+    conn: &mut DbConn,
+    center: &Center,
+    case_id: i64,
+    now: NaiveDateTime,
+    ignore_notice: bool,
+) -> Result<CaseTimes, diesel::result::Error> {
     let tz = time_zone(center);
     let routed = answers::zones(conn, case_id)?;
     let all = centers::zones_of(conn, center.id)?;
@@ -46,7 +58,10 @@ pub fn for_case(
     let mut schedules = Vec::new();
     for r in &routed {
         let Some((zone, kind)) = all.iter().find(|(_, k)| k.code == r.zone_kind).cloned() else { continue };
-        let s = schedule::zone_schedule(conn, &zone, from, from + Duration::days(366))?;
+        let mut s = schedule::zone_schedule(conn, &zone, from, from + Duration::days(366))?;
+        if ignore_notice {
+            s.policy.min_notice = Duration::zero();
+        }
         schedules.push((zone, kind, s));
     }
     let ids: Vec<i64> = schedules.iter().map(|(z, _, _)| z.id).collect();

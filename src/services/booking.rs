@@ -98,6 +98,7 @@ fn take_legs(
     date: NaiveDate,
     legs: &[Leg],
     now: NaiveDateTime,
+    ignore_notice: bool,
 ) -> Result<Vec<i64>, BookError> {
     let mut ids = Vec::new();
     let mut previous_end: Option<(NaiveDateTime, chrono::Duration)> = None;
@@ -105,7 +106,10 @@ fn take_legs(
     ordered.sort_by_key(|l| l.starts_at);
     for leg in ordered {
         let (zone, _) = cx.zones.iter().find(|(z, _)| z.id == leg.zone_id).ok_or(BookError::WrongShape)?;
-        let sched = schedule::zone_schedule(conn, zone, date, date)?;
+        let mut sched = schedule::zone_schedule(conn, zone, date, date)?;
+        if ignore_notice {
+            sched.policy.min_notice = chrono::Duration::zero();
+        }
         // Offered at all? Seats are the database's business, so nothing is counted as taken here.
         let offered = availability::free_slots(&sched, cx.tz, now, &HashMap::new());
         let slot = offered
@@ -144,6 +148,8 @@ pub struct Op {
     pub mail_from: String,
     /// The applicant's manage link, when the caller has it (their own requests do).
     pub link: Option<String>,
+    /// Staff booking inside the minimum notice: the reason, kept in the case's trail.
+    pub override_notice: Option<String>,
 }
 
 impl Op {
@@ -155,6 +161,16 @@ impl Op {
             base_url: "http://localhost".into(),
             mail_from: "no-reply@localhost".into(),
             link: None,
+            override_notice: None,
+        }
+    }
+
+    /// Only staff may book inside the minimum notice, and only with a reason.
+    fn notice_override(&self) -> Option<&str> {
+        if self.by.actor == Actor::Staff {
+            self.override_notice.as_deref().map(str::trim).filter(|r| !r.is_empty())
+        } else {
+            None
         }
     }
 
@@ -198,8 +214,13 @@ pub fn reserve(conn: &mut DbConn, center: &Center, case: &Case, legs: &[Leg], op
     let cx = context(conn, center, case)?;
     let date = check_shape(&cx, legs)?;
     db::write_tx(conn, |conn| {
-        case_flow::fire_in_tx(conn, &Fire::new(case.id, by, CaseEvent::Reserve).at_version(case.version), now)?;
-        let ids = take_legs(conn, &cx, case.id, date, legs, now)?;
+        let fire = Fire::new(case.id, by, CaseEvent::Reserve).at_version(case.version);
+        let fire = match op.notice_override() {
+            Some(reason) => fire.because(reason),
+            None => fire,
+        };
+        case_flow::fire_in_tx(conn, &fire, now)?;
+        let ids = take_legs(conn, &cx, case.id, date, legs, now, op.notice_override().is_some())?;
         op.tell(conn, case.id, VisitChange::Confirmed, &[], None)?;
         Ok(ids)
     })
@@ -240,9 +261,14 @@ pub fn reschedule(
         if by.actor == Actor::Applicant && !within_cutoff(conn, &live, now, false)? {
             return Err(BookError::PastCutoff);
         }
-        case_flow::fire_in_tx(conn, &Fire::new(case.id, by, CaseEvent::Reschedule).at_version(case.version), now)?;
+        let fire = Fire::new(case.id, by, CaseEvent::Reschedule).at_version(case.version);
+        let fire = match op.notice_override() {
+            Some(reason) => fire.because(reason),
+            None => fire,
+        };
+        case_flow::fire_in_tx(conn, &fire, now)?;
         appointments::cancel_live(conn, case.id, now)?;
-        let ids = take_legs(conn, &cx, case.id, date, legs, now)?;
+        let ids = take_legs(conn, &cx, case.id, date, legs, now, op.notice_override().is_some())?;
         op.tell(conn, case.id, VisitChange::Moved, &[], None)?;
         Ok(ids)
     })

@@ -228,6 +228,7 @@ fn applicant_op(state: &AppState, token: &str, now: chrono::NaiveDateTime) -> bo
         base_url: state.settings.base_url.clone(),
         mail_from: state.settings.mail_from.clone(),
         link: Some(format!("{}/apply/{token}/visit", state.settings.base_url)),
+        override_notice: None,
     }
 }
 

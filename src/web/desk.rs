@@ -104,6 +104,8 @@ pub struct Row {
 }
 
 pub struct ZoneDay {
+    /// The finance institution(s) on duty that day (the rotation).
+    on_duty: Vec<String>,
     name: String,
     code: String,
     rows: Vec<Row>,
@@ -127,6 +129,8 @@ pub struct DayPage {
     status_options: Vec<(&'static str, &'static str)>,
     zones: Vec<ZoneDay>,
     to_book: i64,
+    new_today: i64,
+    changed_24h: i64,
     waiting_now: usize,
     message: Option<&'static str>,
 }
@@ -161,17 +165,26 @@ async fn day_page(
     let day = query.date.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).unwrap_or(today);
     let (from, to) = day_range(&center, day);
     let center_id = center.id;
-    let (appts, cases, answers, to_book) = with_conn(&state, move |conn| {
+    let (today_start, _) = day_range(&center, today);
+    let zone_ids: Vec<i64> = zones.iter().map(|(z, _)| z.id).collect();
+    let (appts, cases, answers, counts, rules) = with_conn(&state, move |conn| {
         let appts = q::appointments_between(conn, center_id, from, to)?;
         let ids: Vec<i64> = appts.iter().map(|a| a.case_id).collect();
         Ok((
             appts,
             q::cases_by_ids(conn, &ids)?,
             q::answers_by_ids(conn, &ids)?,
-            q::count_in_status(conn, center_id, "submitted")?,
+            (
+                q::count_in_status(conn, center_id, "submitted")?,
+                q::submissions_since(conn, center_id, today_start)?,
+                q::applicant_changes_since(conn, center_id, now - Duration::hours(24))?,
+            ),
+            centers::rules_of(conn, &zone_ids)?,
         ))
     })
     .await?;
+    let (to_book, new_today, changed_24h) = counts;
+    let weekday = chrono::Datelike::weekday(&day).number_from_monday() as i16;
     let cases: HashMap<i64, Case> = cases.into_iter().map(|c| (c.id, c)).collect();
     let answers: HashMap<i64, Answers> = answers.into_iter().map(|a| (a.case_id, a)).collect();
     let search = query.q.clone().unwrap_or_default().trim().to_lowercase();
@@ -219,7 +232,15 @@ async fn day_page(
             });
         }
         let waiting = rows.iter().filter(|r| r.ticket.is_some() && r.waiting_since.is_some()).count();
+        let mut on_duty: Vec<String> = rules
+            .iter()
+            .filter(|r| r.zone_id == zone.id && r.weekday == weekday)
+            .filter_map(|r| r.institution_id.and_then(|id| institutions.iter().find(|i| i.id == id)))
+            .map(|i| lang.pick(&i.name_ko, &i.name_en).to_owned())
+            .collect();
+        on_duty.dedup();
         out.push(ZoneDay {
+            on_duty,
             name: lang.pick(&kind.name_ko, &kind.name_en).to_owned(),
             code: kind.code.clone(),
             rows,
@@ -247,6 +268,8 @@ async fn day_page(
             .collect(),
         zones: out,
         to_book,
+        new_today,
+        changed_24h,
         waiting_now,
         message,
     };
@@ -690,6 +713,7 @@ fn staff_op(state: &AppState, staff: Staff) -> booking::Op {
         base_url: state.settings.base_url.clone(),
         mail_from: state.settings.mail_from.clone(),
         link: None,
+        override_notice: None,
     }
 }
 
@@ -715,6 +739,14 @@ pub struct MovePage {
     reference: String,
     days: Vec<DayChoices>,
     message: Option<&'static str>,
+    /// Staff override the minimum notice (with a reason): times from now on.
+    override_mode: bool,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct MoveQuery {
+    #[serde(rename = "override")]
+    override_notice: Option<String>,
 }
 
 pub async fn move_form(
@@ -722,8 +754,10 @@ pub async fn move_form(
     ctx: PageCtx,
     state: web::Data<AppState>,
     id: web::Path<i64>,
+    query: web::Query<MoveQuery>,
 ) -> Result<HttpResponse, AppError> {
-    move_page(&req, ctx, state, id.into_inner(), None, StatusCode::OK).await
+    let override_mode = query.override_notice.as_deref() == Some("1");
+    move_page(&req, ctx, state, id.into_inner(), None, StatusCode::OK, override_mode).await
 }
 
 async fn move_page(
@@ -733,6 +767,7 @@ async fn move_page(
     id: i64,
     message: Option<&'static str>,
     code: StatusCode,
+    override_mode: bool,
 ) -> Result<HttpResponse, AppError> {
     let staff = staff_of(&ctx)?;
     let now = state.clock.now();
@@ -740,7 +775,7 @@ async fn move_page(
     let (case, center, times, zones) = with_conn(&state, move |conn| {
         let case = desk::case_of_center(conn, staff, id).map_err(|_| AppError::NotFound)?;
         let center = centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?;
-        let times = availability::for_case(conn, &center, case.id, now)?;
+        let times = availability::for_case_with(conn, &center, case.id, now, override_mode)?;
         Ok((case, center.clone(), times, centers::zones_of(conn, center.id)?))
     })
     .await?;
@@ -782,7 +817,16 @@ async fn move_page(
             });
         }
     }
-    let page = MovePage { t: ctx.t, ctx, id: case.id, version: case.version, reference: case.reference, days, message };
+    let page = MovePage {
+        t: ctx.t,
+        ctx,
+        id: case.id,
+        version: case.version,
+        reference: case.reference,
+        days,
+        message,
+        override_mode,
+    };
     Ok(page.customize().with_status(code).respond_to(req).map_into_boxed_body())
 }
 
@@ -799,11 +843,35 @@ pub async fn move_visit(
         serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest(msg("error.bad_request")))?;
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
     let legs: Option<Vec<Leg>> = get("choice").split(',').filter(|s| !s.is_empty()).map(Leg::parse).collect();
+    let override_mode = get("override") == "1";
     let Some(legs) = legs.filter(|l| !l.is_empty()) else {
-        return move_page(&req, ctx, state, id, Some(msg("apply.book.choose")), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return move_page(
+            &req,
+            ctx,
+            state,
+            id,
+            Some(msg("apply.book.choose")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            override_mode,
+        )
+        .await;
     };
+    let reason = get("override_reason").trim().chars().take(500).collect::<String>();
+    if override_mode && reason.is_empty() {
+        return move_page(
+            &req,
+            ctx,
+            state,
+            id,
+            Some(msg("desk.override_reason")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            true,
+        )
+        .await;
+    }
     let version: i64 = get("version").parse().unwrap_or(-1);
-    let op = staff_op(&state, staff);
+    let mut op = staff_op(&state, staff);
+    op.override_notice = override_mode.then_some(reason);
     let r = with_conn(&state, move |conn| {
         let mut case = match desk::case_of_center(conn, staff, id) {
             Ok(c) => c,
@@ -828,9 +896,12 @@ pub async fn move_visit(
         Ok(()) => Ok(see_other(format!("/staff/cases/{id}"))),
         Err(BookError::Fire(_)) => refused(&req, ctx, state, Some(id), DeskError::Conflict).await,
         Err(BookError::Taken) => {
-            move_page(&req, ctx, state, id, Some(msg("apply.book.taken")), StatusCode::CONFLICT).await
+            move_page(&req, ctx, state, id, Some(msg("apply.book.taken")), StatusCode::CONFLICT, override_mode).await
         }
-        Err(_) => move_page(&req, ctx, state, id, Some(msg("apply.book.not_offered")), StatusCode::CONFLICT).await,
+        Err(_) => {
+            move_page(&req, ctx, state, id, Some(msg("apply.book.not_offered")), StatusCode::CONFLICT, override_mode)
+                .await
+        }
     }
 }
 

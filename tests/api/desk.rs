@@ -637,3 +637,49 @@ async fn staff_edit_the_schedule_and_see_the_visits_a_change_strands() {
         assert_eq!(app.post_form(&format!("/staff/schedule/{}/policy", z.id), &good).await.status().as_u16(), 404);
     }
 }
+
+#[tokio::test]
+async fn staff_may_book_inside_the_minimum_notice_with_a_reason() {
+    let app = spawn_app_with_demo().await;
+    let center = gyeongnam(&app);
+    let case = submitted_case(&app, &center, &["legal"]);
+    let legal = onestop::db::centers::zone_by_kind(&mut app.conn(), center.id, "legal").unwrap().unwrap();
+    app.exec(&format!("UPDATE zone_policies SET min_notice_minutes = 4320 WHERE zone_id = {}", legal.id));
+    app.login_as("staff").await;
+    let first_choice = |html: &str| -> String {
+        let doc = scraper::Html::parse_document(html);
+        let sel = scraper::Selector::parse("input[name=choice]").unwrap();
+        doc.select(&sel).next().unwrap().value().attr("value").unwrap().to_owned()
+    };
+    let unix = |choice: &str| -> i64 { choice.split(':').nth(1).unwrap().parse().unwrap() };
+    let (_, normal) = app.get_html(&format!("/staff/cases/{}/move", case.id)).await;
+    let (status, html) = app.get_html(&format!("/staff/cases/{}/move?override=1", case.id)).await;
+    assert_eq!(status, 200);
+    let (usual, sooner) = (first_choice(&normal), first_choice(&html));
+    assert!(unix(&sooner) < unix(&usual), "the override offers sooner times");
+    assert!(unix(&sooner) - chrono::Utc::now().timestamp() < 72 * 3600);
+    let csrf = csrf_from(&html).unwrap();
+    let v = case.version.to_string();
+    let path = format!("/staff/cases/{}/move", case.id);
+    let r = app.post_form(&path, &[("_csrf", &csrf), ("version", &v), ("override", "1"), ("choice", &sooner)]).await;
+    assert_eq!(r.status().as_u16(), 422, "a reason is required");
+    // Without the override the sooner time is refused as not offered.
+    let r = app.post_form(&path, &[("_csrf", &csrf), ("version", &v), ("choice", &sooner)]).await;
+    assert_eq!(r.status().as_u16(), 409);
+    let r = app
+        .post_form(
+            &path,
+            &[
+                ("_csrf", &csrf),
+                ("version", &v),
+                ("override", "1"),
+                ("override_reason", "센터장 요청 긴급 상담"),
+                ("choice", &sooner),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let events = cases::events_of(&mut app.conn(), case.id).unwrap();
+    let last = events.last().unwrap();
+    assert_eq!((last.event.as_str(), last.reason.as_deref()), ("reserve", Some("센터장 요청 긴급 상담")));
+}
