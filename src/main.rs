@@ -93,6 +93,8 @@ fn main() -> anyhow::Result<()> {
             let pool = prepare_database(&settings)?;
             let mut conn = pool.get()?;
             let accounts = demo::load(&mut conn, db::now())?;
+            let n = demo::load_samples(&mut conn, db::now())?;
+            println!("sample cases at the demo center: {n}");
             println!("demo data loaded");
             print_accounts(&accounts);
             Ok(())

@@ -53,7 +53,10 @@ impl Application {
             let mut conn = pool.get()?;
             if demo::database_is_empty(&mut conn)? {
                 tracing::info!("empty database: loading the demo");
-                demo::load(&mut conn, clock.now())?
+                let accounts = demo::load(&mut conn, clock.now())?;
+                let n = demo::load_samples(&mut conn, clock.now())?;
+                tracing::info!(cases = n, "demo: a sample desk day at the demo center");
+                accounts
             } else {
                 Vec::new()
             }

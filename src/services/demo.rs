@@ -127,3 +127,103 @@ pub fn load(conn: &mut DbConn, now: NaiveDateTime) -> Result<Vec<DemoAccount>, S
 fn time((h, m): (u32, u32)) -> NaiveTime {
     NaiveTime::from_hms_opt(h, m, 0).expect("valid demo time")
 }
+
+/// A sample desk day at the demo center, so that a newcomer can check visitors in, mark a
+/// no-show, re-route and book: visits today (some already past), and submissions waiting to
+/// be booked. Loaded with the demo by `serve` on an empty database and by `onestop demo`
+/// (the test suite loads the demo without them). Does nothing when the center has cases.
+/// Returns how many cases it made.
+pub fn load_samples(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, ServiceError> {
+    use crate::db::answers::{self, CaseZone, CompanyChange, ContactChange};
+    use crate::db::appointments::{self, NewAppointment};
+    use crate::domain::CaseEvent;
+    use crate::services::case_flow::{self, ActingAs, Fire};
+    use chrono::TimeZone;
+    use diesel::prelude::*;
+
+    let Some(center) = centers::by_slug(conn, DEMO_CENTER)? else { return Ok(0) };
+    let existing: i64 = db::schema::cases::table
+        .filter(db::schema::cases::center_id.eq(center.id))
+        .count()
+        .get_result(conn)?;
+    if existing > 0 {
+        return Ok(0);
+    }
+    let tz = crate::services::availability::time_zone(&center);
+    let today = crate::domain::availability::local_date(tz, now);
+    let at = |h: u32, m: u32| {
+        tz.from_local_datetime(&today.and_hms_opt(h, m, 0).unwrap_or_default()).earliest().map(|t| t.naive_utc())
+    };
+    let zones = centers::zones_of(conn, center.id)?;
+    // (company, contact, email, zones, visit times today (local) per zone in order)
+    let samples: [(&str, &str, &str, &[&str], &[(u32, u32)]); 6] = [
+        ("(주)그린에너지", "김민수", "minsu@green.example", &["legal"], &[(10, 0)]),
+        ("바른로봇", "이서연", "seoyeon@robot.example", &["finance"], &[(11, 0)]),
+        ("한빛바이오", "박지훈", "jihoon@bio.example", &["ip"], &[(15, 0)]),
+        ("새봄푸드", "최유나", "yuna@food.example", &["finance", "ip"], &[(13, 0), (14, 0)]),
+        ("다온소프트", "정하늘", "haneul@daon.example", &["legal", "ip"], &[]),
+        ("푸른바다", "윤도현", "dohyun@sea.example", &["finance"], &[]),
+    ];
+    let applicant = ActingAs { actor: crate::domain::Actor::Applicant, user_id: None };
+    let mut made = 0;
+    db::write_tx(conn, |conn| {
+        for (company, contact, email, kinds, times) in samples {
+            let (case_id, _) = case_flow::open_case(conn, center.id, &center.ref_prefix, "ko", now)?;
+            answers::insert_empty(conn, case_id, now)?;
+            let c = CompanyChange {
+                company_name: Some(company),
+                brn: None,
+                representative: Some(contact),
+                founded_on: None,
+                employees: Some(5),
+                industry: Some("J"),
+                stage: None,
+                revenue_band: None,
+                region: None,
+            };
+            answers::save(conn, case_id, "company", c, now)?;
+            let ct = ContactChange { contact_name: Some(contact), contact_email: Some(email), contact_phone: Some("010-0000-0000") };
+            answers::save(conn, case_id, "contact", ct, now)?;
+            let rows: Vec<CaseZone> = kinds
+                .iter()
+                .enumerate()
+                .filter_map(|(i, k)| zones.iter().find(|(_, z)| z.code == *k).map(|(_, z)| (i, z)))
+                .map(|(i, z)| CaseZone {
+                    case_id,
+                    zone_kind: z.code.clone(),
+                    is_primary: i == 0,
+                    institution_code: None,
+                    explanation_ko: format!("{} — 데모 신청", z.name_ko),
+                    explanation_en: format!("{} — demo case", z.name_en),
+                    sort_order: i32::try_from(i).unwrap_or(0),
+                })
+                .collect();
+            answers::replace_zones(conn, case_id, &rows)?;
+            case_flow::fire_in_tx(conn, &Fire::new(case_id, applicant, CaseEvent::Submit), now).map_err(anyhow::Error::from)?;
+            diesel::update(db::schema::cases::table.find(case_id))
+                .set(db::schema::cases::submitted_at.eq(Some(now)))
+                .execute(conn)?;
+            if !times.is_empty() {
+                case_flow::fire_in_tx(conn, &Fire::new(case_id, applicant, CaseEvent::Reserve), now)
+                    .map_err(anyhow::Error::from)?;
+                for (k, (h, m)) in kinds.iter().zip(times) {
+                    let (Some((zone, _)), Some(start)) = (zones.iter().find(|(_, z)| z.code == *k), at(*h, *m)) else {
+                        continue;
+                    };
+                    let a = NewAppointment {
+                        case_id,
+                        zone_id: zone.id,
+                        starts_at: start,
+                        ends_at: start + chrono::Duration::minutes(30),
+                        institution_id: None,
+                        now,
+                    };
+                    appointments::take_seat(conn, &a, 10)?;
+                }
+            }
+            made += 1;
+        }
+        Ok::<_, ServiceError>(())
+    })?;
+    Ok(made)
+}

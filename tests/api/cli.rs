@@ -25,6 +25,8 @@ fn every_command_has_help() {
         &["migrate", "--help"],
         &["demo", "--help"],
         &["purge", "--help"],
+        &["mail", "--help"],
+        &["mail", "send", "--help"],
         &["user", "--help"],
         &["user", "add", "--help"],
     ] {
@@ -59,8 +61,10 @@ fn migrate_then_demo_then_user_add_with_a_piped_password() {
         assert!(text.contains(email), "{text}");
     }
     // A second run creates nothing and prints no password.
+    assert!(text.contains("sample cases at the demo center: 6"), "{text}");
     let again = String::from_utf8(onestop(&db).arg("demo").output().unwrap().stdout).unwrap();
     assert!(again.contains("no new demo accounts"), "{again}");
+    assert!(again.contains("sample cases at the demo center: 0"), "loaded once: {again}");
 
     let out = with_stdin(
         onestop(&db).args([
