@@ -142,10 +142,8 @@ pub fn load_samples(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, Serv
     use diesel::prelude::*;
 
     let Some(center) = centers::by_slug(conn, DEMO_CENTER)? else { return Ok(0) };
-    let existing: i64 = db::schema::cases::table
-        .filter(db::schema::cases::center_id.eq(center.id))
-        .count()
-        .get_result(conn)?;
+    let existing: i64 =
+        db::schema::cases::table.filter(db::schema::cases::center_id.eq(center.id)).count().get_result(conn)?;
     if existing > 0 {
         return Ok(0);
     }
@@ -182,7 +180,11 @@ pub fn load_samples(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, Serv
                 region: None,
             };
             answers::save(conn, case_id, "company", c, now)?;
-            let ct = ContactChange { contact_name: Some(contact), contact_email: Some(email), contact_phone: Some("010-0000-0000") };
+            let ct = ContactChange {
+                contact_name: Some(contact),
+                contact_email: Some(email),
+                contact_phone: Some("010-0000-0000"),
+            };
             answers::save(conn, case_id, "contact", ct, now)?;
             let rows: Vec<CaseZone> = kinds
                 .iter()
@@ -199,7 +201,8 @@ pub fn load_samples(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, Serv
                 })
                 .collect();
             answers::replace_zones(conn, case_id, &rows)?;
-            case_flow::fire_in_tx(conn, &Fire::new(case_id, applicant, CaseEvent::Submit), now).map_err(anyhow::Error::from)?;
+            case_flow::fire_in_tx(conn, &Fire::new(case_id, applicant, CaseEvent::Submit), now)
+                .map_err(anyhow::Error::from)?;
             diesel::update(db::schema::cases::table.find(case_id))
                 .set(db::schema::cases::submitted_at.eq(Some(now)))
                 .execute(conn)?;

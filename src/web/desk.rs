@@ -1078,12 +1078,23 @@ async fn closures_page(
     let staff = staff_of(&ctx)?;
     let lang = ctx.lang;
     let now = state.clock.now();
-    let (center, zones, rows) = with_conn(state, move |conn| {
+    let (center, zones, rows, experts) = with_conn(state, move |conn| {
         let center = centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?;
         let today = local(&center, now).date_naive();
-        Ok((center.clone(), centers::zones_of(conn, center.id)?, q::closures_from(conn, center.id, today)?))
+        let experts: Vec<crate::db::users::User> = crate::db::users::all_of_center(conn, center.id)?
+            .into_iter()
+            .filter(|u| u.role == "expert" && u.disabled_at.is_none())
+            .collect();
+        Ok((center.clone(), centers::zones_of(conn, center.id)?, q::closures_from(conn, center.id, today)?, experts))
     })
     .await?;
+    let t = ctx.t;
+    let expert_label = |uid: i64| {
+        experts
+            .iter()
+            .find(|u| u.id == uid)
+            .map_or(String::new(), |u| t.fmt("closures.expert_away", "name", &u.display_name))
+    };
     let zone_name = |zid: Option<i64>| match zid {
         Some(z) => zones
             .iter()
@@ -1091,16 +1102,31 @@ async fn closures_page(
             .map_or(String::new(), |(_, k)| lang.pick(&k.name_ko, &k.name_en).to_owned()),
         None => ctx.t.get("closures.whole_center").to_owned(),
     };
-    // What the new closure hits: the live appointments in its range, to move.
+    // What the new closure hits: the booked visits on the days it closes (an expert's absence
+    // closes their zone only when every expert of it is away).
     let mut affected = Vec::new();
-    if let Some((from, to, scope)) = &added {
+    if let Some((from, to, _)) = &added {
         let (start, _) = day_range(&center, *from);
         let (_, end) = day_range(&center, *to);
-        let center_id = center.id;
-        let appts = with_conn(state, move |conn| Ok(q::appointments_between(conn, center_id, start, end)?)).await?;
-        let zone_id = scope.as_ref().and_then(|code| zones.iter().find(|(_, k)| &k.code == code).map(|(z, _)| z.id));
-        let hit: Vec<Appointment> =
-            appts.into_iter().filter(|a| a.status == "booked" && zone_id.is_none_or(|z| a.zone_id == z)).collect();
+        let (center_id, from, to) = (center.id, *from, *to);
+        let zs: Vec<centers::Zone> = zones.iter().map(|(z, _)| z.clone()).collect();
+        let tz = availability::time_zone(&center);
+        let hit: Vec<Appointment> = with_conn(state, move |conn| {
+            let mut closed = HashMap::new();
+            for z in &zs {
+                closed.insert(z.id, crate::db::schedule::zone_schedule(conn, z, from, to)?.closed);
+            }
+            Ok(q::appointments_between(conn, center_id, start, end)?
+                .into_iter()
+                .filter(|a| {
+                    a.status == "booked"
+                        && closed
+                            .get(&a.zone_id)
+                            .is_some_and(|c| c.contains(&crate::domain::availability::local_date(tz, a.starts_at)))
+                })
+                .collect())
+        })
+        .await?;
         let ids: Vec<i64> = hit.iter().map(|a| a.case_id).collect();
         let cases = with_conn(state, move |conn| Ok(q::cases_by_ids(conn, &ids)?)).await?;
         for a in hit {
@@ -1117,7 +1143,6 @@ async fn closures_page(
     let page = ClosuresPage {
         lines: rows
             .iter()
-            .filter(|r| r.expert_user_id.is_none())
             .map(|r| ClosureLine {
                 id: r.id,
                 dates: if r.starts_on == r.ends_on {
@@ -1125,11 +1150,18 @@ async fn closures_page(
                 } else {
                     format!("{} – {}", date_label(lang, r.starts_on), date_label(lang, r.ends_on))
                 },
-                scope: zone_name(r.zone_id),
+                scope: match r.expert_user_id {
+                    Some(uid) => expert_label(uid),
+                    None => zone_name(r.zone_id),
+                },
                 reason: r.reason.clone(),
             })
             .collect(),
-        scopes: zones.iter().map(|(_, k)| (k.code.clone(), lang.pick(&k.name_ko, &k.name_en).to_owned())).collect(),
+        scopes: zones
+            .iter()
+            .map(|(_, k)| (k.code.clone(), lang.pick(&k.name_ko, &k.name_en).to_owned()))
+            .chain(experts.iter().map(|u| (format!("expert:{}", u.id), expert_label(u.id))))
+            .collect(),
         form,
         starts_error: errors[0],
         ends_error: errors[1],
@@ -1181,19 +1213,26 @@ pub async fn add_closure(
     let sc = scope.clone();
     let now = state.clock.now();
     let ok = with_conn(&state, move |conn| {
-        let zone_id = match &sc {
+        let (zone_id, expert_user_id) = match sc.as_deref() {
+            Some(s) if s.starts_with("expert:") => {
+                let id: i64 = s["expert:".len()..].parse().unwrap_or(-1);
+                match crate::db::users::by_id(conn, id)? {
+                    Some(u) if u.role == "expert" && u.center_id == Some(staff.center_id) => (u.zone_id, Some(u.id)),
+                    _ => return Ok(false),
+                }
+            }
             Some(code) => match centers::zone_by_kind(conn, staff.center_id, code)? {
-                Some(z) => Some(z.id),
+                Some(z) => (Some(z.id), None),
                 None => return Ok(false),
             },
-            None => None,
+            None => (None, None),
         };
         crate::db::schedule::add_closure(
             conn,
             &crate::db::schedule::NewClosure {
                 center_id: staff.center_id,
                 zone_id,
-                expert_user_id: None,
+                expert_user_id,
                 starts_on: starts,
                 ends_on: ends,
                 reason: &reason,
@@ -1205,7 +1244,8 @@ pub async fn add_closure(
     })
     .await?;
     if !ok {
-        return closures_page(&req, ctx, &state, form, [None, None, None], None).await;
+        // Only a crafted form names a scope that is not on the list.
+        return Err(AppError::BadRequest(msg("error.bad_request")));
     }
     closures_page(&req, ctx, &state, ClosureForm::default(), [None; 3], Some((starts, ends, scope))).await
 }

@@ -683,3 +683,30 @@ async fn staff_may_book_inside_the_minimum_notice_with_a_reason() {
     let last = events.last().unwrap();
     assert_eq!((last.event.as_str(), last.reason.as_deref()), ("reserve", Some("센터장 요청 긴급 상담")));
 }
+
+#[tokio::test]
+async fn an_experts_absence_closes_their_zone_when_no_colleague_is_in() {
+    let app = spawn_app_with_demo().await;
+    let (_, case, _) = booked_legal_case(&app);
+    let appt = appointments::live_of_case(&mut app.conn(), case.id).unwrap().remove(0);
+    let day = local_date(&app, appt.starts_at);
+    let legal = onestop::db::users::by_email(&mut app.conn(), &app.account("legal").email.clone()).unwrap().unwrap();
+    app.login_as("staff").await;
+    let csrf = app.csrf_token("/staff/closures").await;
+    let scope = format!("expert:{}", legal.id);
+    let r = app
+        .post_form("/staff/closures", &[("_csrf", &csrf), ("starts_on", &day), ("scope", &scope), ("reason", "연차")])
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("전문가 부재") && html.contains(&case.reference), "the only legal expert is away: {html}");
+    // Another center's expert is not theirs to mark absent.
+    let r = app
+        .post_form(
+            "/staff/closures",
+            &[("_csrf", &csrf), ("starts_on", &day), ("scope", "expert:999999"), ("reason", "x")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 400);
+    assert_eq!(app.count("closures WHERE expert_user_id IS NOT NULL"), 1);
+}
