@@ -707,3 +707,74 @@ async fn phone_journey(lang: &'static str, javascript: bool) {
     shot("cancelled").await;
     d.quit().await.unwrap();
 }
+
+/// The desk in Chromium, without JavaScript, as the demo's staff member: today's board with a
+/// visitor to check in, the case page, a re-route with a reason, a walk-in, a closure.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clerk_runs_the_desk_in_a_browser_without_javascript() {
+    let tools = match find_tools() {
+        Ok(t) => t,
+        Err(why) if std::env::var("ONESTOP_PAGE_QUALITY").as_deref() == Ok("required") => {
+            panic!("browser tools are required but {why}")
+        }
+        Err(why) => {
+            eprintln!("desk journey SKIPPED: {why}");
+            return;
+        }
+    };
+    let app = spawn_app_with_demo().await;
+    // A visit today that is not yet over, so that it can be checked in.
+    let (_, case, _) = crate::booking::booked_legal_case(&app);
+    {
+        use diesel::prelude::*;
+        use onestop::db::schema::appointments as a;
+        let soon = onestop::db::now() + chrono::Duration::minutes(30);
+        diesel::update(a::table.filter(a::case_id.eq(case.id)))
+            .set((a::starts_at.eq(soon), a::ends_at.eq(soon + chrono::Duration::minutes(30))))
+            .execute(&mut *app.conn())
+            .unwrap();
+    }
+    let other = crate::booking::submitted_case(&app, &crate::booking::gyeongnam(&app), &["legal"]);
+    let driver = start_chromedriver(&tools).await;
+    let profile = tempfile::tempdir().unwrap();
+    let d = browser_with(&tools, &driver, profile.path(), false).await;
+    d.set_window_rect(0, 0, 1280, 1000).await.unwrap();
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/page-quality");
+    std::fs::create_dir_all(&shots).unwrap();
+    browser_sign_in(&d, &app, "staff").await;
+    // Today's board: check the visitor in.
+    press(&d, "a[href='/staff/appointments']").await;
+    let main = d.find(By::Css("main")).await.unwrap().text().await.unwrap();
+    assert!(main.contains(&case.reference), "{main}");
+    press(&d, "form[action$='/check-in'] button").await;
+    let main = d.find(By::Css("main")).await.unwrap().text().await.unwrap();
+    assert!(main.contains("번호표 1"), "{main}");
+    d.screenshot(&shots.join("desk-board-checked-in.png")).await.unwrap();
+    // The other case: re-route it to IP with a reason.
+    d.goto(app.url(&format!("/staff/cases/{}", other.id))).await.unwrap();
+    press(&d, "#rz-ip").await;
+    press(&d, "#rz-legal").await;
+    fill(&d, "reroute-reason", "특허 상담이 먼저입니다").await;
+    press(&d, "form[action$='/reroute'] button").await;
+    let main = d.find(By::Css("main")).await.unwrap().text().await.unwrap();
+    assert!(main.contains("특허 상담이 먼저입니다") && main.contains("IP존"), "{main}");
+    d.screenshot(&shots.join("desk-case-rerouted.png")).await.unwrap();
+    // A walk-in.
+    press(&d, "a[href='/staff/walk-in']").await;
+    choose(&d, "zone", "finance").await;
+    fill(&d, "company", "주식회사 한걸음").await;
+    fill(&d, "contact_name", "한걸음").await;
+    press(&d, "form[action='/staff/walk-in'] button").await;
+    assert!(path_of(&d).await.starts_with("/staff/cases/"), "{}", path_of(&d).await);
+    let main = d.find(By::Css("main")).await.unwrap().text().await.unwrap();
+    assert!(main.contains("번호표 2"), "{main}");
+    // A holiday closure.
+    press(&d, "a[href='/staff/closures']").await;
+    fill(&d, "starts_on", "2030-06-03").await;
+    fill(&d, "reason", "임시공휴일").await;
+    press(&d, "form[action='/staff/closures'] button").await;
+    let main = d.find(By::Css("main")).await.unwrap().text().await.unwrap();
+    assert!(main.contains("휴무를 추가했습니다") && main.contains("임시공휴일"), "{main}");
+    d.screenshot(&shots.join("desk-closure-added.png")).await.unwrap();
+    d.quit().await.unwrap();
+}
