@@ -83,6 +83,8 @@ fn appt_status_key(status: &str) -> &'static str {
 #[derive(serde::Deserialize, Default)]
 pub struct DayQuery {
     date: Option<String>,
+    /// `week`: the seven days from the Monday of `date`.
+    view: Option<String>,
     zone: Option<String>,
     status: Option<String>,
     q: Option<String>,
@@ -120,6 +122,7 @@ pub struct DayPage {
     date: String,
     date_label: String,
     is_today: bool,
+    week: bool,
     prev: String,
     next: String,
     zone: String,
@@ -163,7 +166,11 @@ async fn day_page(
     .await?;
     let today = local(&center, now).date_naive();
     let day = query.date.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).unwrap_or(today);
-    let (from, to) = day_range(&center, day);
+    let week = query.view.as_deref() == Some("week");
+    let day =
+        if week { day - Duration::days(chrono::Datelike::weekday(&day).num_days_from_monday().into()) } else { day };
+    let (from, _) = day_range(&center, day);
+    let (_, to) = day_range(&center, if week { day + Duration::days(6) } else { day });
     let center_id = center.id;
     let (today_start, _) = day_range(&center, today);
     let zone_ids: Vec<i64> = zones.iter().map(|(z, _)| z.id).collect();
@@ -215,7 +222,14 @@ async fn day_page(
                 appt_id: a.id,
                 case_id: case.id,
                 version: case.version,
-                time: local(&center, a.starts_at).format("%H:%M").to_string(),
+                time: {
+                    let l = local(&center, a.starts_at);
+                    if week {
+                        format!("{} {}", date_label(lang, l.date_naive()), l.format("%H:%M"))
+                    } else {
+                        l.format("%H:%M").to_string()
+                    }
+                },
                 reference: case.reference.clone(),
                 company,
                 status: appt_status_key(&a.status),
@@ -254,10 +268,15 @@ async fn day_page(
         t: ctx.t,
         ctx,
         date: day.format("%Y-%m-%d").to_string(),
-        date_label: date_label(lang, day),
-        is_today: day == today,
-        prev: (day - Duration::days(1)).format("%Y-%m-%d").to_string(),
-        next: (day + Duration::days(1)).format("%Y-%m-%d").to_string(),
+        date_label: if week {
+            format!("{} – {}", date_label(lang, day), date_label(lang, day + Duration::days(6)))
+        } else {
+            date_label(lang, day)
+        },
+        is_today: day == today && !week,
+        week,
+        prev: (day - Duration::days(if week { 7 } else { 1 })).format("%Y-%m-%d").to_string(),
+        next: (day + Duration::days(if week { 7 } else { 1 })).format("%Y-%m-%d").to_string(),
         zone: want_zone,
         status: want_status,
         q: query.q.unwrap_or_default(),

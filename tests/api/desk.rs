@@ -29,6 +29,10 @@ async fn a_day_at_the_desk_check_in_no_show_and_a_second_clerk_on_a_stale_page()
     let (status, html) = app.get_html(&day).await;
     assert_eq!(status, 200);
     assert!(html.contains(&case.reference), "the booked visit is on its day's board");
+    let week = format!("/staff/appointments?view=week&date={}", local_date(&app, appt.starts_at));
+    let (status, week_html) = app.get_html(&week).await;
+    assert_eq!(status, 200);
+    assert!(week_html.contains(&case.reference) && week_html.contains("주간 예약 현황"), "and in its week");
     let action = format!("/staff/appointments/{}/check-in", appt.id);
     let version = version_on(&html, &action);
     let csrf = csrf_from(&html).unwrap();
