@@ -71,6 +71,7 @@ diesel::table! {
         created_at -> Timestamp,
         password_token_hash -> Nullable<Text>,
         password_token_expires_at -> Nullable<Timestamp>,
+        feed_token_hash -> Nullable<Text>,
     }
 }
 
@@ -263,6 +264,32 @@ diesel::table! {
 }
 
 diesel::table! {
+    consultations (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        zone_id -> BigInt,
+        appointment_id -> Nullable<BigInt>,
+        expert_user_id -> Nullable<BigInt>,
+        started_at -> Timestamp,
+        completed_at -> Nullable<Timestamp>,
+        consulted_on -> Nullable<Date>,
+        institution_id -> Nullable<BigInt>,
+        product -> Nullable<Text>,
+        executed_won -> Nullable<BigInt>,
+        executed_on -> Nullable<Date>,
+        advice_type -> Nullable<Text>,
+        patents_transferred -> Nullable<Integer>,
+        notes -> Nullable<Text>,
+        summary -> Nullable<Text>,
+        follow_up_on -> Nullable<Date>,
+        follow_up_done_at -> Nullable<Timestamp>,
+        referred_to -> Nullable<Text>,
+        source -> Text,
+        import_key -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     ticket_counters (center_id, day) {
         center_id -> BigInt,
         day -> Date,
@@ -315,6 +342,7 @@ diesel::joinable!(routing_rules -> centers (center_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     access_log,
+    consultations,
     ticket_counters,
     centers,
     zone_kinds,

@@ -9,6 +9,7 @@ pub use case::{Actor, CaseEvent, CaseStatus, TransitionError};
 pub use role::Role;
 pub mod availability;
 pub mod brn;
+pub mod consultation;
 pub mod contact;
 pub mod documents;
 pub mod holidays;

@@ -410,3 +410,26 @@ pub fn queue_account_link(
     };
     outbox::enqueue(conn, &m, env.host(), env.now).map(drop)
 }
+
+/// The consultation summary the expert wrote for the applicant.
+pub fn queue_summary(conn: &mut DbConn, env: &Env<'_>, case_id: i64, zone_id: i64, summary: &str) -> QueryResult<()> {
+    let Some(case) = cases::find(conn, case_id)? else { return Ok(()) };
+    let Some(to) = answers::find(conn, case_id)?.and_then(|a| a.contact_email) else { return Ok(()) };
+    let Some(center) = centers::by_id(conn, case.center_id)? else { return Ok(()) };
+    let lang = Lang::parse(&case.lang).unwrap_or_default();
+    let t = T(lang);
+    let center_name = lang.pick(&center.name_ko, &center.name_en);
+    let zone = centers::zones_of(conn, center.id)?
+        .into_iter()
+        .find(|(z, _)| z.id == zone_id)
+        .map(|(_, k)| lang.pick(&k.name_ko, &k.name_en).to_owned())
+        .unwrap_or_default();
+    let mut b = body(t, center_name, t.get("mail.summary.heading").to_owned());
+    b.paragraphs.push(t.fmt("mail.summary.intro", "zone", &zone));
+    b.facts.push(fact(t.get("mail.reference"), case.reference.clone()));
+    b.paragraphs.push(summary.to_owned());
+    b.notes.push(t.get("mail.visit.earlier_link").to_owned());
+    let subject = t.fmt("mail.summary.subject", "reference", &case.reference);
+    let m = message("consultation_summary", case.id, lang, &to, subject, &b);
+    outbox::enqueue(conn, &m, env.host(), env.now).map(drop)
+}

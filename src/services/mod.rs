@@ -6,6 +6,7 @@ pub mod availability;
 pub mod booking;
 pub mod calendar;
 pub mod case_flow;
+pub mod consult;
 pub mod demo;
 pub mod desk;
 pub mod mail;

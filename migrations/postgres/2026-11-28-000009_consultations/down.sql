@@ -1,0 +1,2 @@
+ALTER TABLE users DROP COLUMN feed_token_hash;
+DROP TABLE consultations;

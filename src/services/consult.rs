@@ -1,0 +1,333 @@
+//! The expert's side of a visit: start a consultation (one expert wins when two call the same
+//! visitor), complete it with the zone's outcome, refer the case to another zone, and record a
+//! financing executed later (the follow-up). Each is one write transaction with the case's
+//! event at the version the expert's page showed; every object is checked against the
+//! expert's center and zone.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::answers::{self, CaseZone};
+use crate::db::schema::{appointments, consultations};
+use crate::db::{self, DbConn, centers, desk};
+use crate::domain::consultation::{Outcome, OutcomeForm};
+use crate::domain::questionnaire::FieldError;
+use crate::domain::{Actor, CaseEvent};
+use crate::services::case_flow::{self, ActingAs, Fire, FireError};
+use crate::services::mail;
+
+/// An expert of one zone of one center.
+#[derive(Debug, Clone, Copy)]
+pub struct Expert {
+    pub user_id: i64,
+    pub center_id: i64,
+    pub zone_id: i64,
+}
+
+impl Expert {
+    fn acting(&self) -> ActingAs {
+        ActingAs { actor: Actor::Expert, user_id: Some(self.user_id) }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConsultError {
+    #[error("not found")]
+    NotFound,
+    #[error("the case changed meanwhile")]
+    Conflict,
+    #[error("not possible in this state")]
+    WrongState,
+    #[error("a reason is required")]
+    ReasonRequired,
+    #[error("invalid outcome")]
+    Invalid(Vec<FieldError>),
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+impl From<FireError> for ConsultError {
+    fn from(e: FireError) -> Self {
+        match e {
+            FireError::NotFound => ConsultError::NotFound,
+            FireError::Conflict => ConsultError::Conflict,
+            FireError::ReasonRequired => ConsultError::ReasonRequired,
+            FireError::Refused(_) | FireError::Corrupt => ConsultError::WrongState,
+            FireError::Db(e) => ConsultError::Db(e),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = consultations)]
+pub struct Consultation {
+    pub id: i64,
+    pub case_id: i64,
+    pub zone_id: i64,
+    pub appointment_id: Option<i64>,
+    pub expert_user_id: Option<i64>,
+    pub started_at: NaiveDateTime,
+    pub completed_at: Option<NaiveDateTime>,
+    pub consulted_on: Option<NaiveDate>,
+    pub institution_id: Option<i64>,
+    pub product: Option<String>,
+    pub executed_won: Option<i64>,
+    pub executed_on: Option<NaiveDate>,
+    pub advice_type: Option<String>,
+    pub patents_transferred: Option<i32>,
+    pub notes: Option<String>,
+    pub summary: Option<String>,
+    pub follow_up_on: Option<NaiveDate>,
+    pub follow_up_done_at: Option<NaiveDateTime>,
+    pub referred_to: Option<String>,
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Consultation>> {
+    consultations::table.find(id).select(Consultation::as_select()).first(conn).optional()
+}
+
+pub fn of_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<Consultation>> {
+    consultations::table
+        .filter(consultations::case_id.eq(case_id))
+        .order(consultations::started_at)
+        .select(Consultation::as_select())
+        .load(conn)
+}
+
+/// Completed consultations of the same company (by business number) in other cases of the
+/// center, newest first: what the expert should know before this one.
+pub fn earlier_of_company(conn: &mut DbConn, center_id: i64, brn: &str, except_case: i64) -> QueryResult<Vec<Consultation>> {
+    use crate::db::schema::{case_answers, cases};
+    let same_company = case_answers::table
+        .inner_join(cases::table.on(cases::id.eq(case_answers::case_id)))
+        .filter(case_answers::brn.eq(brn))
+        .filter(cases::center_id.eq(center_id))
+        .filter(cases::id.ne(except_case))
+        .select(cases::id);
+    consultations::table
+        .filter(consultations::case_id.eq_any(same_company))
+        .filter(consultations::completed_at.is_not_null())
+        .order(consultations::completed_at.desc())
+        .limit(20)
+        .select(Consultation::as_select())
+        .load(conn)
+}
+
+/// The case, if it is of the expert's center.
+fn case_of(conn: &mut DbConn, expert: Expert, case_id: i64) -> Result<crate::db::cases::Case, ConsultError> {
+    match db::cases::find(conn, case_id)? {
+        Some(c) if c.center_id == expert.center_id => Ok(c),
+        _ => Err(ConsultError::NotFound),
+    }
+}
+
+/// waiting → in consultation: the expert calls the visitor in. Two experts of the zone calling
+/// the same visitor: the first wins, the second gets Conflict. Returns the consultation's id.
+pub fn start(conn: &mut DbConn, expert: Expert, appt_id: i64, version: i64, now: NaiveDateTime) -> Result<i64, ConsultError> {
+    db::write_tx(conn, |conn| {
+        let appt = desk::appointment(conn, appt_id)?.ok_or(ConsultError::NotFound)?;
+        if appt.zone_id != expert.zone_id {
+            return Err(ConsultError::NotFound);
+        }
+        let case = case_of(conn, expert, appt.case_id)?;
+        if case.version != version {
+            return Err(ConsultError::Conflict);
+        }
+        if appt.status != "waiting" {
+            return Err(ConsultError::WrongState);
+        }
+        case_flow::fire_in_tx(conn, &Fire::new(case.id, expert.acting(), CaseEvent::Start).at_version(version), now)?;
+        diesel::update(appointments::table.find(appt.id))
+            .set((appointments::status.eq("in_consultation"), appointments::updated_at.eq(now)))
+            .execute(conn)?;
+        let id = diesel::insert_into(consultations::table)
+            .values((
+                consultations::case_id.eq(case.id),
+                consultations::zone_id.eq(appt.zone_id),
+                consultations::appointment_id.eq(Some(appt.id)),
+                consultations::expert_user_id.eq(Some(expert.user_id)),
+                consultations::started_at.eq(now),
+            ))
+            .returning(consultations::id)
+            .get_result(conn)?;
+        Ok(id)
+    })
+}
+
+/// in consultation → consulted (or back to waiting when another zone of the same one-stop
+/// visit is still to come today), with the outcome. The summary, if any, is mailed to the
+/// applicant.
+pub fn complete(
+    conn: &mut DbConn,
+    expert: Expert,
+    consultation_id: i64,
+    form: &OutcomeForm,
+    version: i64,
+    today: NaiveDate,
+    env: &mail::Env<'_>,
+) -> Result<(), ConsultError> {
+    let kind = zone_kind(conn, expert)?;
+    let outcome: Outcome = form.parse(&kind, today).map_err(ConsultError::Invalid)?;
+    db::write_tx(conn, |conn| {
+        let c = find(conn, consultation_id)?.ok_or(ConsultError::NotFound)?;
+        if c.zone_id != expert.zone_id {
+            return Err(ConsultError::NotFound);
+        }
+        let case = case_of(conn, expert, c.case_id)?;
+        if case.version != version {
+            return Err(ConsultError::Conflict);
+        }
+        if c.completed_at.is_some() {
+            return Err(ConsultError::WrongState);
+        }
+        let more_today = appointments::table
+            .filter(appointments::case_id.eq(case.id))
+            .filter(appointments::status.eq_any(["booked", "waiting"]))
+            .count()
+            .get_result::<i64>(conn)?
+            > 0;
+        case_flow::fire_in_tx(
+            conn,
+            &Fire::new(case.id, expert.acting(), CaseEvent::Complete { more_zones_today: more_today }).at_version(version),
+            env.now,
+        )?;
+        if let Some(a) = c.appointment_id {
+            diesel::update(appointments::table.find(a))
+                .set((appointments::status.eq("done"), appointments::updated_at.eq(env.now)))
+                .execute(conn)?;
+        }
+        let institution_id = match &outcome.institution {
+            Some(code) => centers::institutions(conn)?.into_iter().find(|i| &i.code == code).map(|i| i.id),
+            None => None,
+        };
+        diesel::update(consultations::table.find(c.id))
+            .set((
+                (
+                    consultations::completed_at.eq(Some(env.now)),
+                    consultations::consulted_on.eq(Some(today)),
+                    consultations::institution_id.eq(institution_id),
+                    consultations::product.eq(outcome.product.as_deref()),
+                    consultations::executed_won.eq(outcome.executed_won),
+                    consultations::executed_on.eq(outcome.executed_on),
+                ),
+                (
+                    consultations::advice_type.eq(outcome.advice_type.as_deref()),
+                    consultations::patents_transferred.eq(outcome.patents_transferred),
+                    consultations::notes.eq(outcome.notes.as_deref()),
+                    consultations::summary.eq(outcome.summary.as_deref()),
+                    consultations::follow_up_on.eq(outcome.follow_up_on),
+                ),
+            ))
+            .execute(conn)?;
+        if let Some(summary) = &outcome.summary {
+            mail::queue_summary(conn, env, case.id, expert.zone_id, summary)?;
+        }
+        Ok(())
+    })
+}
+
+fn zone_kind(conn: &mut DbConn, expert: Expert) -> Result<String, ConsultError> {
+    centers::zones_of(conn, expert.center_id)?
+        .into_iter()
+        .find(|(z, _)| z.id == expert.zone_id)
+        .map(|(_, k)| k.code)
+        .ok_or(ConsultError::NotFound)
+}
+
+/// consulted → submitted for another zone: the case goes back to reservation for that zone
+/// and the applicant is mailed to book it.
+pub fn refer(
+    conn: &mut DbConn,
+    expert: Expert,
+    consultation_id: i64,
+    to_zone: &str,
+    reason: &str,
+    version: i64,
+    env: &mail::Env<'_>,
+) -> Result<(), ConsultError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(ConsultError::ReasonRequired);
+    }
+    db::write_tx(conn, |conn| {
+        let c = find(conn, consultation_id)?.ok_or(ConsultError::NotFound)?;
+        if c.zone_id != expert.zone_id || c.completed_at.is_none() {
+            return Err(ConsultError::NotFound);
+        }
+        let case = case_of(conn, expert, c.case_id)?;
+        if case.version != version {
+            return Err(ConsultError::Conflict);
+        }
+        let (_, kind) = centers::zones_of(conn, expert.center_id)?
+            .into_iter()
+            .find(|(z, k)| k.code == to_zone && z.id != expert.zone_id)
+            .ok_or(ConsultError::WrongState)?;
+        case_flow::fire_in_tx(
+            conn,
+            &Fire::new(case.id, expert.acting(), CaseEvent::Refer).at_version(version).because(reason),
+            env.now,
+        )?;
+        let row = CaseZone {
+            case_id: case.id,
+            zone_kind: kind.code.clone(),
+            is_primary: true,
+            institution_code: None,
+            explanation_ko: format!("{} — 전문가 의뢰: {reason}", kind.name_ko),
+            explanation_en: format!("{} — referred by the expert: {reason}", kind.name_en),
+            sort_order: 0,
+        };
+        answers::replace_zones(conn, case.id, std::slice::from_ref(&row))?;
+        diesel::update(consultations::table.find(c.id)).set(consultations::referred_to.eq(Some(&kind.code))).execute(conn)?;
+        mail::queue_rerouted(conn, env, case.id, &[row])?;
+        Ok(())
+    })
+}
+
+/// The follow-up of a finance consultation: the amount executed (and when), recorded later.
+pub fn record_execution(
+    conn: &mut DbConn,
+    expert: Expert,
+    consultation_id: i64,
+    executed_won: &str,
+    executed_on: &str,
+    today: NaiveDate,
+    now: NaiveDateTime,
+) -> Result<(), ConsultError> {
+    let form = OutcomeForm {
+        institution: "KODIT".into(),
+        product: "other".into(),
+        executed_won: executed_won.into(),
+        executed_on: executed_on.into(),
+        ..OutcomeForm::default()
+    };
+    let o = form.parse("finance", today).map_err(ConsultError::Invalid)?;
+    let Some(won) = o.executed_won else {
+        return Err(ConsultError::Invalid(vec![FieldError { field: "executed_won", key: "outcome.error.won" }]));
+    };
+    db::write_tx(conn, |conn| {
+        let c = find(conn, consultation_id)?.ok_or(ConsultError::NotFound)?;
+        if c.zone_id != expert.zone_id || c.completed_at.is_none() {
+            return Err(ConsultError::NotFound);
+        }
+        case_of(conn, expert, c.case_id)?;
+        diesel::update(consultations::table.find(c.id))
+            .set((
+                consultations::executed_won.eq(Some(won)),
+                consultations::executed_on.eq(Some(o.executed_on.unwrap_or(today))),
+                consultations::follow_up_done_at.eq(Some(now)),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// Follow-ups of the zone due by `until` and not done, soonest first.
+pub fn due_follow_ups(conn: &mut DbConn, zone_id: i64, until: NaiveDate) -> QueryResult<Vec<Consultation>> {
+    consultations::table
+        .filter(consultations::zone_id.eq(zone_id))
+        .filter(consultations::follow_up_on.le(until))
+        .filter(consultations::follow_up_done_at.is_null())
+        .order(consultations::follow_up_on)
+        .select(Consultation::as_select())
+        .load(conn)
+}
