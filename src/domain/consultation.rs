@@ -180,7 +180,8 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(fields(transfer_in_finance.parse("finance", today())), vec!["patents_transferred"]);
-        let money_in_ip = OutcomeForm { advice_type: "transfer".into(), executed_won: "100".into(), ..Default::default() };
+        let money_in_ip =
+            OutcomeForm { advice_type: "transfer".into(), executed_won: "100".into(), ..Default::default() };
         assert_eq!(fields(money_in_ip.parse("ip", today())), vec!["executed_won"]);
         let future = OutcomeForm {
             institution: "IBK".into(),
@@ -194,7 +195,8 @@ mod tests {
         assert_eq!(fields(OutcomeForm::default().parse("legal", today())), vec!["advice_type"]);
         let ip = OutcomeForm { advice_type: "transfer".into(), patents_transferred: "3".into(), ..Default::default() };
         assert_eq!(ip.parse("ip", today()).unwrap().patents_transferred, Some(3));
-        let bad_count = OutcomeForm { advice_type: "transfer".into(), patents_transferred: "-1".into(), ..Default::default() };
+        let bad_count =
+            OutcomeForm { advice_type: "transfer".into(), patents_transferred: "-1".into(), ..Default::default() };
         assert_eq!(fields(bad_count.parse("ip", today())), vec!["patents_transferred"]);
     }
 }

@@ -96,7 +96,12 @@ pub fn of_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<Consultation>
 
 /// Completed consultations of the same company (by business number) in other cases of the
 /// center, newest first: what the expert should know before this one.
-pub fn earlier_of_company(conn: &mut DbConn, center_id: i64, brn: &str, except_case: i64) -> QueryResult<Vec<Consultation>> {
+pub fn earlier_of_company(
+    conn: &mut DbConn,
+    center_id: i64,
+    brn: &str,
+    except_case: i64,
+) -> QueryResult<Vec<Consultation>> {
     use crate::db::schema::{case_answers, cases};
     let same_company = case_answers::table
         .inner_join(cases::table.on(cases::id.eq(case_answers::case_id)))
@@ -123,7 +128,13 @@ fn case_of(conn: &mut DbConn, expert: Expert, case_id: i64) -> Result<crate::db:
 
 /// waiting → in consultation: the expert calls the visitor in. Two experts of the zone calling
 /// the same visitor: the first wins, the second gets Conflict. Returns the consultation's id.
-pub fn start(conn: &mut DbConn, expert: Expert, appt_id: i64, version: i64, now: NaiveDateTime) -> Result<i64, ConsultError> {
+pub fn start(
+    conn: &mut DbConn,
+    expert: Expert,
+    appt_id: i64,
+    version: i64,
+    now: NaiveDateTime,
+) -> Result<i64, ConsultError> {
     db::write_tx(conn, |conn| {
         let appt = desk::appointment(conn, appt_id)?.ok_or(ConsultError::NotFound)?;
         if appt.zone_id != expert.zone_id {
@@ -188,7 +199,8 @@ pub fn complete(
             > 0;
         case_flow::fire_in_tx(
             conn,
-            &Fire::new(case.id, expert.acting(), CaseEvent::Complete { more_zones_today: more_today }).at_version(version),
+            &Fire::new(case.id, expert.acting(), CaseEvent::Complete { more_zones_today: more_today })
+                .at_version(version),
             env.now,
         )?;
         if let Some(a) = c.appointment_id {
@@ -277,7 +289,9 @@ pub fn refer(
             sort_order: 0,
         };
         answers::replace_zones(conn, case.id, std::slice::from_ref(&row))?;
-        diesel::update(consultations::table.find(c.id)).set(consultations::referred_to.eq(Some(&kind.code))).execute(conn)?;
+        diesel::update(consultations::table.find(c.id))
+            .set(consultations::referred_to.eq(Some(&kind.code)))
+            .execute(conn)?;
         mail::queue_rerouted(conn, env, case.id, &[row])?;
         Ok(())
     })

@@ -10,6 +10,7 @@ pub mod errors;
 pub mod health;
 pub use crate::i18n;
 pub mod desk;
+pub mod expert;
 pub mod people;
 pub mod public;
 pub mod schedule;
@@ -107,6 +108,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/staff/schedule/rules").route(post().to(schedule::add_rule)))
         .service(resource("/staff/schedule/rules/{id}/delete").route(post().to(schedule::delete_rule)))
         .service(resource("/staff/schedule/{zone}/policy").route(post().to(schedule::set_policy)))
+        .service(resource("/expert").route(get().to(expert::queue)))
+        .service(resource("/expert/appointments/{id}/start").route(post().to(expert::start)))
+        .service(resource("/expert/cases/{id}").route(get().to(expert::case)))
+        .service(resource("/expert/consultations/{id}/complete").route(post().to(expert::complete)))
+        .service(resource("/expert/consultations/{id}/refer").route(post().to(expert::refer)))
+        .service(resource("/expert/consultations/{id}/execution").route(post().to(expert::record_execution)))
+        .service(resource("/expert/follow-ups").route(get().to(expert::follow_ups)))
+        .service(resource("/centers/{slug}/lobby").route(get().to(expert::lobby)))
         .service(resource("/staff/mailbox").route(get().to(staff::mailbox)))
         .service(resource("/staff/mailbox/{id}").route(get().to(staff::mail)))
         .service(resource("/staff/mailbox/{id}/retry").route(post().to(staff::retry_mail)));

@@ -9,6 +9,7 @@ mod booking;
 mod case_flow;
 mod cli;
 mod desk;
+mod expert;
 mod health;
 mod holidays;
 mod i18n;
