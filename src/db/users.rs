@@ -114,3 +114,22 @@ pub fn set_zone(conn: &mut DbConn, id: i64, zone_id: i64) -> QueryResult<()> {
         .execute(conn)
         .map(|_| ())
 }
+
+pub fn set_feed_token(conn: &mut DbConn, id: i64, token_hash: Option<&str>) -> QueryResult<()> {
+    diesel::update(users::table.find(id)).set(users::feed_token_hash.eq(token_hash)).execute(conn).map(|_| ())
+}
+
+/// The active expert whose feed token has this hash.
+pub fn by_feed_token(conn: &mut DbConn, token_hash: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::feed_token_hash.eq(token_hash))
+        .filter(users::disabled_at.is_null())
+        .filter(users::role.eq("expert"))
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn has_feed(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
+    Ok(users::table.find(id).select(users::feed_token_hash).first::<Option<String>>(conn)?.is_some())
+}

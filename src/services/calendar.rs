@@ -173,6 +173,54 @@ fn escape_text(s: &str) -> String {
     s.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,")
 }
 
+/// One appointment in an expert's feed: the reference and zone only, no personal data.
+pub struct FeedItem {
+    pub id: i64,
+    pub title: String,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+}
+
+/// An expert's subscription feed (`METHOD:PUBLISH`): their zone's appointments, times in the
+/// center's zone with its VTIMEZONE, one stable UID per appointment.
+pub fn feed(name: &str, time_zone: &str, host: &str, now: NaiveDateTime, items: &[FeedItem]) -> String {
+    let tz: Tz = time_zone.parse().unwrap_or(crate::domain::center::TIME_ZONE);
+    let mut cal = Calendar::new();
+    cal.name(name).timezone(tz.name());
+    cal.append_property(Property::new("METHOD", "PUBLISH"));
+    for item in items {
+        let local = |t: NaiveDateTime| -> icalendar::DatePerhapsTime {
+            let wall = tz.from_utc_datetime(&t).naive_local();
+            match tz.from_local_datetime(&wall).earliest() {
+                Some(first) if first.naive_utc() == t => {
+                    CalendarDateTime::WithTimezone { date_time: wall, tzid: tz.name().to_owned() }.into()
+                }
+                _ => t.and_utc().into(),
+            }
+        };
+        cal.push(
+            icalendar::Event::new()
+                .uid(&format!("appointment-{}@{host}", item.id))
+                .summary(&item.title)
+                .starts(local(item.starts_at))
+                .ends(local(item.ends_at))
+                .timestamp(now.and_utc())
+                .status(EventStatus::Confirmed)
+                .done(),
+        );
+    }
+    let text = cal.done().to_string();
+    let (Some(first), Some(last)) = (items.iter().map(|i| i.starts_at).min(), items.iter().map(|i| i.ends_at).max())
+    else {
+        return text;
+    };
+    let vtimezone = vtimezone(tz, first - Duration::days(7), last + Duration::days(7));
+    match text.find("BEGIN:VEVENT\r\n") {
+        Some(at) => format!("{}{}{}", &text[..at], vtimezone, &text[at..]),
+        None => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -286,3 +286,44 @@ async fn experts_see_and_act_on_their_own_zone_only() {
     assert_eq!(r.status().as_u16(), 404);
     assert!(!r.text().await.unwrap().contains("jiwon@example.com"));
 }
+
+#[tokio::test]
+async fn an_expert_subscribes_to_a_feed_without_personal_data_and_revokes_it() {
+    let app = spawn_app_with_demo().await;
+    let (case, _) = checked_in(&app, &["finance"]);
+    app.login_as("finance").await;
+    let csrf = app.csrf_token("/expert/feed").await;
+    let r = app.post_form("/expert/feed", &[("_csrf", &csrf)]).await;
+    assert_eq!(r.status().as_u16(), 200);
+    let html = r.text().await.unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    let url = doc
+        .select(&scraper::Selector::parse("#feed-url").unwrap())
+        .next()
+        .unwrap()
+        .value()
+        .attr("value")
+        .unwrap()
+        .to_owned();
+    let path = url[url.find("/feeds/").unwrap()..].to_owned();
+    let anon = browser_client();
+    let r = anon.get(app.url(&path)).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let ics = r.text().await.unwrap();
+    assert!(ics.contains(&case.reference) && ics.contains("TZID=Asia/Seoul"), "{ics}");
+    assert!(!ics.contains("jiwon") && !ics.contains("김지원") && !ics.contains("010-"), "no personal data");
+    if let Some(events) = crate::booking::parse_ics(&ics) {
+        assert_eq!(events.len(), 1, "{events:?}");
+    }
+    // Only the hash is stored; revoking stops the address.
+    assert_eq!(
+        app.count(&format!(
+            "users WHERE feed_token_hash = '{}'",
+            onestop::token::hash_token(path.trim_start_matches("/feeds/").trim_end_matches(".ics"))
+        )),
+        1
+    );
+    assert_eq!(app.post_form("/expert/feed/revoke", &[("_csrf", &csrf)]).await.status().as_u16(), 303);
+    assert_eq!(anon.get(app.url(&path)).send().await.unwrap().status().as_u16(), 404);
+    assert_eq!(anon.get(app.url("/feeds/nonsense.ics")).send().await.unwrap().status().as_u16(), 404);
+}

@@ -290,14 +290,23 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
         let now = onestop::db::now();
         let appt = onestop::db::appointments::live_of_case(&mut app.conn(), case.id).unwrap().remove(0);
         diesel::update(t::table.find(appt.id))
-            .set((t::starts_at.eq(now + chrono::Duration::minutes(10)), t::ends_at.eq(now + chrono::Duration::minutes(40))))
+            .set((
+                t::starts_at.eq(now + chrono::Duration::minutes(10)),
+                t::ends_at.eq(now + chrono::Duration::minutes(40)),
+            ))
             .execute(&mut *app.conn())
             .unwrap();
-        let user = |local: &str| onestop::db::users::by_email(&mut app.conn(), &app.account(local).email.clone()).unwrap().unwrap();
+        let user = |local: &str| {
+            onestop::db::users::by_email(&mut app.conn(), &app.account(local).email.clone()).unwrap().unwrap()
+        };
         let staff = onestop::services::desk::Staff { user_id: user("staff").id, center_id: center.id };
         onestop::services::desk::check_in(&mut app.conn(), staff, appt.id, case.version, now).unwrap();
         let legal = user("legal");
-        let expert = onestop::services::consult::Expert { user_id: legal.id, center_id: center.id, zone_id: legal.zone_id.unwrap() };
+        let expert = onestop::services::consult::Expert {
+            user_id: legal.id,
+            center_id: center.id,
+            zone_id: legal.zone_id.unwrap(),
+        };
         onestop::services::consult::start(&mut app.conn(), expert, appt.id, case.version + 1, now).unwrap();
         case.id
     };
