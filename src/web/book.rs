@@ -247,6 +247,8 @@ pub struct VisitPage {
     reference: String,
     center_name: String,
     legs: Vec<VisitLeg>,
+    /// What the experts wrote for the applicant, per zone.
+    summaries: Vec<(String, String)>,
     can_change: bool,
     message: Option<&'static str>,
 }
@@ -262,7 +264,7 @@ pub async fn visit(
     match d.status {
         CaseStatus::Draft => Ok(see_other(format!("/apply/{token}"))),
         CaseStatus::Submitted => Ok(see_other(format!("/apply/{token}/book"))),
-        CaseStatus::Cancelled | CaseStatus::Consulted => Err(ended(d.status)),
+        CaseStatus::Cancelled => Err(ended(d.status)),
         _ => visit_page(&req, ctx, &state, &d, &token, None, StatusCode::OK).await,
     }
 }
@@ -277,11 +279,12 @@ async fn visit_page(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let (center, case_id) = (d.center.clone(), d.case.id);
-    let (appts, zones, institutions) = with_conn(state, move |conn| {
+    let (appts, zones, institutions, consultations) = with_conn(state, move |conn| {
         Ok((
             appointments::live_of_case(conn, case_id)?,
             centers::zones_of(conn, center.id)?,
             centers::institutions(conn)?,
+            crate::services::consult::of_case(conn, case_id)?,
         ))
     })
     .await?;
@@ -312,6 +315,14 @@ async fn visit_page(
         reference: d.case.reference.clone(),
         center_name: lang.pick(&d.center.name_ko, &d.center.name_en).to_owned(),
         legs,
+        summaries: consultations
+            .iter()
+            .filter_map(|c| {
+                let zone =
+                    zones.iter().find(|(z, _)| z.id == c.zone_id).map(|(_, k)| lang.pick(&k.name_ko, &k.name_en))?;
+                Some((zone.to_owned(), c.summary.clone()?))
+            })
+            .collect(),
         can_change: d.status == CaseStatus::Reserved,
         message,
     };

@@ -111,6 +111,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/expert").route(get().to(expert::queue)))
         .service(resource("/expert/appointments/{id}/start").route(post().to(expert::start)))
         .service(resource("/expert/cases/{id}").route(get().to(expert::case)))
+        .service(resource("/expert/cases/{id}/documents/{doc}").route(get().to(expert::document)))
         .service(resource("/expert/consultations/{id}/complete").route(post().to(expert::complete)))
         .service(resource("/expert/consultations/{id}/refer").route(post().to(expert::refer)))
         .service(resource("/expert/consultations/{id}/execution").route(post().to(expert::record_execution)))

@@ -122,6 +122,16 @@ async fn the_finance_expert_calls_a_visitor_in_and_records_the_outcome() {
     assert_eq!((done.executed_won, done.product.as_deref()), (Some(300_000_000), Some("guarantee")));
     assert!(done.consulted_on.is_some());
     assert_eq!(app.count(&format!("email_outbox WHERE case_id = {} AND kind = 'consultation_summary'", case.id)), 1);
+    // The applicant sees the summary on their link.
+    let token = onestop::token::new_token();
+    app.exec(&format!(
+        "UPDATE cases SET applicant_token_hash = '{}' WHERE id = {}",
+        onestop::token::hash_token(&token),
+        case.id
+    ));
+    let visit = browser_client().get(app.url(&format!("/apply/{token}/visit"))).send().await.unwrap();
+    assert_eq!(visit.status().as_u16(), 200);
+    assert!(visit.text().await.unwrap().contains("기술보증 3억원 실행을 안내했습니다"));
     assert_eq!(appointments::live_of_case(&mut app.conn(), case.id).unwrap().len(), 0, "the appointment is done");
     // Refer the case to the IP zone: back to reservation for IP, the applicant is told.
     let (_, html) = app.get_html(&page).await;
