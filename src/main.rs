@@ -42,10 +42,50 @@ enum Command {
         #[command(subcommand)]
         command: MailCommand,
     },
+    /// The reports the ministry asks for.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
+    /// Bring in records kept elsewhere.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Manage staff, admin and expert accounts.
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// 원스톱 서비스 지원 현황: consultations per zone, amounts executed (억원) and patent
+    /// transfers as of a day, national (a row per center and the total) or for one center.
+    OnestopStatus {
+        /// The day the numbers are counted up to (inclusive), YYYY-MM-DD
+        #[arg(long)]
+        as_of: chrono::NaiveDate,
+        /// A second day, shown beside the first
+        #[arg(long)]
+        compare: Option<chrono::NaiveDate>,
+        /// One center's slug, e.g. gyeongnam [default: all 17 and the national total]
+        #[arg(long)]
+        center: Option<String>,
+        #[arg(long, default_value = "table", value_parser = ["table", "csv"])]
+        format: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Past consultation records from CSV (center, zone, consulted_on, company, brn,
+    /// institution, executed_won, executed_on, patents_transferred); all rows or none, and the
+    /// same file twice adds nothing.
+    Consultations {
+        /// The CSV file (UTF-8, a header row)
+        file: std::path::PathBuf,
     },
 }
 
@@ -115,6 +155,42 @@ fn main() -> anyhow::Result<()> {
             let r = mailer.send_due(&mut conn, db::now())?;
             println!("sent {}, skipped {}, to retry {}, dead {}", r.sent, r.skipped, r.retried, r.dead);
             Ok(())
+        }
+        Command::Report { command: ReportCommand::OnestopStatus { as_of, compare, center, format } } => {
+            let pool = prepare_database(&settings)?;
+            let mut conn = pool.get()?;
+            let center_id = match &center {
+                Some(slug) => Some(
+                    onestop::db::centers::by_slug(&mut conn, slug)?
+                        .ok_or_else(|| anyhow::anyhow!("no center with the slug `{slug}`"))?
+                        .id,
+                ),
+                None => None,
+            };
+            let mut reports = vec![onestop::services::reports::onestop_status(&mut conn, as_of, center_id)?];
+            if let Some(d) = compare {
+                reports.push(onestop::services::reports::onestop_status(&mut conn, d, center_id)?);
+            }
+            print!("{}", onestop::services::reports::render_status(&reports, format == "csv", center.is_none())?);
+            Ok(())
+        }
+        Command::Import { command: ImportCommand::Consultations { file } } => {
+            let pool = prepare_database(&settings)?;
+            let mut conn = pool.get()?;
+            let data = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            match onestop::services::import::consultations_csv(&mut conn, &data, db::now()) {
+                Ok(r) => {
+                    println!("imported {} record(s); {} already imported", r.added, r.already);
+                    Ok(())
+                }
+                Err(onestop::services::import::ImportError::Invalid(rows)) => {
+                    for r in &rows {
+                        eprintln!("line {}: {}", r.line, r.reason);
+                    }
+                    bail!("nothing imported: {} bad row(s)", rows.len())
+                }
+                Err(e) => Err(e.into()),
+            }
         }
         Command::User { command: UserCommand::Add { center, role, zone, name, email } } => {
             let role: Role = role.parse()?;

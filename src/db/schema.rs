@@ -266,8 +266,11 @@ diesel::table! {
 diesel::table! {
     consultations (id) {
         id -> BigInt,
-        case_id -> BigInt,
+        case_id -> Nullable<BigInt>,
+        center_id -> BigInt,
         zone_id -> BigInt,
+        company -> Nullable<Text>,
+        brn -> Nullable<Text>,
         appointment_id -> Nullable<BigInt>,
         expert_user_id -> Nullable<BigInt>,
         started_at -> Timestamp,
@@ -322,6 +325,7 @@ diesel::table! {
 }
 
 diesel::joinable!(zone_policies -> zones (zone_id));
+diesel::joinable!(consultations -> zones (zone_id));
 diesel::joinable!(closures -> centers (center_id));
 diesel::joinable!(case_documents -> cases (case_id));
 diesel::joinable!(zones -> centers (center_id));

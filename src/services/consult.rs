@@ -62,7 +62,7 @@ impl From<FireError> for ConsultError {
 #[diesel(table_name = consultations)]
 pub struct Consultation {
     pub id: i64,
-    pub case_id: i64,
+    pub case_id: Option<i64>,
     pub zone_id: i64,
     pub appointment_id: Option<i64>,
     pub expert_user_id: Option<i64>,
@@ -108,9 +108,11 @@ pub fn earlier_of_company(
         .filter(case_answers::brn.eq(brn))
         .filter(cases::center_id.eq(center_id))
         .filter(cases::id.ne(except_case))
-        .select(cases::id);
+        .select(cases::id.nullable());
+    // The same company's cases, and imported records carrying its business number.
     consultations::table
-        .filter(consultations::case_id.eq_any(same_company))
+        .filter(consultations::center_id.eq(center_id))
+        .filter(consultations::case_id.eq_any(same_company).or(consultations::brn.eq(brn).nullable()))
         .filter(consultations::completed_at.is_not_null())
         .order(consultations::completed_at.desc())
         .limit(20)
@@ -153,7 +155,8 @@ pub fn start(
             .execute(conn)?;
         let id = diesel::insert_into(consultations::table)
             .values((
-                consultations::case_id.eq(case.id),
+                consultations::case_id.eq(Some(case.id)),
+                consultations::center_id.eq(case.center_id),
                 consultations::zone_id.eq(appt.zone_id),
                 consultations::appointment_id.eq(Some(appt.id)),
                 consultations::expert_user_id.eq(Some(expert.user_id)),
@@ -184,7 +187,7 @@ pub fn complete(
         if c.zone_id != expert.zone_id {
             return Err(ConsultError::NotFound);
         }
-        let case = case_of(conn, expert, c.case_id)?;
+        let case = case_of(conn, expert, c.case_id.ok_or(ConsultError::NotFound)?)?;
         if case.version != version {
             return Err(ConsultError::Conflict);
         }
@@ -266,7 +269,7 @@ pub fn refer(
         if c.zone_id != expert.zone_id || c.completed_at.is_none() {
             return Err(ConsultError::NotFound);
         }
-        let case = case_of(conn, expert, c.case_id)?;
+        let case = case_of(conn, expert, c.case_id.ok_or(ConsultError::NotFound)?)?;
         if case.version != version {
             return Err(ConsultError::Conflict);
         }
@@ -323,7 +326,7 @@ pub fn record_execution(
         if c.zone_id != expert.zone_id || c.completed_at.is_none() {
             return Err(ConsultError::NotFound);
         }
-        case_of(conn, expert, c.case_id)?;
+        case_of(conn, expert, c.case_id.ok_or(ConsultError::NotFound)?)?;
         diesel::update(consultations::table.find(c.id))
             .set((
                 consultations::executed_won.eq(Some(won)),

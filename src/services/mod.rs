@@ -9,11 +9,13 @@ pub mod case_flow;
 pub mod consult;
 pub mod demo;
 pub mod desk;
+pub mod import;
 pub mod mail;
 pub mod mailer;
 pub mod passwords;
 pub mod people;
 pub mod questionnaire;
+pub mod reports;
 pub mod users;
 
 /// A database failure, or a rule of the use case said no.

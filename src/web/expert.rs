@@ -561,7 +561,7 @@ async fn follow_ups_page(
         let center = centers::by_id(conn, expert.center_id)?.ok_or(AppError::Forbidden)?;
         let today = crate::domain::availability::local_date(time_zone(&center), now);
         let items = consult::due_follow_ups(conn, expert.zone_id, today + Duration::days(7))?;
-        let ids: Vec<i64> = items.iter().map(|c| c.case_id).collect();
+        let ids: Vec<i64> = items.iter().filter_map(|c| c.case_id).collect();
         let is_finance = centers::zones_of(conn, expert.center_id)?
             .iter()
             .any(|(z, k)| z.id == expert.zone_id && k.code == "finance");
@@ -574,9 +574,13 @@ async fn follow_ups_page(
             .iter()
             .map(|c| FollowUp {
                 id: c.id,
-                case_id: c.case_id,
+                case_id: c.case_id.unwrap_or_default(),
                 due: c.follow_up_on.map(|d| date_label(lang, d)).unwrap_or_default(),
-                reference: cases.iter().find(|x| x.id == c.case_id).map(|x| x.reference.clone()).unwrap_or_default(),
+                reference: cases
+                    .iter()
+                    .find(|x| Some(x.id) == c.case_id)
+                    .map(|x| x.reference.clone())
+                    .unwrap_or_default(),
                 product: c.product.as_deref().map(product_key),
             })
             .collect(),

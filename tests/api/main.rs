@@ -17,4 +17,5 @@ mod mail;
 mod page_quality;
 mod pages;
 mod questionnaire;
+mod reports;
 mod security;

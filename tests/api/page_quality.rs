@@ -332,7 +332,7 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
                 // and a case page telling a second clerk that the case changed.
                 let page = client.get(app.url("/staff/walk-in")).send().await.unwrap().text().await.unwrap();
                 let csrf = csrf_from(&page).unwrap();
-                let mut post = |path: &'static str, fields: Vec<(&'static str, String)>, name: &str| {
+                let post = |path: &'static str, fields: Vec<(&'static str, String)>, name: &str| {
                     let (client, csrf, name) = (client.clone(), csrf.clone(), format!("{lang}-admin-{name}"));
                     let url = app.url(path);
                     async move {

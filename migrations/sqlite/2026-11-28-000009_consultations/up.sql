@@ -4,8 +4,13 @@
 -- center, a summary the applicant may see, and a follow-up date.
 CREATE TABLE consultations (
     id INTEGER PRIMARY KEY,
-    case_id BIGINT NOT NULL REFERENCES cases (id),
+    -- Imported records (issue 8) have no case: their center, company and business number are
+    -- kept on the row itself.
+    case_id BIGINT REFERENCES cases (id),
+    center_id BIGINT NOT NULL REFERENCES centers (id),
     zone_id BIGINT NOT NULL REFERENCES zones (id),
+    company TEXT,
+    brn TEXT,
     appointment_id BIGINT REFERENCES appointments (id),
     expert_user_id BIGINT REFERENCES users (id),
     started_at TIMESTAMP NOT NULL,
@@ -28,6 +33,7 @@ CREATE TABLE consultations (
 CREATE UNIQUE INDEX consultations_one_per_appointment ON consultations (appointment_id);
 CREATE INDEX consultations_case ON consultations (case_id);
 CREATE INDEX consultations_zone_day ON consultations (zone_id, consulted_on);
+CREATE INDEX consultations_center_day ON consultations (center_id, consulted_on);
 CREATE INDEX consultations_follow_up ON consultations (zone_id, follow_up_on);
 -- The expert's calendar feed: a secret URL, stored hashed, revocable.
 ALTER TABLE users ADD COLUMN feed_token_hash TEXT;

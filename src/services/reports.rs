@@ -1,0 +1,178 @@
+//! The ministry's numbers, aggregated in the database. One definition everywhere (brief §1): a
+//! completed consultation and its patent transfers count on its consultation date; an executed
+//! amount counts on its execution date, or on the consultation date when it has none.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use crate::db::schema::{consultations, zones};
+use crate::db::{DbConn, centers};
+
+diesel::define_sql_function! {
+    /// SQL COALESCE of two dates.
+    fn coalesce(x: diesel::sql_types::Nullable<diesel::sql_types::Date>, y: diesel::sql_types::Nullable<diesel::sql_types::Date>) -> diesel::sql_types::Nullable<diesel::sql_types::Date>;
+}
+
+/// One row of the one-stop status report (원스톱 서비스 지원 현황).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatusRow {
+    pub legal: i64,
+    pub finance: i64,
+    /// Whole won executed.
+    pub finance_won: i64,
+    pub ip: i64,
+    pub patents: i64,
+}
+
+impl StatusRow {
+    fn add(&mut self, o: &StatusRow) {
+        self.legal += o.legal;
+        self.finance += o.finance;
+        self.finance_won += o.finance_won;
+        self.ip += o.ip;
+        self.patents += o.patents;
+    }
+}
+
+/// 억원 with two decimals, rounded half up: 11_105_000_000 → "111.05".
+pub fn eok(won: i64) -> String {
+    let hundredths = (won + 500_000) / 1_000_000;
+    format!("{}.{:02}", hundredths / 100, hundredths % 100)
+}
+
+/// SUM of the executed amounts as a BIGINT on both backends (diesel's `sum` of a BIGINT is a
+/// NUMERIC).
+fn sum_won() -> diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::BigInt>> {
+    diesel::dsl::sql("CAST(SUM(consultations.executed_won) AS BIGINT)")
+}
+
+pub struct StatusReport {
+    pub as_of: NaiveDate,
+    /// (center slug, name, numbers), in the centers' order; only the one center when asked.
+    pub rows: Vec<(String, String, StatusRow)>,
+    pub total: StatusRow,
+}
+
+/// The report as of a day (inclusive), for one center or all (`center` = its id).
+pub fn onestop_status(conn: &mut DbConn, as_of: NaiveDate, center: Option<i64>) -> QueryResult<StatusReport> {
+    use diesel::dsl::{count_star, sum};
+    // Consultations and patents per center and zone kind, on the consultation date.
+    let by_zone: Vec<(i64, i64, i64, Option<i64>)> = consultations::table
+        .filter(consultations::consulted_on.le(as_of))
+        .group_by((consultations::center_id, consultations::zone_id))
+        .select((
+            consultations::center_id,
+            consultations::zone_id,
+            count_star(),
+            sum(consultations::patents_transferred),
+        ))
+        .load(conn)?;
+    let kinds: std::collections::HashMap<i64, String> =
+        zones::table.select((zones::id, zones::kind)).load::<(i64, String)>(conn)?.into_iter().collect();
+    let counted: Vec<(i64, String, i64, Option<i64>)> =
+        by_zone.into_iter().map(|(c, z, n, p)| (c, kinds.get(&z).cloned().unwrap_or_default(), n, p)).collect();
+    // Amounts on the execution date, or the consultation date.
+    let amounts: Vec<(i64, Option<i64>)> = consultations::table
+        .filter(consultations::executed_won.is_not_null())
+        .filter(coalesce(consultations::executed_on, consultations::consulted_on).le(as_of))
+        .group_by(consultations::center_id)
+        .select((consultations::center_id, sum_won()))
+        .load(conn)?;
+    let mut rows = Vec::new();
+    let mut total = StatusRow::default();
+    for c in centers::all(conn)? {
+        if center.is_some_and(|id| id != c.id) {
+            continue;
+        }
+        let mut r = StatusRow::default();
+        for (cid, kind, n, patents) in &counted {
+            if *cid != c.id {
+                continue;
+            }
+            match kind.as_str() {
+                "legal" => r.legal += n,
+                "finance" => r.finance += n,
+                "ip" => {
+                    r.ip += n;
+                    r.patents += patents.unwrap_or(0);
+                }
+                _ => {}
+            }
+        }
+        r.finance_won = amounts.iter().filter(|(cid, _)| *cid == c.id).filter_map(|(_, w)| *w).sum();
+        total.add(&r);
+        rows.push((c.slug, c.name_ko, r));
+    }
+    Ok(StatusReport { as_of, rows, total })
+}
+
+/// The report(s) as text: an aligned table, or CSV (UTF-8 with a BOM, so Excel reads Korean).
+/// A row per center and date when national (`per_center`), then the total per date.
+pub fn render_status(reports: &[StatusReport], csv_out: bool, per_center: bool) -> Result<String, csv::Error> {
+    let header = ["center", "as_of", "legal", "finance", "finance_eok", "ip", "patents"];
+    let mut lines: Vec<Vec<String>> = Vec::new();
+    let line = |who: &str, d: NaiveDate, r: &StatusRow| {
+        vec![
+            who.to_owned(),
+            d.format("%Y-%m-%d").to_string(),
+            r.legal.to_string(),
+            r.finance.to_string(),
+            eok(r.finance_won),
+            r.ip.to_string(),
+            r.patents.to_string(),
+        ]
+    };
+    if per_center {
+        if let Some(first) = reports.first() {
+            for (i, (slug, _, _)) in first.rows.iter().enumerate() {
+                for rep in reports {
+                    lines.push(line(slug, rep.as_of, &rep.rows[i].2));
+                }
+            }
+        }
+        for rep in reports {
+            lines.push(line("TOTAL", rep.as_of, &rep.total));
+        }
+    } else {
+        for rep in reports {
+            for (slug, _, r) in &rep.rows {
+                lines.push(line(slug, rep.as_of, r));
+            }
+        }
+    }
+    if csv_out {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(header)?;
+        for l in &lines {
+            w.write_record(l)?;
+        }
+        let body = w.into_inner().map_err(|e| e.into_error())?;
+        return Ok(format!("\u{feff}{}", String::from_utf8_lossy(&body)));
+    }
+    let mut out = format!(
+        "{:<10} {:<10} {:>6} {:>8} {:>12} {:>6} {:>8}\n",
+        header[0], header[1], header[2], header[3], header[4], header[5], header[6]
+    );
+    for l in &lines {
+        out.push_str(&format!(
+            "{:<10} {:<10} {:>6} {:>8} {:>12} {:>6} {:>8}\n",
+            l[0], l[1], l[2], l[3], l[4], l[5], l[6]
+        ));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eok_has_two_decimals_rounded_half_up() {
+        assert_eq!(eok(11_105_000_000), "111.05");
+        assert_eq!(eok(3_200_000_000), "32.00");
+        assert_eq!(eok(0), "0.00");
+        assert_eq!(eok(499_999), "0.00");
+        assert_eq!(eok(500_000), "0.01");
+        assert_eq!(eok(123_456_789), "1.23");
+    }
+}

@@ -1,0 +1,108 @@
+//! The ministry's one-stop status report, from imported records, on both databases.
+
+use crate::helpers::{TestDatabase, onestop_command};
+
+fn run(db: &TestDatabase, args: &[&str]) -> (bool, String, String) {
+    let out = onestop_command(db).args(args).output().unwrap();
+    (out.status.success(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+fn total_lines(table: &str) -> Vec<Vec<String>> {
+    table
+        .lines()
+        .filter(|l| l.starts_with("TOTAL"))
+        .map(|l| l.split_whitespace().map(str::to_owned).collect())
+        .collect()
+}
+
+#[test]
+fn imported_records_reproduce_the_ministrys_table_and_importing_twice_adds_nothing() {
+    let db = TestDatabase::new();
+    let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/seed_2015_consultations.csv");
+    assert!(run(&db, &["migrate"]).0);
+    let (ok, out, err) = run(&db, &["import", "consultations", seed]);
+    assert!(ok, "{err}");
+    assert_eq!(out.trim(), "imported 965 record(s); 0 already imported");
+    let (ok, out, _) = run(&db, &["import", "consultations", seed]);
+    assert!(ok);
+    assert_eq!(out.trim(), "imported 0 record(s); 965 already imported", "the same file twice adds nothing");
+    // The press release of 2015-07-22: 5.31. 95 | 165/32 | 195/128; 7.17. 208 | 290/111.05 | 467/142.
+    let (ok, table, err) = run(&db, &["report", "onestop-status", "--as-of", "2015-05-31", "--compare", "2015-07-17"]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        total_lines(&table),
+        vec![
+            vec!["TOTAL", "2015-05-31", "95", "165", "32.00", "195", "128"],
+            vec!["TOTAL", "2015-07-17", "208", "290", "111.05", "467", "142"],
+        ]
+    );
+    assert_eq!(table.lines().count(), 1 + 17 * 2 + 2, "a row per center and date, then the totals");
+    // One center, as CSV with a BOM (Excel reads Korean correctly).
+    let (ok, csv, _) =
+        run(&db, &["report", "onestop-status", "--as-of", "2015-07-17", "--center", "gyeongnam", "--format", "csv"]);
+    assert!(ok);
+    assert!(csv.starts_with('\u{feff}'));
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines[0], "center,as_of,legal,finance,finance_eok,ip,patents");
+    assert_eq!(lines.len(), 2);
+    assert!(lines[1].starts_with("gyeongnam,2015-07-17,"));
+    let (ok, _, err) = run(&db, &["report", "onestop-status", "--as-of", "2015-07-17", "--center", "atlantis"]);
+    assert!(!ok && err.contains("no center with the slug `atlantis`"), "{err}");
+}
+
+#[test]
+fn bad_rows_are_reported_by_line_and_nothing_is_imported() {
+    let db = TestDatabase::new();
+    assert!(run(&db, &["migrate"]).0);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.csv");
+    std::fs::write(
+        &file,
+        "center,zone,consulted_on,company,brn,institution,executed_won,executed_on,patents_transferred\n\
+         busan,legal,2015-05-02,좋은회사,,,,,\n\
+         busan,finance,2015-13-40,나쁜날짜,,kodit,100,,\n\
+         atlantis,legal,2015-05-02,없는센터,,,,,\n\
+         busan,legal,2015-05-02,특허는IP만,,,,,3\n\
+         busan,finance,2015-05-02,음수,,kodit,-5,,\n\
+         busan,ip,2015-05-02,좋은IP,,,,,2\n",
+    )
+    .unwrap();
+    let (ok, _, err) = run(&db, &["import", "consultations", file.to_str().unwrap()]);
+    assert!(!ok);
+    for (line, what) in [(3, "not a date"), (4, "unknown center"), (5, "IP records only"), (6, "0 or more")] {
+        assert!(err.contains(&format!("line {line}: ")) && err.contains(what), "line {line}: {what}\n{err}");
+    }
+    assert!(!err.contains("line 2:") && !err.contains("line 7:"), "good rows are not reported: {err}");
+    assert!(err.contains("nothing imported: 4 bad row(s)"));
+    let (_, table, _) = run(&db, &["report", "onestop-status", "--as-of", "2030-01-01"]);
+    assert_eq!(total_lines(&table), vec![vec!["TOTAL", "2030-01-01", "0", "0", "0.00", "0", "0"]], "nothing went in");
+}
+
+#[test]
+fn an_amount_counts_on_its_execution_date_and_a_consultation_on_its_day() {
+    let db = TestDatabase::new();
+    assert!(run(&db, &["migrate"]).0);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("one.csv");
+    std::fs::write(
+        &file,
+        "center,zone,consulted_on,company,brn,institution,executed_won,executed_on,patents_transferred\n\
+         jeju,finance,2026-01-10,제주기업,,KIBO,100000000,2026-02-05\n\
+         jeju,finance,2026-01-20,제주기업2,,ibk,50000000,\n",
+    )
+    .unwrap();
+    let (ok, _, err) = run(&db, &["import", "consultations", file.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let jeju = |day: &str| {
+        let (_, csv, _) =
+            run(&db, &["report", "onestop-status", "--as-of", day, "--center", "jeju", "--format", "csv"]);
+        csv.trim_start_matches('\u{feff}').lines().nth(1).unwrap().to_owned()
+    };
+    assert_eq!(jeju("2026-01-09"), "jeju,2026-01-09,0,0,0.00,0,0");
+    assert_eq!(
+        jeju("2026-01-31"),
+        "jeju,2026-01-31,0,2,0.50,0,0",
+        "the second amount has no execution date: its consultation day"
+    );
+    assert_eq!(jeju("2026-02-05"), "jeju,2026-02-05,0,2,1.50,0,0");
+}
