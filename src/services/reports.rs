@@ -176,3 +176,97 @@ mod tests {
         assert_eq!(eok(123_456_789), "1.23");
     }
 }
+
+/// Completed consultations of a center per zone kind and month of `year` (12 values each).
+pub fn monthly(conn: &mut DbConn, center_id: i64, year: i32) -> QueryResult<Vec<(String, [i64; 12])>> {
+    use chrono::Datelike;
+    use diesel::dsl::count_star;
+    let from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
+    let to = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
+    let per_day: Vec<(i64, Option<NaiveDate>, i64)> = consultations::table
+        .filter(consultations::center_id.eq(center_id))
+        .filter(consultations::consulted_on.ge(from))
+        .filter(consultations::consulted_on.le(to))
+        .group_by((consultations::zone_id, consultations::consulted_on))
+        .select((consultations::zone_id, consultations::consulted_on, count_star()))
+        .load(conn)?;
+    let zones = centers::zones_of(conn, center_id)?;
+    let mut out: Vec<(String, [i64; 12])> = zones.iter().map(|(_, k)| (k.code.clone(), [0; 12])).collect();
+    for (zone_id, day, n) in per_day {
+        let (Some(day), Some((_, kind))) = (day, zones.iter().find(|(z, _)| z.id == zone_id)) else { continue };
+        if let Some(row) = out.iter_mut().find(|(code, _)| *code == kind.code) {
+            row.1[day.month0() as usize] += n;
+        }
+    }
+    Ok(out)
+}
+
+/// The center's consultation records in the import's columns (what `onestop import
+/// consultations` reads back), as CSV with a BOM.
+pub fn records_csv(conn: &mut DbConn, center_id: i64) -> Result<String, anyhow::Error> {
+    use crate::db::schema::{case_answers, cases, finance_institutions};
+    let center = centers::by_id(conn, center_id)?.ok_or_else(|| anyhow::anyhow!("no center"))?;
+    let kinds: std::collections::HashMap<i64, String> =
+        zones::table.select((zones::id, zones::kind)).load::<(i64, String)>(conn)?.into_iter().collect();
+    let institutions: std::collections::HashMap<i64, String> = finance_institutions::table
+        .select((finance_institutions::id, finance_institutions::code))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect();
+    type Rec = (
+        Option<i64>,
+        i64,
+        Option<NaiveDate>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+        Option<NaiveDate>,
+        Option<i32>,
+    );
+    let rows: Vec<Rec> = consultations::table
+        .filter(consultations::center_id.eq(center_id))
+        .filter(consultations::consulted_on.is_not_null())
+        .order((consultations::consulted_on, consultations::id))
+        .select((
+            consultations::case_id,
+            consultations::zone_id,
+            consultations::consulted_on,
+            consultations::company,
+            consultations::brn,
+            consultations::institution_id,
+            consultations::executed_won,
+            consultations::executed_on,
+            consultations::patents_transferred,
+        ))
+        .load(conn)?;
+    // Company and business number of in-app cases come from their answers.
+    let case_ids: Vec<i64> = rows.iter().filter_map(|r| r.0).collect();
+    let answers: std::collections::HashMap<i64, (Option<String>, Option<String>)> = case_answers::table
+        .inner_join(cases::table.on(cases::id.eq(case_answers::case_id)))
+        .filter(case_answers::case_id.eq_any(&case_ids))
+        .select((case_answers::case_id, case_answers::company_name, case_answers::brn))
+        .load::<(i64, Option<String>, Option<String>)>(conn)?
+        .into_iter()
+        .map(|(id, c, b)| (id, (c, b)))
+        .collect();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(crate::services::import::COLUMNS)?;
+    for (case_id, zone_id, on, company, brn, inst, won, won_on, patents) in rows {
+        let (c2, b2) = case_id.and_then(|id| answers.get(&id).cloned()).unwrap_or((None, None));
+        let opt = |v: Option<String>| v.unwrap_or_default();
+        w.write_record([
+            center.slug.clone(),
+            kinds.get(&zone_id).cloned().unwrap_or_default(),
+            on.map(|d| d.to_string()).unwrap_or_default(),
+            opt(company.or(c2)),
+            opt(brn.or(b2)).replace('-', ""),
+            inst.and_then(|i| institutions.get(&i).map(|c| c.to_lowercase())).unwrap_or_default(),
+            won.map(|w| w.to_string()).unwrap_or_default(),
+            won_on.map(|d| d.to_string()).unwrap_or_default(),
+            patents.map(|p| p.to_string()).unwrap_or_default(),
+        ])?;
+    }
+    let body = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(format!("\u{feff}{}", String::from_utf8_lossy(&body)))
+}

@@ -13,6 +13,7 @@ pub mod desk;
 pub mod expert;
 pub mod people;
 pub mod public;
+pub mod reports;
 pub mod schedule;
 pub mod security;
 pub mod staff;
@@ -120,6 +121,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/expert/feed/revoke").route(post().to(expert::revoke_feed)))
         .service(resource("/feeds/{file}").route(get().to(expert::feed)))
         .service(resource("/centers/{slug}/lobby").route(get().to(expert::lobby)))
+        .service(resource("/staff/reports").route(get().to(reports::page)))
+        .service(resource("/staff/reports/onestop-status.csv").route(get().to(reports::status_csv)))
+        .service(resource("/staff/reports/consultations.csv").route(get().to(reports::records_csv)))
         .service(resource("/staff/mailbox").route(get().to(staff::mailbox)))
         .service(resource("/staff/mailbox/{id}").route(get().to(staff::mail)))
         .service(resource("/staff/mailbox/{id}/retry").route(post().to(staff::retry_mail)));

@@ -83,6 +83,11 @@ async fn crawl(app: &TestApp, client: &reqwest::Client, starts: &[&str]) -> Vec<
         let r = client.get(app.url(&path)).send().await.unwrap();
         let status = r.status().as_u16();
         assert_eq!(status, 200, "{path} answered {status} during the crawl");
+        // Downloads (CSV, calendar files) are not pages.
+        let is_html = r.headers().get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+        if !is_html {
+            continue;
+        }
         let html = r.text().await.unwrap();
         for a in Html::parse_document(&html).select(&link) {
             let href = a.value().attr("href").unwrap();

@@ -106,3 +106,46 @@ fn an_amount_counts_on_its_execution_date_and_a_consultation_on_its_day() {
     );
     assert_eq!(jeju("2026-02-05"), "jeju,2026-02-05,0,2,1.50,0,0");
 }
+
+#[tokio::test]
+async fn staff_see_their_centers_report_and_its_records_round_trip_through_csv() {
+    let app = crate::helpers::spawn_app_with_demo().await;
+    let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/seed_2015_consultations.csv");
+    let (ok, _, err) = run(&app.db, &["import", "consultations", seed]);
+    assert!(ok, "{err}");
+    let cli = |db: &TestDatabase| {
+        let (_, csv, _) =
+            run(db, &["report", "onestop-status", "--as-of", "2015-07-17", "--center", "gyeongnam", "--format", "csv"]);
+        csv.trim_start_matches('\u{feff}').lines().nth(1).unwrap().to_owned()
+    };
+    let expected = cli(&app.db);
+    let fields: Vec<&str> = expected.split(',').collect();
+    app.login_as("staff").await;
+    let (status, html) = app.get_html("/staff/reports?as_of=2015-07-17&compare=2015-05-31").await;
+    assert_eq!(status, 200);
+    let row = format!(
+        "<th scope=\"row\">2015-07-17</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+        fields[2], fields[3], fields[4], fields[5], fields[6]
+    );
+    assert!(html.contains(&row), "the page shows the CLI's numbers: {row}");
+    assert!(html.contains("<svg") && html.contains("<title id=\"chart-title\">"));
+    let r = app.get("/staff/reports/onestop-status.csv?as_of=2015-07-17").await;
+    assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
+    let body = r.text().await.unwrap();
+    assert!(body.starts_with('\u{feff}') && body.contains(&expected), "{body}");
+    // The records, exported and imported into an empty database, give the same report.
+    let records = app.get("/staff/reports/consultations.csv").await.text().await.unwrap();
+    assert_eq!(app.count("access_log WHERE action = 'export_consultations'"), 1, "the export is recorded");
+    let other = TestDatabase::new();
+    assert!(run(&other, &["migrate"]).0);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gyeongnam.csv");
+    std::fs::write(&file, records.trim_start_matches('\u{feff}')).unwrap();
+    let (ok, out, err) = run(&other, &["import", "consultations", file.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert!(out.starts_with("imported "), "{out}");
+    assert_eq!(cli(&other), expected);
+    // Experts have no report pages.
+    app.login_as("legal").await;
+    assert_eq!(app.get("/staff/reports").await.status().as_u16(), 403);
+}

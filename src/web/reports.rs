@@ -1,0 +1,181 @@
+//! The center's reports for staff: the one-stop status as of a day (and beside a second day),
+//! the month-by-month consultations as a chart drawn on the server (SVG, with a title and the
+//! numbers as a table), and the CSV downloads (the report, and the consultation records).
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, Responder, web};
+use askama::Template;
+use askama_web::WebTemplate;
+use chrono::{Datelike, NaiveDate};
+
+use super::ctx::PageCtx;
+use super::desk::staff_of;
+use super::errors::AppError;
+use super::i18n::T;
+use super::{AppState, with_conn};
+use crate::db::centers;
+use crate::services::reports::{self, StatusRow, eok};
+
+#[derive(serde::Deserialize, Default)]
+pub struct ReportQuery {
+    as_of: Option<String>,
+    compare: Option<String>,
+}
+
+pub struct Line {
+    date: String,
+    row: StatusRow,
+    eok: String,
+}
+
+pub struct Bar {
+    x: i64,
+    y: i64,
+    h: i64,
+    class: &'static str,
+    label: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/reports.html")]
+pub struct ReportsPage {
+    ctx: PageCtx,
+    t: T,
+    as_of: String,
+    compare: String,
+    lines: Vec<Line>,
+    year: i32,
+    series: Vec<(String, [i64; 12])>,
+    bars: Vec<Bar>,
+    max: i64,
+    csv_query: String,
+}
+
+fn parse(d: &Option<String>) -> Option<NaiveDate> {
+    d.as_deref().and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
+}
+
+fn dates(state: &AppState, center: &centers::Center, q: &ReportQuery) -> (NaiveDate, Option<NaiveDate>) {
+    let today =
+        crate::domain::availability::local_date(crate::services::availability::time_zone(center), state.clock.now());
+    (parse(&q.as_of).unwrap_or(today), parse(&q.compare))
+}
+
+pub async fn page(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    query: web::Query<ReportQuery>,
+) -> Result<impl Responder, AppError> {
+    let staff = staff_of(&ctx)?;
+    let query = query.into_inner();
+    let center =
+        with_conn(&state, move |conn| Ok(centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?)).await?;
+    let (as_of, compare) = dates(&state, &center, &query);
+    let lang = ctx.lang;
+    let (reports, series) = with_conn(&state, move |conn| {
+        let mut out = vec![reports::onestop_status(conn, as_of, Some(staff.center_id))?];
+        if let Some(d) = compare {
+            out.push(reports::onestop_status(conn, d, Some(staff.center_id))?);
+        }
+        Ok((out, reports::monthly(conn, staff.center_id, as_of.year())?))
+    })
+    .await?;
+    let zones = with_conn(&state, move |conn| Ok(centers::zones_of(conn, staff.center_id)?)).await?;
+    let name = |code: &str| {
+        zones
+            .iter()
+            .find(|(_, k)| k.code == code)
+            .map_or(code.to_owned(), |(_, k)| lang.pick(&k.name_ko, &k.name_en).to_owned())
+    };
+    let max = series.iter().flat_map(|(_, m)| m.iter().copied()).max().unwrap_or(0).max(1);
+    // Grouped bars: 12 months × the zones, in a 720 × 240 drawing.
+    let per = series.len().max(1) as i64;
+    let mut bars = Vec::new();
+    for (zi, (code, months)) in series.iter().enumerate() {
+        for (m, n) in months.iter().enumerate() {
+            let h = n * 200 / max;
+            bars.push(Bar {
+                x: 40 + m as i64 * 56 + zi as i64 * (48 / per),
+                y: 220 - h,
+                h,
+                class: match code.as_str() {
+                    "legal" => "bar-legal",
+                    "finance" => "bar-finance",
+                    _ => "bar-ip",
+                },
+                label: format!("{} {}: {n}", m + 1, name(code)),
+            });
+        }
+    }
+    let lines = reports
+        .iter()
+        .map(|r| Line {
+            date: r.as_of.format("%Y-%m-%d").to_string(),
+            eok: eok(r.total.finance_won),
+            row: r.total.clone(),
+        })
+        .collect();
+    let csv_query = match compare {
+        Some(c) => format!("as_of={as_of}&compare={c}"),
+        None => format!("as_of={as_of}"),
+    };
+    Ok(ReportsPage {
+        t: ctx.t,
+        ctx,
+        as_of: as_of.format("%Y-%m-%d").to_string(),
+        compare: compare.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+        lines,
+        year: as_of.year(),
+        series: series.into_iter().map(|(code, m)| (name(&code), m)).collect(),
+        bars,
+        max,
+        csv_query,
+    })
+}
+
+fn csv_response(name: &str, body: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")))
+        .body(body)
+}
+
+pub async fn status_csv(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    query: web::Query<ReportQuery>,
+) -> Result<HttpResponse, AppError> {
+    let staff = staff_of(&ctx)?;
+    let query = query.into_inner();
+    let center =
+        with_conn(&state, move |conn| Ok(centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?)).await?;
+    let (as_of, compare) = dates(&state, &center, &query);
+    let body = with_conn(&state, move |conn| {
+        let mut out = vec![reports::onestop_status(conn, as_of, Some(staff.center_id))?];
+        if let Some(d) = compare {
+            out.push(reports::onestop_status(conn, d, Some(staff.center_id))?);
+        }
+        reports::render_status(&out, true, false).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))
+    })
+    .await?;
+    Ok(csv_response(&format!("onestop-status-{}-{as_of}.csv", center.slug), body))
+}
+
+pub async fn records_csv(ctx: PageCtx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let staff = staff_of(&ctx)?;
+    let now = state.clock.now();
+    let (slug, body) = with_conn(&state, move |conn| {
+        let center = centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?;
+        // Exporting the records reads personal data (companies, business numbers): recorded.
+        {
+            use crate::db::schema::access_log as l;
+            use diesel::prelude::*;
+            diesel::insert_into(l::table)
+                .values((l::user_id.eq(staff.user_id), l::at.eq(now), l::action.eq("export_consultations")))
+                .execute(conn)?;
+        }
+        Ok((center.slug, reports::records_csv(conn, staff.center_id).map_err(AppError::Internal)?))
+    })
+    .await?;
+    Ok(csv_response(&format!("consultations-{slug}.csv"), body))
+}
