@@ -178,7 +178,7 @@ fn main() -> anyhow::Result<()> {
             let pool = prepare_database(&settings)?;
             let mut conn = pool.get()?;
             let data = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            match onestop::services::import::consultations_csv(&mut conn, &data, db::now()) {
+            match onestop::services::import::consultations_csv(&mut conn, &data, None, db::now()) {
                 Ok(r) => {
                     println!("imported {} record(s); {} already imported", r.added, r.already);
                     Ok(())

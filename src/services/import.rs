@@ -61,7 +61,13 @@ struct Record {
 }
 
 /// Validates the whole file, then imports it in one transaction.
-pub fn consultations_csv(conn: &mut DbConn, data: &[u8], now: NaiveDateTime) -> Result<Imported, ImportError> {
+/// `only_center`: rows of other centers are refused (staff import their own center's records).
+pub fn consultations_csv(
+    conn: &mut DbConn,
+    data: &[u8],
+    only_center: Option<i64>,
+    now: NaiveDateTime,
+) -> Result<Imported, ImportError> {
     let centers_all = centers::all(conn)?;
     let institutions = centers::institutions(conn)?;
     // Zone kinds are data (more may be added); a center's zone is made on first use.
@@ -98,8 +104,12 @@ pub fn consultations_csv(conn: &mut DbConn, data: &[u8], now: NaiveDateTime) -> 
         let get = |name: &str| col(name).and_then(|i| row.get(i)).unwrap_or("").trim().to_owned();
         let mut why = Vec::new();
         let center = centers_all.iter().find(|c| c.slug == get("center"));
-        if center.is_none() {
-            why.push(format!("unknown center `{}`", get("center")));
+        match center {
+            None => why.push(format!("unknown center `{}`", get("center"))),
+            Some(c) if only_center.is_some_and(|o| o != c.id) => {
+                why.push(format!("center `{}` is not yours", c.slug));
+            }
+            Some(_) => {}
         }
         let zone_kind = get("zone");
         if !kinds.contains(&zone_kind) {

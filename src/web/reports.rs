@@ -2,8 +2,8 @@
 //! the month-by-month consultations as a chart drawn on the server (SVG, with a title and the
 //! numbers as a table), and the CSV downloads (the report, and the consultation records).
 
-use actix_web::http::header;
-use actix_web::{HttpResponse, Responder, web};
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, Responder, web};
 use askama::Template;
 use askama_web::WebTemplate;
 use chrono::{Datelike, NaiveDate};
@@ -14,6 +14,7 @@ use super::errors::AppError;
 use super::i18n::T;
 use super::{AppState, with_conn};
 use crate::db::centers;
+use crate::services::import;
 use crate::services::reports::{self, StatusRow, eok};
 
 #[derive(serde::Deserialize, Default)]
@@ -49,6 +50,8 @@ pub struct ReportsPage {
     bars: Vec<Bar>,
     max: i64,
     csv_query: String,
+    import_done: Option<String>,
+    import_errors: Vec<String>,
 }
 
 fn parse(d: &Option<String>) -> Option<NaiveDate> {
@@ -62,17 +65,29 @@ fn dates(state: &AppState, center: &centers::Center, q: &ReportQuery) -> (NaiveD
 }
 
 pub async fn page(
+    req: HttpRequest,
     ctx: PageCtx,
     state: web::Data<AppState>,
     query: web::Query<ReportQuery>,
-) -> Result<impl Responder, AppError> {
+) -> Result<HttpResponse, AppError> {
+    render(&req, ctx, &state, query.into_inner(), None, Vec::new(), StatusCode::OK).await
+}
+
+async fn render(
+    req: &HttpRequest,
+    ctx: PageCtx,
+    state: &web::Data<AppState>,
+    query: ReportQuery,
+    import_done: Option<String>,
+    import_errors: Vec<String>,
+    code: StatusCode,
+) -> Result<HttpResponse, AppError> {
     let staff = staff_of(&ctx)?;
-    let query = query.into_inner();
     let center =
-        with_conn(&state, move |conn| Ok(centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?)).await?;
-    let (as_of, compare) = dates(&state, &center, &query);
+        with_conn(state, move |conn| Ok(centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?)).await?;
+    let (as_of, compare) = dates(state, &center, &query);
     let lang = ctx.lang;
-    let (reports, series) = with_conn(&state, move |conn| {
+    let (reports, series) = with_conn(state, move |conn| {
         let mut out = vec![reports::onestop_status(conn, as_of, Some(staff.center_id))?];
         if let Some(d) = compare {
             out.push(reports::onestop_status(conn, d, Some(staff.center_id))?);
@@ -80,7 +95,7 @@ pub async fn page(
         Ok((out, reports::monthly(conn, staff.center_id, as_of.year())?))
     })
     .await?;
-    let zones = with_conn(&state, move |conn| Ok(centers::zones_of(conn, staff.center_id)?)).await?;
+    let zones = with_conn(state, move |conn| Ok(centers::zones_of(conn, staff.center_id)?)).await?;
     let name = |code: &str| {
         zones
             .iter()
@@ -119,7 +134,9 @@ pub async fn page(
         Some(c) => format!("as_of={as_of}&compare={c}"),
         None => format!("as_of={as_of}"),
     };
-    Ok(ReportsPage {
+    let page = ReportsPage {
+        import_done,
+        import_errors,
         t: ctx.t,
         ctx,
         as_of: as_of.format("%Y-%m-%d").to_string(),
@@ -130,7 +147,8 @@ pub async fn page(
         bars,
         max,
         csv_query,
-    })
+    };
+    Ok(page.customize().with_status(code).respond_to(req).map_into_boxed_body())
 }
 
 fn csv_response(name: &str, body: String) -> HttpResponse {
@@ -178,4 +196,52 @@ pub async fn records_csv(ctx: PageCtx, state: web::Data<AppState>) -> Result<Htt
     })
     .await?;
     Ok(csv_response(&format!("consultations-{slug}.csv"), body))
+}
+
+/// Importing past records of the staff member's own center from the page (multipart; the CSRF
+/// token travels in the action's query string).
+pub async fn import(
+    req: HttpRequest,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    mut payload: actix_multipart::Multipart,
+) -> Result<HttpResponse, AppError> {
+    use futures_util::StreamExt;
+    let staff = staff_of(&ctx)?;
+    let mut data = Vec::new();
+    while let Some(field) = payload.next().await {
+        let mut field = field.map_err(|_| AppError::BadRequest(super::i18n::msg("error.bad_request")))?;
+        let is_file = field.name() == Some("file");
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|_| AppError::BadRequest(super::i18n::msg("error.bad_request")))?;
+            if data.len() + chunk.len() > 10 * 1024 * 1024 {
+                return Err(AppError::TooLarge);
+            }
+            if is_file {
+                data.extend_from_slice(&chunk);
+            }
+        }
+    }
+    let now = state.clock.now();
+    let r =
+        with_conn(&state, move |conn| Ok(import::consultations_csv(conn, &data, Some(staff.center_id), now))).await?;
+    let t = ctx.t;
+    match r {
+        Ok(done) => {
+            let text = t
+                .get("reports.imported")
+                .replace("{added}", &done.added.to_string())
+                .replace("{already}", &done.already.to_string());
+            render(&req, ctx, &state, ReportQuery::default(), Some(text), Vec::new(), StatusCode::OK).await
+        }
+        Err(import::ImportError::Invalid(rows)) => {
+            let errors = rows
+                .iter()
+                .take(100)
+                .map(|b| format!("{} {}", t.fmt("reports.bad_row", "line", b.line), b.reason))
+                .collect();
+            render(&req, ctx, &state, ReportQuery::default(), None, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(import::ImportError::Db(e)) => Err(e.into()),
+    }
 }

@@ -84,7 +84,8 @@ async fn crawl(app: &TestApp, client: &reqwest::Client, starts: &[&str]) -> Vec<
         let status = r.status().as_u16();
         assert_eq!(status, 200, "{path} answered {status} during the crawl");
         // Downloads (CSV, calendar files) are not pages.
-        let is_html = r.headers().get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+        let is_html =
+            r.headers().get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
         if !is_html {
             continue;
         }

@@ -145,6 +145,23 @@ async fn staff_see_their_centers_report_and_its_records_round_trip_through_csv()
     assert!(ok, "{err}");
     assert!(out.starts_with("imported "), "{out}");
     assert_eq!(cli(&other), expected);
+    // Staff import their own center's records from the page; another center's rows are refused.
+    let csrf = app.csrf_token("/staff/reports").await;
+    let upload = |body: &'static str| {
+        let form = reqwest::multipart::Form::new()
+            .part("file", reqwest::multipart::Part::bytes(body.as_bytes().to_vec()).file_name("records.csv"));
+        app.client.post(app.url(&format!("/staff/reports/import?_csrf={csrf}"))).multipart(form).send()
+    };
+    let header = "center,zone,consulted_on,company,brn,institution,executed_won,executed_on,patents_transferred\n";
+    let r =
+        upload(Box::leak(format!("{header}busan,legal,2016-01-04,남의기록,,,,,\n").into_boxed_str())).await.unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("center `busan` is not yours"));
+    let r = upload(Box::leak(format!("{header}gyeongnam,legal,2016-01-04,우리기록,,,,,\n").into_boxed_str()))
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.text().await.unwrap().contains("1건을 가져왔습니다"));
     // Experts have no report pages.
     app.login_as("legal").await;
     assert_eq!(app.get("/staff/reports").await.status().as_u16(), 403);
