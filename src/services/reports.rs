@@ -270,3 +270,115 @@ pub fn records_csv(conn: &mut DbConn, center_id: i64) -> Result<String, anyhow::
     let body = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(format!("\u{feff}{}", String::from_utf8_lossy(&body)))
 }
+
+/// The other views of a center over `[from, to]` (local days; `start`/`end` the same range in
+/// UTC for timestamps).
+#[derive(Debug, Default)]
+pub struct Views {
+    /// Finance: (institution code, consultations, won executed).
+    pub by_institution: Vec<(String, i64, i64)>,
+    /// Consultations of in-app cases by company stage, industry (KSIC section) and region.
+    pub by_stage: Vec<(String, i64)>,
+    pub by_industry: Vec<(String, i64)>,
+    pub by_region: Vec<(String, i64)>,
+    /// Appointments that were due in the period: how many, no-shows, cancelled.
+    pub appointments: i64,
+    pub no_shows: i64,
+    pub cancelled: i64,
+    /// Average minutes from check-in to the start of the consultation.
+    pub avg_wait_minutes: Option<i64>,
+    /// Average days from submission to the (first) visit.
+    pub avg_lead_days: Option<f64>,
+}
+
+pub fn views(
+    conn: &mut DbConn,
+    center_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+    start: chrono::NaiveDateTime,
+    end: chrono::NaiveDateTime,
+) -> QueryResult<Views> {
+    use crate::db::schema::{appointments, case_answers, cases, finance_institutions};
+    use diesel::dsl::count_star;
+    let mut v = Views::default();
+    let inst: Vec<(Option<i64>, i64, Option<i64>)> = consultations::table
+        .filter(consultations::center_id.eq(center_id))
+        .filter(consultations::consulted_on.ge(from))
+        .filter(consultations::consulted_on.le(to))
+        .filter(consultations::institution_id.is_not_null())
+        .group_by(consultations::institution_id)
+        .select((consultations::institution_id, count_star(), sum_won()))
+        .load(conn)?;
+    let codes: Vec<(i64, String)> =
+        finance_institutions::table.select((finance_institutions::id, finance_institutions::code)).load(conn)?;
+    for (id, n, won) in inst {
+        let code = id.and_then(|i| codes.iter().find(|(x, _)| *x == i).map(|(_, c)| c.clone())).unwrap_or_default();
+        v.by_institution.push((code, n, won.unwrap_or(0)));
+    }
+    v.by_institution.sort();
+    // Company facts of the in-app cases consulted in the period.
+    let facts: Vec<(Option<String>, Option<String>, Option<String>)> = consultations::table
+        .inner_join(case_answers::table.on(consultations::case_id.eq(case_answers::case_id.nullable())))
+        .filter(consultations::center_id.eq(center_id))
+        .filter(consultations::consulted_on.ge(from))
+        .filter(consultations::consulted_on.le(to))
+        .select((case_answers::stage, case_answers::industry, case_answers::region))
+        .load(conn)?;
+    let tally = |values: Vec<Option<String>>| {
+        let mut m: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
+        for x in values {
+            *m.entry(x.unwrap_or_else(|| "-".into())).or_default() += 1;
+        }
+        m.into_iter().collect::<Vec<_>>()
+    };
+    v.by_stage = tally(facts.iter().map(|f| f.0.clone()).collect());
+    v.by_industry = tally(facts.iter().map(|f| f.1.clone()).collect());
+    v.by_region = tally(facts.iter().map(|f| f.2.clone()).collect());
+    let zone_ids = zones::table.filter(zones::center_id.eq(center_id)).select(zones::id);
+    let statuses: Vec<(String, i64)> = appointments::table
+        .filter(appointments::zone_id.eq_any(zone_ids))
+        .filter(appointments::starts_at.ge(start))
+        .filter(appointments::starts_at.lt(end))
+        .group_by(appointments::status)
+        .select((appointments::status, count_star()))
+        .load(conn)?;
+    for (s, n) in statuses {
+        v.appointments += n;
+        match s.as_str() {
+            "no_show" => v.no_shows += n,
+            "cancelled" => v.cancelled += n,
+            _ => {}
+        }
+    }
+    // Waiting: check-in to start, for the consultations started in the period.
+    let waits: Vec<(chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> = consultations::table
+        .inner_join(appointments::table.on(consultations::appointment_id.eq(appointments::id.nullable())))
+        .filter(consultations::center_id.eq(center_id))
+        .filter(consultations::started_at.ge(start))
+        .filter(consultations::started_at.lt(end))
+        .select((consultations::started_at, appointments::checked_in_at))
+        .load(conn)?;
+    let minutes: Vec<i64> = waits.iter().filter_map(|(s, c)| c.map(|c| (*s - c).num_minutes().max(0))).collect();
+    if !minutes.is_empty() {
+        v.avg_wait_minutes = Some(minutes.iter().sum::<i64>() / minutes.len() as i64);
+    }
+    // Lead time: submission to the first visit, for visits in the period.
+    let leads: Vec<(Option<chrono::NaiveDateTime>, chrono::NaiveDateTime)> = appointments::table
+        .inner_join(cases::table.on(cases::id.eq(appointments::case_id)))
+        .filter(cases::center_id.eq(center_id))
+        .filter(appointments::starts_at.ge(start))
+        .filter(appointments::starts_at.lt(end))
+        .filter(appointments::status.ne("cancelled"))
+        .select((cases::submitted_at, appointments::starts_at))
+        .load(conn)?;
+    let days: Vec<f64> = leads
+        .iter()
+        .filter_map(|(s, a)| s.map(|s| (*a - s).num_minutes() as f64 / 1440.0))
+        .filter(|d| *d >= 0.0)
+        .collect();
+    if !days.is_empty() {
+        v.avg_lead_days = Some(days.iter().sum::<f64>() / days.len() as f64);
+    }
+    Ok(v)
+}

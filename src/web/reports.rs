@@ -52,7 +52,20 @@ pub struct ReportsPage {
     csv_query: String,
     import_done: Option<String>,
     import_errors: Vec<String>,
+    /// Consultations per quarter and zone (from the monthly series).
+    quarters: Vec<(String, [i64; 4])>,
+    period: String,
+    views: reports::Views,
+    no_show_rate: String,
+    cancel_rate: String,
+    lead_days: String,
+    /// Per zone for the coming 4 weeks: (zone, offered seats, booked seats, percent, next free
+    /// day, warn).
+    capacity: Vec<(String, i64, i64, i64, String, bool)>,
 }
+
+/// Days ahead beyond which the next free IP or finance time is flagged.
+const NEXT_FREE_WARNING_DAYS: i64 = 14;
 
 fn parse(d: &Option<String>) -> Option<NaiveDate> {
     d.as_deref().and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
@@ -134,7 +147,74 @@ async fn render(
         Some(c) => format!("as_of={as_of}&compare={c}"),
         None => format!("as_of={as_of}"),
     };
+    // The quarter of the as-of day: the period of the other views.
+    let q0 = (as_of.month0() / 3) * 3;
+    let from = NaiveDate::from_ymd_opt(as_of.year(), q0 + 1, 1).unwrap_or(as_of);
+    let to = if q0 == 9 {
+        NaiveDate::from_ymd_opt(as_of.year(), 12, 31)
+    } else {
+        NaiveDate::from_ymd_opt(as_of.year(), q0 + 4, 1).and_then(|d| d.pred_opt())
+    }
+    .unwrap_or(as_of);
+    let tz = crate::services::availability::time_zone(&center);
+    let utc = |d: NaiveDate| {
+        chrono::TimeZone::from_local_datetime(&tz, &d.and_hms_opt(0, 0, 0).unwrap_or_default())
+            .earliest()
+            .map(|t| t.naive_utc())
+            .unwrap_or_default()
+    };
+    let (start, end) = (utc(from), utc(to + chrono::Duration::days(1)));
+    let now = state.clock.now();
+    let center2 = center.clone();
+    let (views, capacity_raw) = with_conn(state, move |conn| {
+        let views = reports::views(conn, staff.center_id, from, to, start, end)?;
+        let today = crate::domain::availability::local_date(tz, now);
+        let mut cap = Vec::new();
+        for (zone, kind) in centers::zones_of(conn, center2.id)? {
+            let mut sched = crate::db::schedule::zone_schedule(conn, &zone, today, today + chrono::Duration::days(28))?;
+            sched.policy.horizon_days = 28;
+            let offered = crate::domain::availability::free_slots(&sched, tz, now, &std::collections::HashMap::new());
+            let taken = crate::db::schedule::taken_seats(conn, &[zone.id], now)?;
+            let free = crate::domain::availability::free_slots(&sched, tz, now, &taken);
+            let total: i64 = offered.values().flatten().map(|s| s.free).sum();
+            let left: i64 = free.values().flatten().map(|s| s.free).sum();
+            let next = free.keys().next().copied();
+            cap.push((kind, total, total - left, next, today));
+        }
+        Ok((views, cap))
+    })
+    .await?;
+    let pct = |a: i64, b: i64| if b == 0 { "-".to_owned() } else { format!("{:.1}%", a as f64 * 100.0 / b as f64) };
+    let capacity = capacity_raw
+        .into_iter()
+        .map(|(kind, offered, booked, next, today)| {
+            let days_away = next.map(|d| (d - today).num_days());
+            let warn =
+                matches!(kind.code.as_str(), "ip" | "finance") && days_away.is_none_or(|d| d > NEXT_FREE_WARNING_DAYS);
+            (
+                lang.pick(&kind.name_ko, &kind.name_en).to_owned(),
+                offered,
+                booked,
+                if offered == 0 { 0 } else { booked * 100 / offered },
+                next.map(|d| super::i18n::date_label(lang, d)).unwrap_or_else(|| "-".into()),
+                warn,
+            )
+        })
+        .collect();
+    let quarters = series
+        .iter()
+        .map(|(zone, m)| {
+            (name(zone), [m[0] + m[1] + m[2], m[3] + m[4] + m[5], m[6] + m[7] + m[8], m[9] + m[10] + m[11]])
+        })
+        .collect();
     let page = ReportsPage {
+        quarters,
+        period: format!("{from} – {to}"),
+        no_show_rate: pct(views.no_shows, views.appointments - views.cancelled),
+        cancel_rate: pct(views.cancelled, views.appointments),
+        lead_days: views.avg_lead_days.map_or_else(|| "-".to_owned(), |d| format!("{d:.1}")),
+        views,
+        capacity,
         import_done,
         import_errors,
         t: ctx.t,
@@ -143,7 +223,7 @@ async fn render(
         compare: compare.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
         lines,
         year: as_of.year(),
-        series: series.into_iter().map(|(code, m)| (name(&code), m)).collect(),
+        series: series.iter().map(|(code, m)| (name(code), *m)).collect(),
         bars,
         max,
         csv_query,

@@ -129,6 +129,11 @@ async fn staff_see_their_centers_report_and_its_records_round_trip_through_csv()
     );
     assert!(html.contains(&row), "the page shows the CLI's numbers: {row}");
     assert!(html.contains("<svg") && html.contains("<title id=\"chart-title\">"));
+    // The other views for the quarter of the as-of day: finance by institution (imported
+    // records have institutions), demand against capacity per zone.
+    assert!(html.contains("2015-07-01 – 2015-09-30"), "the third quarter");
+    assert!(html.contains("<th scope=\"row\">KODIT</th>") || html.contains("<th scope=\"row\">IBK</th>"));
+    assert!(html.contains("앞으로 4주 예약 현황"));
     let r = app.get("/staff/reports/onestop-status.csv?as_of=2015-07-17").await;
     assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
     let body = r.text().await.unwrap();
