@@ -10,7 +10,7 @@ use onestop::domain::Role;
 use onestop::domain::password::NewPassword;
 use onestop::services::demo::{self, DemoAccount};
 use onestop::services::users::{self, NewAccount};
-use onestop::startup::{Application, prepare_database};
+use onestop::startup::{Application, cli_connection};
 use onestop::{db, telemetry, token};
 
 #[derive(Parser)]
@@ -124,14 +124,12 @@ fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings),
         Command::Migrate => {
-            let pool = prepare_database(&settings)?;
-            let mut conn = pool.get()?;
+            let mut conn = cli_connection(&settings)?;
             println!("database is up to date ({} pending)", db::pending_migrations(&mut conn)?);
             Ok(())
         }
         Command::Demo => {
-            let pool = prepare_database(&settings)?;
-            let mut conn = pool.get()?;
+            let mut conn = cli_connection(&settings)?;
             let accounts = demo::load(&mut conn, db::now())?;
             let n = demo::load_samples(&mut conn, db::now())?;
             println!("sample cases at the demo center: {n}");
@@ -140,8 +138,7 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Purge => {
-            let pool = prepare_database(&settings)?;
-            let mut conn = pool.get()?;
+            let mut conn = cli_connection(&settings)?;
             let now = db::now();
             onestop::services::auth::purge(&mut conn, now)?;
             let n = onestop::services::questionnaire::purge_expired(&mut conn, now, &settings.data_dir)?;
@@ -149,16 +146,14 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Mail { command: MailCommand::Send } => {
-            let pool = prepare_database(&settings)?;
-            let mut conn = pool.get()?;
+            let mut conn = cli_connection(&settings)?;
             let mailer = onestop::services::mailer::Mailer::new(&settings)?;
             let r = mailer.send_due(&mut conn, db::now())?;
             println!("sent {}, skipped {}, to retry {}, dead {}", r.sent, r.skipped, r.retried, r.dead);
             Ok(())
         }
         Command::Report { command: ReportCommand::OnestopStatus { as_of, compare, center, format } } => {
-            let pool = prepare_database(&settings)?;
-            let mut conn = pool.get()?;
+            let mut conn = cli_connection(&settings)?;
             let center_id = match &center {
                 Some(slug) => Some(
                     onestop::db::centers::by_slug(&mut conn, slug)?
@@ -175,8 +170,7 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Import { command: ImportCommand::Consultations { file } } => {
-            let pool = prepare_database(&settings)?;
-            let mut conn = pool.get()?;
+            let mut conn = cli_connection(&settings)?;
             let data = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             match onestop::services::import::consultations_csv(&mut conn, &data, None, db::now()) {
                 Ok(r) => {
@@ -195,8 +189,7 @@ fn main() -> anyhow::Result<()> {
         Command::User { command: UserCommand::Add { center, role, zone, name, email } } => {
             let role: Role = role.parse()?;
             let (password, generated) = password_from_stdin_or_generated()?;
-            let pool = prepare_database(&settings)?;
-            let mut conn = pool.get()?;
+            let mut conn = cli_connection(&settings)?;
             let id = users::add(
                 &mut conn,
                 &NewAccount {

@@ -41,6 +41,16 @@ pub fn prepare_database(settings: &Settings) -> anyhow::Result<Pool> {
     Ok(pool)
 }
 
+/// A single connection for a command-line run, with pending migrations applied.
+pub fn cli_connection(settings: &Settings) -> anyhow::Result<db::DbConn> {
+    let mut conn = db::establish(&settings.database)?;
+    let applied = db::run_migrations(&mut conn)?;
+    if !applied.is_empty() {
+        tracing::info!(?applied, "migrations applied");
+    }
+    Ok(conn)
+}
+
 impl Application {
     pub fn build(settings: Settings) -> anyhow::Result<Self> {
         Self::build_with_clock(settings, Arc::new(SystemClock))

@@ -97,6 +97,18 @@ pub fn build_pool(url: &DatabaseUrl, max_size: u32) -> anyhow::Result<Pool> {
         .with_context(|| format!("connecting to the database {url:?}"))
 }
 
+/// One connection outside any pool (command-line runs): opened and, when dropped, closed in the
+/// caller's thread. A pool's worker threads could still be closing a TLS connection to
+/// PostgreSQL while a short-lived process exits and OpenSSL tears down, which crashes it.
+pub fn establish(url: &DatabaseUrl) -> anyhow::Result<DbConn> {
+    if let DatabaseUrl::Sqlite(path) = url {
+        if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        }
+    }
+    Manager { url: url.clone() }.connect().with_context(|| format!("connecting to the database {url:?}"))
+}
+
 /// Applies pending migrations of the connection's backend; returns the versions applied.
 /// On PostgreSQL an advisory lock keeps several instances starting at once from racing.
 pub fn run_migrations(conn: &mut DbConn) -> anyhow::Result<Vec<String>> {

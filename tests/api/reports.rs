@@ -4,7 +4,8 @@ use crate::helpers::{TestDatabase, onestop_command};
 
 fn run(db: &TestDatabase, args: &[&str]) -> (bool, String, String) {
     let out = onestop_command(db).args(args).output().unwrap();
-    (out.status.success(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    let err = format!("{}\n(exit: {:?})", String::from_utf8_lossy(&out.stderr), out.status);
+    (out.status.success(), String::from_utf8(out.stdout).unwrap(), err)
 }
 
 fn total_lines(table: &str) -> Vec<Vec<String>> {
