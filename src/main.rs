@@ -100,9 +100,10 @@ enum UserCommand {
     /// Create an account. The password is read from standard input when it is piped in;
     /// otherwise one is generated and printed.
     Add {
-        /// The center's slug, e.g. gyeongnam
+        /// The center's slug, e.g. gyeongnam; omit it for a national admin (reads every
+        /// center's reports, runs no desk)
         #[arg(long)]
-        center: String,
+        center: Option<String>,
         /// admin, staff or expert
         #[arg(long, value_parser = ["admin", "staff", "expert"])]
         role: String,
@@ -193,7 +194,7 @@ fn main() -> anyhow::Result<()> {
             let id = users::add(
                 &mut conn,
                 &NewAccount {
-                    center_slug: &center,
+                    center_slug: center.as_deref().unwrap_or(""),
                     role,
                     zone_kind: zone.as_deref(),
                     email: &email,
@@ -202,7 +203,10 @@ fn main() -> anyhow::Result<()> {
                 },
                 db::now(),
             )?;
-            println!("created {role} account #{id} for {email} at {center}");
+            println!(
+                "created {role} account #{id} for {email} at {}",
+                center.as_deref().unwrap_or("the national level")
+            );
             if generated {
                 println!("password (shown once): {}", password.expose());
             }

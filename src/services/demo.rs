@@ -91,16 +91,20 @@ pub fn load(conn: &mut DbConn, now: NaiveDateTime) -> Result<Vec<DemoAccount>, S
             }
         }
 
-        let wanted: [(&str, Role, Option<&'static str>, &str); 5] = [
+        let wanted: [(&str, Role, Option<&'static str>, &str); 6] = [
             ("admin", Role::Admin, None, "경남센터 관리자"),
             ("staff", Role::Staff, None, "경남센터 담당자"),
             ("legal", Role::Expert, Some("legal"), "법률존 전문가"),
             ("finance", Role::Expert, Some("finance"), "금융존 전문가"),
             ("ip", Role::Expert, Some("ip"), "IP존 전문가"),
+            ("national", Role::Admin, None, "전국 실적 담당"),
         ];
         let mut created = Vec::new();
         for (local, role, zone, name) in wanted {
-            let email = format!("{local}@{DEMO_CENTER}.example");
+            // The national account belongs to no center: it reads the national reports.
+            let national = local == "national";
+            let email =
+                if national { "national@onestop.example".to_owned() } else { format!("{local}@{DEMO_CENTER}.example") };
             if users::by_email(conn, &email)?.is_some() {
                 continue;
             }
@@ -108,7 +112,7 @@ pub fn load(conn: &mut DbConn, now: NaiveDateTime) -> Result<Vec<DemoAccount>, S
             add(
                 conn,
                 &NewAccount {
-                    center_slug: DEMO_CENTER,
+                    center_slug: if national { "" } else { DEMO_CENTER },
                     role,
                     zone_kind: zone,
                     email: &email,

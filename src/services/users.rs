@@ -42,12 +42,18 @@ pub fn add(conn: &mut DbConn, new: &NewAccount<'_>, now: NaiveDateTime) -> Resul
     if !EmailAddress::is_valid(&email) {
         return Err(AddUserError::InvalidEmail(new.email.to_owned()));
     }
-    let center = centers::by_slug(conn, new.center_slug)?
-        .ok_or_else(|| AddUserError::UnknownCenter(new.center_slug.to_owned()))?;
+    // No center: a national admin, who reads every center's reports and runs no desk.
+    let center = match new.center_slug {
+        "" if new.role == Role::Admin && new.zone_kind.is_none() => None,
+        "" => return Err(AddUserError::UnknownCenter(String::new())),
+        slug => Some(centers::by_slug(conn, slug)?.ok_or_else(|| AddUserError::UnknownCenter(slug.to_owned()))?),
+    };
     let zone_id = match (new.role, new.zone_kind) {
         (Role::Expert, None) => return Err(AddUserError::ZoneRequired),
         (Role::Expert, Some(kind)) => Some(
-            centers::zone_by_kind(conn, center.id, kind)?.ok_or_else(|| AddUserError::UnknownZone(kind.to_owned()))?.id,
+            centers::zone_by_kind(conn, center.as_ref().map_or(0, |c| c.id), kind)?
+                .ok_or_else(|| AddUserError::UnknownZone(kind.to_owned()))?
+                .id,
         ),
         (_, Some(_)) => return Err(AddUserError::ZoneNotForRole),
         (_, None) => None,
@@ -60,7 +66,7 @@ pub fn add(conn: &mut DbConn, new: &NewAccount<'_>, now: NaiveDateTime) -> Resul
     users::insert(
         conn,
         &users::NewUser {
-            center_id: Some(center.id),
+            center_id: center.map(|c| c.id),
             email: &email,
             display_name,
             role: new.role.as_str(),

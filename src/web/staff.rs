@@ -163,13 +163,18 @@ pub struct HomePage {
     center_slug: String,
     zone_name: Option<String>,
     is_desk: bool,
+    /// A national admin: no center, the national reports.
+    national: bool,
 }
 
 pub async fn home(ctx: PageCtx, state: web::Data<AppState>) -> Result<impl Responder, AppError> {
     let user = ctx.require_user()?.clone();
     let lang = ctx.lang;
+    let national = user.center_id.is_none() && user.role == crate::domain::Role::Admin;
     let (center_name, center_slug, zone_name) = with_conn(&state, move |conn| {
-        let center_id = user.center_id.ok_or(AppError::Forbidden)?;
+        let Some(center_id) = user.center_id else {
+            return if national { Ok((String::new(), String::new(), None)) } else { Err(AppError::Forbidden) };
+        };
         let center = centers::by_id(conn, center_id)?.ok_or(AppError::Forbidden)?;
         let zone_name = match user.zone_id {
             Some(zid) => centers::zones_of(conn, center.id)?
@@ -186,8 +191,8 @@ pub async fn home(ctx: PageCtx, state: web::Data<AppState>) -> Result<impl Respo
         Some(crate::domain::Role::Expert) => msg("role.expert"),
         _ => msg("role.staff"),
     };
-    let is_desk = ctx.user.as_ref().is_some_and(|u| u.role != crate::domain::Role::Expert);
-    Ok(HomePage { t: ctx.t, ctx, role_key, center_name, center_slug, zone_name, is_desk })
+    let is_desk = !national && ctx.user.as_ref().is_some_and(|u| u.role != crate::domain::Role::Expert);
+    Ok(HomePage { t: ctx.t, ctx, role_key, center_name, center_slug, zone_name, is_desk, national })
 }
 
 /// One line of the mailbox.

@@ -297,6 +297,7 @@ async fn the_access_policy_holds_for_every_desk_route_and_role() {
         ("finance", Some(account(&app, "finance"))),
         ("ip", Some(account(&app, "ip"))),
         ("other-center-staff", Some((seoul_email, seoul_pw))),
+        ("national", Some(account(&app, "national"))),
     ];
     let personal = ["jiwon@example.com", "김지원", "010-1234-5678"];
     let mut checked = 0;
@@ -329,7 +330,8 @@ async fn the_access_policy_holds_for_every_desk_route_and_role() {
             let body = r.text().await.unwrap();
             let expected: &[u16] = match (*name, *method, *object) {
                 ("anonymous", _, _) => &[303],
-                ("legal" | "finance" | "ip", _, _) => &[403],
+                // Experts have their own pages; the national account reads reports only.
+                ("legal" | "finance" | "ip" | "national", _, _) => &[403],
                 ("other-center-staff", _, true) => &[404],
                 ("other-center-staff", _, false) => &[200],
                 // Allowed: pages answer 200; POSTs with a stale version are refused as

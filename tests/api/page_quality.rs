@@ -437,6 +437,20 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
             }
         }
     }
+    // The national account's pages.
+    for lang in ["ko", "en"] {
+        let client = client_for(&app, lang, Some("national")).await;
+        for path in ["/staff", "/national/reports?as_of=2026-01-31&compare=2025-12-31"] {
+            let html = client.get(app.url(path)).send().await.unwrap().text().await.unwrap();
+            pages.push(Page {
+                name: format!("{lang}-national-{}", name_of(path)),
+                lang,
+                signed_in: true,
+                path: path.to_owned(),
+                html,
+            });
+        }
+    }
     // Every step of the pre-questionnaire, in both languages: each page as it first shows, the
     // company step sent empty, the documents step with a file, check your answers, confirmation.
     for lang in ["ko", "en"] {
@@ -566,10 +580,11 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
         if p.path.is_empty() {
             continue;
         }
-        let who = match (p.signed_in, p.name.contains("-legal-")) {
-            (false, _) => None,
-            (true, true) => Some("legal"),
-            (true, false) => Some("admin"),
+        let who = match (p.signed_in, p.name.contains("-legal-"), p.name.contains("-national-")) {
+            (false, _, _) => None,
+            (true, true, _) => Some("legal"),
+            (true, _, true) => Some("national"),
+            (true, false, false) => Some("admin"),
         };
         let n = per_pattern.entry((p.lang, who, pattern_of(&p.path))).or_default();
         *n += 1;

@@ -172,3 +172,32 @@ async fn staff_see_their_centers_report_and_its_records_round_trip_through_csv()
     app.login_as("legal").await;
     assert_eq!(app.get("/staff/reports").await.status().as_u16(), 403);
 }
+
+#[tokio::test]
+async fn the_national_page_shows_the_ministrys_table() {
+    let app = crate::helpers::spawn_app_with_demo().await;
+    let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/seed_2015_consultations.csv");
+    let (ok, _, err) = run(&app.db, &["import", "consultations", seed]);
+    assert!(ok, "{err}");
+    // A center's staff member has no national page.
+    app.login_as("staff").await;
+    assert_eq!(app.get("/national/reports").await.status().as_u16(), 403);
+    app.login_as("national").await;
+    let (status, home) = app.get_html("/staff").await;
+    assert_eq!(status, 200);
+    assert!(home.contains("/national/reports"));
+    assert_eq!(app.get("/staff/appointments").await.status().as_u16(), 403, "no desk for the national account");
+    let (status, html) = app.get_html("/national/reports?as_of=2015-05-31&compare=2015-07-17").await;
+    assert_eq!(status, 200);
+    for row in [
+        "<th scope=\"row\">전국 합계</th><td>2015-05-31</td><td>95</td><td>165</td><td>32.00</td><td>195</td><td>128</td>",
+        "<th scope=\"row\">전국 합계</th><td>2015-07-17</td><td>208</td><td>290</td><td>111.05</td><td>467</td><td>142</td>",
+    ] {
+        assert!(html.contains(row), "{row}");
+    }
+    let csv = app.get("/national/reports.csv?as_of=2015-05-31&compare=2015-07-17").await.text().await.unwrap();
+    assert!(
+        csv.contains("TOTAL,2015-05-31,95,165,32.00,195,128")
+            && csv.contains("TOTAL,2015-07-17,208,290,111.05,467,142")
+    );
+}
