@@ -21,6 +21,9 @@ use crate::services::reports::{self, StatusRow, eok};
 pub struct ReportQuery {
     as_of: Option<String>,
     compare: Option<String>,
+    /// Set by the views CSV route: the same numbers as a download.
+    #[serde(skip)]
+    views_csv: bool,
 }
 
 pub struct Line {
@@ -185,7 +188,7 @@ async fn render(
     })
     .await?;
     let pct = |a: i64, b: i64| if b == 0 { "-".to_owned() } else { format!("{:.1}%", a as f64 * 100.0 / b as f64) };
-    let capacity = capacity_raw
+    let capacity: Vec<(String, i64, i64, i64, String, bool)> = capacity_raw
         .into_iter()
         .map(|(kind, offered, booked, next, today)| {
             let days_away = next.map(|d| (d - today).num_days());
@@ -201,12 +204,64 @@ async fn render(
             )
         })
         .collect();
-    let quarters = series
+    let quarters: Vec<(String, [i64; 4])> = series
         .iter()
         .map(|(zone, m)| {
             (name(zone), [m[0] + m[1] + m[2], m[3] + m[4] + m[5], m[6] + m[7] + m[8], m[9] + m[10] + m[11]])
         })
         .collect();
+    if query.views_csv {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let io = |e: csv::Error| AppError::Internal(anyhow::anyhow!(e));
+        w.write_record(["view", "key", "value_1", "value_2", "value_3", "value_4"]).map_err(io)?;
+        for (zone, q) in &quarters {
+            w.write_record([
+                "quarterly",
+                zone,
+                &q[0].to_string(),
+                &q[1].to_string(),
+                &q[2].to_string(),
+                &q[3].to_string(),
+            ])
+            .map_err(io)?;
+        }
+        for (code, n, won) in &views.by_institution {
+            w.write_record(["institution", code, &n.to_string(), &eok(*won), "", ""]).map_err(io)?;
+        }
+        for (facet, rows) in
+            [("stage", &views.by_stage), ("industry", &views.by_industry), ("region", &views.by_region)]
+        {
+            for (v, n) in rows.iter() {
+                w.write_record([facet, v, &n.to_string(), "", "", ""]).map_err(io)?;
+            }
+        }
+        let rates = [
+            ("appointments", views.appointments.to_string()),
+            ("no_shows", views.no_shows.to_string()),
+            ("cancelled", views.cancelled.to_string()),
+            ("avg_wait_minutes", views.avg_wait_minutes.map(|m| m.to_string()).unwrap_or_default()),
+            ("avg_lead_days", views.avg_lead_days.map(|d| format!("{d:.1}")).unwrap_or_default()),
+        ];
+        for (k, v) in rates {
+            w.write_record(["rates", k, &v, "", "", ""]).map_err(io)?;
+        }
+        for (zone, offered, booked, load, next, warn) in &capacity {
+            w.write_record([
+                "capacity",
+                zone,
+                &offered.to_string(),
+                &booked.to_string(),
+                &format!("{load}%"),
+                &format!("{next}{}", if *warn { " !" } else { "" }),
+            ])
+            .map_err(io)?;
+        }
+        let body = w.into_inner().map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+        return Ok(csv_response(
+            &format!("report-views-{}-{as_of}.csv", center.slug),
+            format!("\u{feff}{}", String::from_utf8_lossy(&body)),
+        ));
+    }
     let page = ReportsPage {
         quarters,
         period: format!("{from} – {to}"),
@@ -432,4 +487,17 @@ pub async fn national_csv(
     })
     .await?;
     Ok(csv_response(&format!("onestop-status-national-{as_of}.csv"), body))
+}
+
+/// The other views of the report page (quarter, institutions, company facets, rates, capacity)
+/// as CSV.
+pub async fn views_csv(
+    req: HttpRequest,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    query: web::Query<ReportQuery>,
+) -> Result<HttpResponse, AppError> {
+    let mut q = query.into_inner();
+    q.views_csv = true;
+    render(&req, ctx, &state, q, None, Vec::new(), StatusCode::OK).await
 }

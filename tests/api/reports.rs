@@ -135,6 +135,8 @@ async fn staff_see_their_centers_report_and_its_records_round_trip_through_csv()
     assert!(html.contains("2015-07-01 – 2015-09-30"), "the third quarter");
     assert!(html.contains("<th scope=\"row\">KODIT</th>") || html.contains("<th scope=\"row\">IBK</th>"));
     assert!(html.contains("앞으로 4주 예약 현황"));
+    let views = app.get("/staff/reports/views.csv?as_of=2015-07-17").await.text().await.unwrap();
+    assert!(views.starts_with('\u{feff}') && views.contains("quarterly,") && views.contains("capacity,"), "{views}");
     let r = app.get("/staff/reports/onestop-status.csv?as_of=2015-07-17").await;
     assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
     let body = r.text().await.unwrap();
