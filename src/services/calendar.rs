@@ -61,17 +61,7 @@ pub fn render(v: &VisitCalendar<'_>) -> String {
     cal.name(&format!("{} {}", v.center_name, v.reference)).timezone(tz.name());
     cal.append_property(Property::new("METHOD", v.method.name()));
     for (i, leg) in v.legs.iter().enumerate() {
-        // Local time with TZID; in the repeated hour of a fall-back a local time means its first
-        // occurrence (RFC 5545 §3.3.5), so the second one is written in UTC instead.
-        let local = |t: NaiveDateTime| -> icalendar::DatePerhapsTime {
-            let wall = tz.from_utc_datetime(&t).naive_local();
-            match tz.from_local_datetime(&wall).earliest() {
-                Some(first) if first.naive_utc() == t => {
-                    CalendarDateTime::WithTimezone { date_time: wall, tzid: tz.name().to_owned() }.into()
-                }
-                _ => t.and_utc().into(),
-            }
-        };
+        let local = |t: NaiveDateTime| event_time(tz, t);
         let mut event = icalendar::Event::new();
         event
             .uid(&format!("{}-{}@{}", v.reference, i + 1, v.host))
@@ -102,13 +92,27 @@ pub fn render(v: &VisitCalendar<'_>) -> String {
         });
         cal.push(event.done());
     }
-    let text = cal.done().to_string();
-    let (Some(first), Some(last)) = (v.legs.iter().map(|l| l.starts_at).min(), v.legs.iter().map(|l| l.ends_at).max())
-    else {
-        return text;
-    };
-    // The crate writes no VTIMEZONE: put one before the first event (components of a
-    // VCALENDAR may come in any order, but a time zone before its use is what clients expect).
+    let span = v.legs.iter().map(|l| l.starts_at).min().zip(v.legs.iter().map(|l| l.ends_at).max());
+    with_vtimezone(cal.done().to_string(), tz, span)
+}
+
+/// An event's time: local with TZID; in the repeated hour of a fall-back a local time means its
+/// first occurrence (RFC 5545 §3.3.5), so the second one is written in UTC instead.
+fn event_time(tz: Tz, t: NaiveDateTime) -> icalendar::DatePerhapsTime {
+    let wall = tz.from_utc_datetime(&t).naive_local();
+    match tz.from_local_datetime(&wall).earliest() {
+        Some(first) if first.naive_utc() == t => {
+            CalendarDateTime::WithTimezone { date_time: wall, tzid: tz.name().to_owned() }.into()
+        }
+        _ => t.and_utc().into(),
+    }
+}
+
+/// The crate writes no VTIMEZONE: puts one covering the events' `span` (and a week either
+/// side) before the first event (components may come in any order, but clients expect the
+/// time zone before its use).
+fn with_vtimezone(text: String, tz: Tz, span: Option<(NaiveDateTime, NaiveDateTime)>) -> String {
+    let Some((first, last)) = span else { return text };
     let vtimezone = vtimezone(tz, first - Duration::days(7), last + Duration::days(7));
     match text.find("BEGIN:VEVENT\r\n") {
         Some(at) => format!("{}{}{}", &text[..at], vtimezone, &text[at..]),
@@ -189,15 +193,7 @@ pub fn feed(name: &str, time_zone: &str, host: &str, now: NaiveDateTime, items: 
     cal.name(name).timezone(tz.name());
     cal.append_property(Property::new("METHOD", "PUBLISH"));
     for item in items {
-        let local = |t: NaiveDateTime| -> icalendar::DatePerhapsTime {
-            let wall = tz.from_utc_datetime(&t).naive_local();
-            match tz.from_local_datetime(&wall).earliest() {
-                Some(first) if first.naive_utc() == t => {
-                    CalendarDateTime::WithTimezone { date_time: wall, tzid: tz.name().to_owned() }.into()
-                }
-                _ => t.and_utc().into(),
-            }
-        };
+        let local = |t: NaiveDateTime| event_time(tz, t);
         cal.push(
             icalendar::Event::new()
                 .uid(&format!("appointment-{}@{host}", item.id))
@@ -209,16 +205,8 @@ pub fn feed(name: &str, time_zone: &str, host: &str, now: NaiveDateTime, items: 
                 .done(),
         );
     }
-    let text = cal.done().to_string();
-    let (Some(first), Some(last)) = (items.iter().map(|i| i.starts_at).min(), items.iter().map(|i| i.ends_at).max())
-    else {
-        return text;
-    };
-    let vtimezone = vtimezone(tz, first - Duration::days(7), last + Duration::days(7));
-    match text.find("BEGIN:VEVENT\r\n") {
-        Some(at) => format!("{}{}{}", &text[..at], vtimezone, &text[at..]),
-        None => text,
-    }
+    let span = items.iter().map(|i| i.starts_at).min().zip(items.iter().map(|i| i.ends_at).max());
+    with_vtimezone(cal.done().to_string(), tz, span)
 }
 
 #[cfg(test)]

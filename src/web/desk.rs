@@ -44,7 +44,7 @@ fn local(center: &Center, t: NaiveDateTime) -> chrono::DateTime<chrono_tz::Tz> {
 }
 
 /// The UTC range of a local day at the center.
-fn day_range(center: &Center, day: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
+pub(super) fn day_range(center: &Center, day: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
     let tz = availability::time_zone(center);
     let start = |d: NaiveDate| {
         tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
@@ -67,7 +67,7 @@ fn status_key(status: &str) -> &'static str {
     }
 }
 
-fn appt_status_key(status: &str) -> &'static str {
+pub(super) fn appt_status_key(status: &str) -> &'static str {
     match status {
         "booked" => msg("appt.booked"),
         "waiting" => msg("appt.waiting"),
@@ -246,13 +246,7 @@ async fn day_page(
             });
         }
         let waiting = rows.iter().filter(|r| r.ticket.is_some() && r.waiting_since.is_some()).count();
-        let mut on_duty: Vec<String> = rules
-            .iter()
-            .filter(|r| r.zone_id == zone.id && r.weekday == weekday)
-            .filter_map(|r| r.institution_id.and_then(|id| institutions.iter().find(|i| i.id == id)))
-            .map(|i| lang.pick(&i.name_ko, &i.name_en).to_owned())
-            .collect();
-        on_duty.dedup();
+        let on_duty = on_duty(lang, &rules, zone.id, weekday, &institutions);
         out.push(ZoneDay {
             on_duty,
             name: lang.pick(&kind.name_ko, &kind.name_en).to_owned(),
@@ -293,6 +287,24 @@ async fn day_page(
         message,
     };
     Ok(page.customize().with_status(code).respond_to(req).map_into_boxed_body())
+}
+
+/// The finance institution(s) on duty in a zone on a weekday (the rotation in its rules).
+pub(super) fn on_duty(
+    lang: super::i18n::Lang,
+    rules: &[centers::ScheduleRule],
+    zone_id: i64,
+    weekday: i16,
+    institutions: &[centers::Institution],
+) -> Vec<String> {
+    let mut names: Vec<String> = rules
+        .iter()
+        .filter(|r| r.zone_id == zone_id && r.weekday == weekday)
+        .filter_map(|r| r.institution_id.and_then(|id| institutions.iter().find(|i| i.id == id)))
+        .map(|i| lang.pick(&i.name_ko, &i.name_en).to_owned())
+        .collect();
+    names.dedup();
+    names
 }
 
 /// Check-in and no-show forms carry the case version their page showed.

@@ -44,17 +44,6 @@ fn hhmm(center: &Center, t: chrono::NaiveDateTime) -> String {
     time_zone(center).from_utc_datetime(&t).format("%H:%M").to_string()
 }
 
-fn state_key(status: &str) -> &'static str {
-    match status {
-        "booked" => msg("appt.booked"),
-        "waiting" => msg("appt.waiting"),
-        "in_consultation" => msg("appt.in_consultation"),
-        "done" => msg("appt.done"),
-        "no_show" => msg("appt.no_show"),
-        _ => msg("appt.cancelled"),
-    }
-}
-
 // ----- the queue -------------------------------------------------------------------------------
 
 pub struct QueueRow {
@@ -122,13 +111,7 @@ async fn queue_page(
     let tz = time_zone(&center);
     let today = crate::domain::availability::local_date(tz, now);
     let day = date.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).unwrap_or(today);
-    let start = |d: NaiveDate| {
-        tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
-            .earliest()
-            .map(|t| t.naive_utc())
-            .unwrap_or_default()
-    };
-    let (from, to) = (start(day), start(day + Duration::days(1)));
+    let (from, to) = super::desk::day_range(&center, day);
     let (center_id, zone_id) = (center.id, expert.zone_id);
     let weekday = chrono::Datelike::weekday(&day).number_from_monday() as i16;
     let (appts, cases, answers, rules, consultations, follow_ups) = with_conn(state, move |conn| {
@@ -155,13 +138,7 @@ async fn queue_page(
     .await?;
     let cases: HashMap<i64, crate::db::cases::Case> = cases.into_iter().map(|c| (c.id, c)).collect();
     let answers: HashMap<i64, Answers> = answers.into_iter().map(|a| (a.case_id, a)).collect();
-    let mut on_duty: Vec<String> = rules
-        .iter()
-        .filter(|r| r.weekday == weekday)
-        .filter_map(|r| r.institution_id.and_then(|id| institutions.iter().find(|i| i.id == id)))
-        .map(|i| lang.pick(&i.name_ko, &i.name_en).to_owned())
-        .collect();
-    on_duty.dedup();
+    let on_duty = super::desk::on_duty(lang, &rules, zone_id, weekday, &institutions);
     let rows = appts
         .iter()
         .filter_map(|a| {
@@ -175,7 +152,7 @@ async fn queue_page(
                 ticket: a.ticket_number,
                 reference: case.reference.clone(),
                 company: answers.get(&a.case_id).and_then(|x| x.company_name.clone()).unwrap_or_default(),
-                state: state_key(&a.status),
+                state: super::desk::appt_status_key(&a.status),
                 waiting_since: (a.status == "waiting").then(|| a.checked_in_at.map(|t| hhmm(&center, t))).flatten(),
                 can_start: a.status == "waiting" && case.status == "waiting",
                 consultation: open.map(|c| c.id),
@@ -658,16 +635,8 @@ pub async fn lobby(
         let center = centers::by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
         let tz = time_zone(&center);
         let today = crate::domain::availability::local_date(tz, now);
-        let start = tz
-            .from_local_datetime(&today.and_hms_opt(0, 0, 0).unwrap_or_default())
-            .earliest()
-            .map(|t| t.naive_utc())
-            .unwrap_or_default();
-        Ok((
-            center.clone(),
-            centers::zones_of(conn, center.id)?,
-            q::appointments_between(conn, center.id, start, start + Duration::days(1))?,
-        ))
+        let (start, end) = super::desk::day_range(&center, today);
+        Ok((center.clone(), centers::zones_of(conn, center.id)?, q::appointments_between(conn, center.id, start, end)?))
     })
     .await?;
     let zones = zones

@@ -160,13 +160,8 @@ async fn render(
     }
     .unwrap_or(as_of);
     let tz = crate::services::availability::time_zone(&center);
-    let utc = |d: NaiveDate| {
-        chrono::TimeZone::from_local_datetime(&tz, &d.and_hms_opt(0, 0, 0).unwrap_or_default())
-            .earliest()
-            .map(|t| t.naive_utc())
-            .unwrap_or_default()
-    };
-    let (start, end) = (utc(from), utc(to + chrono::Duration::days(1)));
+    let (start, _) = super::desk::day_range(&center, from);
+    let (_, end) = super::desk::day_range(&center, to);
     let now = state.clock.now();
     let center2 = center.clone();
     let (views, capacity_raw) = with_conn(state, move |conn| {
