@@ -33,7 +33,16 @@ enum Command {
     /// Apply pending database migrations and exit.
     Migrate,
     /// Load the demo data (zones, schedules, Gyeongnam accounts) and print new accounts.
-    Demo,
+    Demo {
+        /// Instead of the sample desk day, fill the database (which must have no cases) with
+        /// about N thousand appointments of every center, going back as many years as that
+        /// takes (1000 ≈ ten years), with their cases and consultations — for benchmarks
+        #[arg(long, value_name = "N")]
+        scale: Option<u32>,
+        /// The seed for --scale: the same seed, scale and day give the same data
+        #[arg(long, default_value_t = 2015)]
+        seed: u64,
+    },
     /// Purge expired drafts (with their files) and expired sessions now; `serve` also does it
     /// every ten minutes.
     Purge,
@@ -51,6 +60,12 @@ enum Command {
     Import {
         #[command(subcommand)]
         command: ImportCommand,
+    },
+    /// Benchmark support (see bench/README.md): cases to reserve, the reservation without
+    /// HTTP, and the server with a static copy of a page.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
     },
     /// Manage staff, admin and expert accounts.
     User {
@@ -86,6 +101,47 @@ enum ImportCommand {
     Consultations {
         /// The CSV file (UTF-8, a header row)
         file: std::path::PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Make N submitted cases, each meant for a distinct free seat; write `TOKEN CHOICE` lines
+    /// to --out and print the CSRF cookie and form token a client may send with them (JSON).
+    Prepare {
+        #[arg(long)]
+        cases: usize,
+        /// Raise every schedule rule to at least this many seats per slot first
+        #[arg(long)]
+        seats: Option<i32>,
+        /// Only this center's seats (its slug)
+        #[arg(long)]
+        center: Option<String>,
+        /// Only this zone kind's seats, e.g. legal
+        #[arg(long)]
+        zone_kind: Option<String>,
+        #[arg(long, default_value_t = 2015)]
+        seed: u64,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// The reservation transaction of `POST /apply/{token}/book` in a loop without HTTP (the
+    /// case looked up by its token, then reserved), over prepared lines; prints JSON.
+    ReserveLoop {
+        /// A file written by `bench prepare`
+        #[arg(long)]
+        requests: std::path::PathBuf,
+        /// Lines to skip (used by another run)
+        #[arg(long, default_value_t = 0)]
+        skip: usize,
+        /// Stop after this many seconds (or at the end of the lines)
+        #[arg(long, default_value_t = 5.0)]
+        seconds: f64,
+    },
+    /// `serve`, plus `/bench/static.html` answering the given file's bytes.
+    Serve {
+        #[arg(long)]
+        static_file: std::path::PathBuf,
     },
 }
 
@@ -129,11 +185,25 @@ fn main() -> anyhow::Result<()> {
             println!("database is up to date ({} pending)", db::pending_migrations(&mut conn)?);
             Ok(())
         }
-        Command::Demo => {
+        Command::Demo { scale, seed } => {
             let mut conn = cli_connection(&settings)?;
             let accounts = demo::load(&mut conn, db::now())?;
-            let n = demo::load_samples(&mut conn, db::now())?;
-            println!("sample cases at the demo center: {n}");
+            if let Some(n) = scale {
+                let started = std::time::Instant::now();
+                let g = onestop::services::scale::generate(&mut conn, n, seed, db::now())?;
+                println!(
+                    "scale {n} (seed {seed}): {} cases, {} appointments, {} consultations, {} case events from {} on, in {:.1} s",
+                    g.cases,
+                    g.appointments,
+                    g.consultations,
+                    g.events,
+                    g.first_day.map(|d| d.to_string()).unwrap_or_default(),
+                    started.elapsed().as_secs_f64()
+                );
+            } else {
+                let n = demo::load_samples(&mut conn, db::now())?;
+                println!("sample cases at the demo center: {n}");
+            }
             println!("demo data loaded");
             print_accounts(&accounts);
             Ok(())
@@ -187,6 +257,7 @@ fn main() -> anyhow::Result<()> {
                 Err(e) => Err(e.into()),
             }
         }
+        Command::Bench { command } => bench(settings, command),
         Command::User { command: UserCommand::Add { center, role, zone, name, email } } => {
             let role: Role = role.parse()?;
             let (password, generated) = password_from_stdin_or_generated()?;
@@ -244,6 +315,67 @@ fn print_accounts(accounts: &[DemoAccount]) {
             None => a.role.to_string(),
         };
         println!("  {:<18} {:<28} {}", role, a.email, a.password.expose());
+    }
+}
+
+fn bench(settings: Settings, command: BenchCommand) -> anyhow::Result<()> {
+    use onestop::services::scale;
+    match command {
+        BenchCommand::Prepare { cases, seats, center, zone_kind, seed, out } => {
+            let mut conn = cli_connection(&settings)?;
+            let only = (center.as_deref(), zone_kind.as_deref());
+            let prepared = scale::prepare_reservations(&mut conn, cases, seats, only, seed, db::now())?;
+            let mut text = String::new();
+            for p in &prepared {
+                text.push_str(&format!("{} {}\n", p.token, p.choice));
+            }
+            std::fs::write(&out, text).with_context(|| format!("writing {}", out.display()))?;
+            let value = token::new_token();
+            let name = if settings.base_url.starts_with("https://") { "__Host-csrf" } else { "onestop_csrf" };
+            let csrf = onestop::web::csrf::sign(settings.secret.expose(), &value);
+            println!("{{\"cases\": {}, \"cookie\": \"{name}={value}\", \"csrf\": \"{csrf}\"}}", prepared.len());
+            Ok(())
+        }
+        BenchCommand::ReserveLoop { requests, skip, seconds } => {
+            use onestop::services::booking::{self, Leg, Op};
+            use onestop::services::questionnaire::{Lookup, find_by_token};
+            let mut conn = cli_connection(&settings)?;
+            let text = std::fs::read_to_string(&requests).with_context(|| format!("reading {}", requests.display()))?;
+            let started = std::time::Instant::now();
+            let (mut ok, mut refused) = (0u64, 0u64);
+            for line in text.lines().skip(skip) {
+                if started.elapsed().as_secs_f64() >= seconds {
+                    break;
+                }
+                let Some((token, choice)) = line.split_once(' ') else { continue };
+                let now = db::now();
+                let Lookup::Found(d) = find_by_token(&mut conn, token, now)? else {
+                    refused += 1;
+                    continue;
+                };
+                let legs: Vec<Leg> = choice.split(',').filter_map(Leg::parse).collect();
+                match booking::reserve(&mut conn, &d.center, &d.case, &legs, &Op::applicant(now)) {
+                    Ok(_) => ok += 1,
+                    Err(booking::BookError::Db(e)) => return Err(e.into()),
+                    Err(_) => refused += 1,
+                }
+            }
+            let secs = started.elapsed().as_secs_f64();
+            println!(
+                "{{\"reserved\": {ok}, \"refused\": {refused}, \"seconds\": {secs:.3}, \"per_second\": {:.1}}}",
+                ok as f64 / secs
+            );
+            Ok(())
+        }
+        BenchCommand::Serve { static_file } => {
+            let page = std::fs::read(&static_file).with_context(|| format!("reading {}", static_file.display()))?;
+            let base_url = settings.base_url.clone();
+            actix_web::rt::System::new().block_on(async move {
+                let app = Application::build_with_static_page(settings, page)?;
+                println!("onestop (bench) is serving {base_url} (listening on port {})", app.port());
+                app.run_until_stopped().await.context("serving")
+            })
+        }
     }
 }
 

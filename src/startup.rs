@@ -58,6 +58,20 @@ impl Application {
 
     /// Binds the listener (port 0 picks a free port) and builds the server without running it.
     pub fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        Self::build_full(settings, clock, None)
+    }
+
+    /// As `build`, plus `/bench/static.html` answering `page` as a static file would — through
+    /// the same workers and middleware — for the benchmark's ceiling (`onestop bench serve`).
+    pub fn build_with_static_page(settings: Settings, page: Vec<u8>) -> anyhow::Result<Self> {
+        Self::build_full(settings, Arc::new(SystemClock), Some(actix_web::web::Bytes::from(page)))
+    }
+
+    fn build_full(
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+        bench_page: Option<actix_web::web::Bytes>,
+    ) -> anyhow::Result<Self> {
         let pool = prepare_database(&settings)?;
         let demo_accounts = if settings.demo_on_empty {
             let mut conn = pool.get()?;
@@ -96,6 +110,11 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(actix_web::web::FormConfig::default().limit(256 * 1024))
                 .configure(crate::web::routes)
+                .configure(|cfg| {
+                    if let Some(page) = bench_page.clone() {
+                        cfg.route("/bench/static.html", actix_web::web::get().to(move || static_page(page.clone())));
+                    }
+                })
                 .default_service(actix_web::web::to(errors::not_found))
                 .wrap(from_fn(csrf::middleware))
                 .wrap(ErrorHandlers::new().default_handler(errors::error_pages))
@@ -135,6 +154,13 @@ impl Application {
             futures_util::future::Either::Right(((), server)) => server.await,
         }
     }
+}
+
+async fn static_page(page: actix_web::web::Bytes) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(page)
 }
 
 /// Every ten minutes: purge expired drafts (with their files) and expired sessions. Errors are

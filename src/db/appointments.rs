@@ -39,7 +39,15 @@ pub struct NewAppointment {
 /// runs in a savepoint, so that a seat taken by a concurrent transaction (the unique index
 /// refuses it) leaves this transaction usable on PostgreSQL too.
 pub fn take_seat(conn: &mut DbConn, a: &NewAppointment, seats: i32) -> QueryResult<Option<i64>> {
-    for seat_no in 1..=seats {
+    // The seats held when we looked are skipped (one indexed read instead of a refused insert
+    // per held seat); a seat taken since is still refused by the index, and the next is tried.
+    let held: Vec<i32> = appointments::table
+        .filter(appointments::zone_id.eq(a.zone_id))
+        .filter(appointments::starts_at.eq(a.starts_at))
+        .filter(appointments::status.ne("cancelled"))
+        .select(appointments::seat_no)
+        .load(conn)?;
+    for seat_no in (1..=seats).filter(|n| !held.contains(n)) {
         let attempt = conn.transaction(|conn| {
             diesel::insert_into(appointments::table)
                 .values((

@@ -157,9 +157,14 @@ pub fn of_year(y: i32) -> BTreeMap<NaiveDate, Vec<Holiday>> {
     days
 }
 
+/// Every holiday date of the supported years, computed once (the lunar conversions behind
+/// them cost more than the rest of an availability page; see bench/README.md).
+static ALL_DATES: std::sync::LazyLock<std::collections::HashSet<NaiveDate>> =
+    std::sync::LazyLock::new(|| (FIRST_YEAR..=LAST_YEAR).flat_map(|y| of_year(y).into_keys()).collect());
+
 /// Whether the date is a public holiday (Sundays are days off anyway and not listed).
 pub fn is_holiday(d: NaiveDate) -> bool {
-    (FIRST_YEAR..=LAST_YEAR).contains(&d.year()) && of_year(d.year()).contains_key(&d)
+    ALL_DATES.contains(&d)
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ pub mod passwords;
 pub mod people;
 pub mod questionnaire;
 pub mod reports;
+pub mod scale;
 pub mod users;
 
 /// A database failure, or a rule of the use case said no.

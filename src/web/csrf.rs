@@ -27,7 +27,8 @@ pub const FIELD: &str = "_csrf";
 /// Largest urlencoded body the check reads (forms are small; uploads are multipart).
 const MAX_FORM_BYTES: usize = 256 * 1024;
 
-fn sign(secret: &[u8], value: &str) -> String {
+/// The form token for a cookie value (also used by `onestop bench prepare`).
+pub fn sign(secret: &[u8], value: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
     mac.update(b"csrf:");
     mac.update(value.as_bytes());

@@ -21,7 +21,7 @@ use crate::booking::{booked_legal_case, parse_ics, submitted_case};
 use crate::helpers::{TestApp, onestop_command, spawn_app_with_demo};
 
 /// The Python SMTP server, killed when dropped.
-struct SmtpSink {
+pub(crate) struct SmtpSink {
     child: Child,
     dir: tempfile::TempDir,
     port: u16,
@@ -29,7 +29,7 @@ struct SmtpSink {
 
 impl SmtpSink {
     /// `None` (the test is skipped) when aiosmtpd is missing on a developer's machine.
-    fn start(args: &[&str]) -> Option<SmtpSink> {
+    pub(crate) fn start(args: &[&str]) -> Option<SmtpSink> {
         let has = std::process::Command::new("python3")
             .args(["-c", "import aiosmtpd"])
             .stderr(Stdio::null())
@@ -56,7 +56,7 @@ impl SmtpSink {
         Some(SmtpSink { child, dir, port })
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
@@ -305,7 +305,7 @@ fn mail_send(app: &TestApp, sink: &SmtpSink) -> std::process::Command {
 }
 
 /// Each outbox row's Message-ID → how many times the server got it.
-fn received(sink: &SmtpSink) -> HashMap<String, usize> {
+pub(crate) fn received(sink: &SmtpSink) -> HashMap<String, usize> {
     let mut seen = HashMap::new();
     for m in sink.messages() {
         *seen.entry(m["message_id"].as_str().unwrap().to_owned()).or_insert(0) += 1;

@@ -18,4 +18,5 @@ mod page_quality;
 mod pages;
 mod questionnaire;
 mod reports;
+mod scale_out;
 mod security;
