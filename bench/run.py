@@ -377,7 +377,7 @@ def main():
             def loop_run():
                 k = next(slices)
                 out = run(["taskset", "-c", SERVER_CPU, BIN, *db.args(), "bench", "reserve-loop", "--requests", req_file,
-                           "--skip", str(k * per_run), "--seconds", str(secs)])
+                           "--skip", str(k * per_run), "--seconds", str(secs), "--threads", "16"])
                 j = json.loads(out)
                 if j["refused"]:
                     problems.append(f"{be}: the loop was refused {j['refused']} reservation(s)")

@@ -8,7 +8,7 @@ use actix_web::HttpRequest;
 /// The cookie that keeps the language chosen with the switch.
 pub const LANG_COOKIE: &str = "lang";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Lang {
     #[default]
     Ko,

@@ -137,6 +137,10 @@ enum BenchCommand {
         /// Stop after this many seconds (or at the end of the lines)
         #[arg(long, default_value_t = 5.0)]
         seconds: f64,
+        /// Threads, each with its own connection, taking every Nth line (as many as the HTTP
+        /// run's connections: PostgreSQL commits concurrent transactions together)
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
     },
     /// `serve`, plus `/bench/static.html` answering the given file's bytes.
     Serve {
@@ -175,6 +179,7 @@ enum UserCommand {
 }
 
 fn main() -> anyhow::Result<()> {
+    return_large_blocks_to_the_system();
     let cli = Cli::parse();
     let settings = Settings::load(&cli.config)?;
     telemetry::init(&settings.log);
@@ -286,6 +291,17 @@ fn main() -> anyhow::Result<()> {
     }
 }
 
+/// glibc raises its mmap threshold after the first large block is freed, and from then on
+/// keeps freed password-hashing memory (19 MiB a hash) in its arenas for good. A fixed
+/// threshold keeps blocks of 1 MiB and more in their own mappings, returned when freed.
+fn return_large_blocks_to_the_system() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; called before any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1024 * 1024);
+    }
+}
+
 fn password_from_stdin_or_generated() -> anyhow::Result<(NewPassword, bool)> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
@@ -336,29 +352,53 @@ fn bench(settings: Settings, command: BenchCommand) -> anyhow::Result<()> {
             println!("{{\"cases\": {}, \"cookie\": \"{name}={value}\", \"csrf\": \"{csrf}\"}}", prepared.len());
             Ok(())
         }
-        BenchCommand::ReserveLoop { requests, skip, seconds } => {
+        BenchCommand::ReserveLoop { requests, skip, seconds, threads } => {
             use onestop::services::booking::{self, Leg, Op};
             use onestop::services::questionnaire::{Lookup, find_by_token};
-            let mut conn = cli_connection(&settings)?;
             let text = std::fs::read_to_string(&requests).with_context(|| format!("reading {}", requests.display()))?;
+            let lines: Vec<&str> = text.lines().skip(skip).collect();
+            let threads = threads.max(1);
+            let mut conns = Vec::new();
+            for _ in 0..threads {
+                conns.push(cli_connection(&settings)?);
+            }
             let started = std::time::Instant::now();
+            let results: Vec<anyhow::Result<(u64, u64)>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = conns
+                    .into_iter()
+                    .enumerate()
+                    .map(|(k, mut conn)| {
+                        let lines = &lines;
+                        scope.spawn(move || -> anyhow::Result<(u64, u64)> {
+                            let (mut ok, mut refused) = (0u64, 0u64);
+                            for line in lines.iter().skip(k).step_by(threads) {
+                                if started.elapsed().as_secs_f64() >= seconds {
+                                    break;
+                                }
+                                let Some((token, choice)) = line.split_once(' ') else { continue };
+                                let now = db::now();
+                                let Lookup::Found(d) = find_by_token(&mut conn, token, now)? else {
+                                    refused += 1;
+                                    continue;
+                                };
+                                let legs: Vec<Leg> = choice.split(',').filter_map(Leg::parse).collect();
+                                match booking::reserve(&mut conn, &d.center, &d.case, &legs, &Op::applicant(now)) {
+                                    Ok(_) => ok += 1,
+                                    Err(booking::BookError::Db(e)) => return Err(e.into()),
+                                    Err(_) => refused += 1,
+                                }
+                            }
+                            Ok((ok, refused))
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().expect("a loop thread panicked")).collect()
+            });
             let (mut ok, mut refused) = (0u64, 0u64);
-            for line in text.lines().skip(skip) {
-                if started.elapsed().as_secs_f64() >= seconds {
-                    break;
-                }
-                let Some((token, choice)) = line.split_once(' ') else { continue };
-                let now = db::now();
-                let Lookup::Found(d) = find_by_token(&mut conn, token, now)? else {
-                    refused += 1;
-                    continue;
-                };
-                let legs: Vec<Leg> = choice.split(',').filter_map(Leg::parse).collect();
-                match booking::reserve(&mut conn, &d.center, &d.case, &legs, &Op::applicant(now)) {
-                    Ok(_) => ok += 1,
-                    Err(booking::BookError::Db(e)) => return Err(e.into()),
-                    Err(_) => refused += 1,
-                }
+            for r in results {
+                let (o, f) = r?;
+                ok += o;
+                refused += f;
             }
             let secs = started.elapsed().as_secs_f64();
             println!(

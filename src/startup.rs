@@ -101,6 +101,7 @@ impl Application {
             pool: pool.clone(),
             settings: settings.clone(),
             clock: clock.clone(),
+            times: crate::web::book::TimesCache::default(),
         });
         let app_settings = settings.clone();
         let server = HttpServer::new(move || {

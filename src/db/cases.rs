@@ -122,3 +122,17 @@ pub fn events_of(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<CaseEventRo
         .select(CaseEventRow::as_select())
         .load(conn)
 }
+
+/// The case behind an applicant's link, with its center, in one query.
+pub fn with_center_by_token(conn: &mut DbConn, token: &str) -> QueryResult<Option<(Case, super::centers::Center)>> {
+    use super::schema::centers;
+    if token.len() != 43 {
+        return Ok(None);
+    }
+    cases::table
+        .inner_join(centers::table)
+        .filter(cases::applicant_token_hash.eq(crate::token::hash_token(token)))
+        .select((Case::as_select(), super::centers::Center::as_select()))
+        .first(conn)
+        .optional()
+}

@@ -293,6 +293,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Running totals for the reports, kept by triggers (migration 10).
+    consultation_totals (level, bucket, measure, center_id, zone_id) {
+        measure -> Text,
+        level -> Text,
+        bucket -> Date,
+        center_id -> BigInt,
+        zone_id -> BigInt,
+        consultations -> BigInt,
+        patents -> BigInt,
+        executed_won -> BigInt,
+    }
+}
+
+diesel::table! {
     ticket_counters (center_id, day) {
         center_id -> BigInt,
         day -> Date,
@@ -347,6 +361,7 @@ diesel::joinable!(routing_rules -> centers (center_id));
 diesel::allow_tables_to_appear_in_same_query!(
     access_log,
     consultations,
+    consultation_totals,
     ticket_counters,
     centers,
     zone_kinds,

@@ -53,8 +53,45 @@ pub struct StatusReport {
     pub total: StatusRow,
 }
 
-/// The report as of a day (inclusive), for one center or all (`center` = its id).
+/// The report as of a day (inclusive), for one center or all (`center` = its id), from the
+/// running totals (`consultation_totals`, kept by triggers): the years before the day's year,
+/// its months before the day's month, and the days of its month up to the day — a few
+/// thousand rows at most, however many years of consultations there are.
 pub fn onestop_status(conn: &mut DbConn, as_of: NaiveDate, center: Option<i64>) -> QueryResult<StatusReport> {
+    use crate::db::schema::consultation_totals as t;
+    use chrono::Datelike;
+    let year = as_of.with_ordinal(1).unwrap_or(as_of);
+    let month = as_of.with_day(1).unwrap_or(as_of);
+    let sum = |col: &str| -> diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::BigInt>> {
+        diesel::dsl::sql(&format!("CAST(SUM(consultation_totals.{col}) AS BIGINT)"))
+    };
+    let totals: Vec<(i64, i64, Option<i64>, Option<i64>, Option<i64>)> = t::table
+        .filter(
+            t::level
+                .eq("y")
+                .and(t::bucket.lt(year))
+                .or(t::level.eq("m").and(t::bucket.ge(year)).and(t::bucket.lt(month)))
+                .or(t::level.eq("d").and(t::bucket.ge(month)).and(t::bucket.le(as_of))),
+        )
+        .group_by((t::center_id, t::zone_id))
+        .select((t::center_id, t::zone_id, sum("consultations"), sum("patents"), sum("executed_won")))
+        .load(conn)?;
+    let kinds: std::collections::HashMap<i64, String> =
+        zones::table.select((zones::id, zones::kind)).load::<(i64, String)>(conn)?.into_iter().collect();
+    let counted = totals
+        .iter()
+        .map(|(c, z, n, p, _)| (*c, kinds.get(z).cloned().unwrap_or_default(), n.unwrap_or(0), *p))
+        .collect();
+    let mut amounts: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
+    for (c, _, _, _, w) in &totals {
+        *amounts.entry(*c).or_insert(0) += w.unwrap_or(0);
+    }
+    assemble(conn, as_of, center, counted, amounts.into_iter().map(|(c, w)| (c, Some(w))).collect())
+}
+
+/// The same report computed from every consultation row (what the totals must always equal;
+/// the tests compare the two).
+pub fn onestop_status_by_scan(conn: &mut DbConn, as_of: NaiveDate, center: Option<i64>) -> QueryResult<StatusReport> {
     use diesel::dsl::{count_star, sum};
     // Consultations and patents per center and zone kind, on the consultation date.
     let by_zone: Vec<(i64, i64, i64, Option<i64>)> = consultations::table
@@ -78,6 +115,16 @@ pub fn onestop_status(conn: &mut DbConn, as_of: NaiveDate, center: Option<i64>) 
         .group_by(consultations::center_id)
         .select((consultations::center_id, sum_won()))
         .load(conn)?;
+    assemble(conn, as_of, center, counted, amounts)
+}
+
+fn assemble(
+    conn: &mut DbConn,
+    as_of: NaiveDate,
+    center: Option<i64>,
+    counted: Vec<(i64, String, i64, Option<i64>)>,
+    amounts: Vec<(i64, Option<i64>)>,
+) -> QueryResult<StatusReport> {
     let mut rows = Vec::new();
     let mut total = StatusRow::default();
     for c in centers::all(conn)? {

@@ -308,202 +308,223 @@ pub fn generate(conn: &mut DbConn, thousands: u32, seed: u64, now: NaiveDateTime
     let mut out = Generated { first_day: Some(first_day), ..Generated::default() };
     let mut batch = Batch::default();
     let first_event = event_id;
-    let mut day = first_day;
-    // A transaction per `COMMIT_EVERY` appointments or so (whole days), so that a large load
-    // does not hold everything in one transaction.
-    while day <= last_day {
-        let mut in_tx = 0;
-        db::write_tx(conn, |conn| -> Result<(), ServiceError> {
-            while day <= last_day && in_tx < COMMIT_EVERY {
-                let fill = if day > today { FUTURE_FILL } else { PAST_FILL };
-                for seat in seats_of_day(&all, day) {
-                    if rng.f64() >= fill {
-                        continue;
-                    }
-                    let c = &all[seat.center];
-                    let z = &c.zones[seat.zone];
-                    let created = seat.starts_at - Duration::hours(rng.i64(26..24 * 21));
-                    let year = local_date(c.tz, created).year();
-                    let number = counters.entry((c.id, year)).or_insert(0);
-                    *number += 1;
-                    let reference = format!("{}-{year:04}-{:05}", c.prefix, number);
-                    let submitted = created + Duration::minutes(rng.i64(10..90));
-                    let reserved = submitted + Duration::minutes(rng.i64(5..600));
-                    let past = seat.starts_at < now;
-                    let roll = rng.f64();
-                    let (case_status, appt_status, last_event) = if !past {
-                        ("reserved", "booked", None)
-                    } else if roll < 0.82 {
-                        ("consulted", "done", Some(("complete", "in_consultation", "consulted", "expert")))
-                    } else if roll < 0.92 {
-                        ("no_show", "no_show", Some(("no_show", "reserved", "no_show", "staff")))
-                    } else {
-                        ("cancelled", "cancelled", Some(("cancel", "reserved", "cancelled", "applicant")))
-                    };
-                    let company = format!("{}{}", COMPANIES[rng.usize(..COMPANIES.len())], rng.u32(1..999));
-                    let brn = format!("{:03}-{:02}-{:05}", rng.u32(101..999), rng.u32(1..99), rng.u32(1..99999));
-                    let person =
-                        format!("{}{}", SURNAMES[rng.usize(..SURNAMES.len())], GIVEN[rng.usize(..GIVEN.len())]);
-                    let version = if last_event.is_some() { 3 } else { 2 };
-                    let ended = match last_event {
-                        Some(("cancel", ..)) => seat.starts_at - Duration::hours(rng.i64(25..72)),
-                        Some(_) => seat.ends_at,
-                        None => reserved,
-                    };
-                    batch.cases.push(CaseRow {
-                        id: case_id,
-                        center_id: c.id,
-                        reference,
-                        status: case_status,
-                        version,
-                        lang: if rng.u8(..10) == 0 { "en" } else { "ko" },
-                        created_at: created,
-                        updated_at: ended.max(reserved),
-                        applicant_token_hash: None,
-                        draft_expires_at: None,
-                        submitted_at: Some(submitted),
-                    });
-                    batch.answers.push(AnswerRow {
-                        case_id,
-                        company_name: Some(company.clone()),
-                        brn: Some(brn.clone()),
-                        representative: Some(person.clone()),
-                        employees: Some(rng.i32(1..120)),
-                        industry: Some(INDUSTRIES[rng.usize(..INDUSTRIES.len())]),
-                        contact_name: Some(person),
-                        contact_email: Some(format!("c{case_id}@startup.example")),
-                        contact_phone: Some(format!("010-{:04}-{:04}", rng.u32(0..9999), rng.u32(0..9999))),
-                        question: Some("사업 관련 상담을 요청합니다.".to_owned()),
-                        preferred_weekdays: "",
-                        consent_version: Some("2026-1"),
-                        consented_at: Some(submitted),
-                        steps_done: "company,needs,contact,consent",
-                        updated_at: submitted,
-                    });
-                    let institution_code = seat
-                        .institution_id
-                        .and_then(|id| institutions.iter().find(|i| i.id == id))
-                        .map(|i| i.code.clone());
-                    batch.zones.push(ZoneRow {
-                        case_id,
-                        zone_kind: z.kind.clone(),
-                        is_primary: true,
-                        institution_code,
-                        explanation_ko: "사전 설문에 따라 배정",
-                        explanation_en: "Routed by the pre-questionnaire",
-                        sort_order: 0,
-                    });
-                    let done = appt_status == "done";
-                    batch.appointments.push(AppointmentRow {
-                        id: appt_id,
-                        case_id,
-                        zone_id: z.id,
-                        starts_at: seat.starts_at,
-                        ends_at: seat.ends_at,
-                        status: appt_status,
-                        institution_id: seat.institution_id,
-                        ticket_number: None,
-                        created_at: reserved,
-                        updated_at: ended.max(reserved),
-                        seat_no: seat.seat_no,
-                        checked_in_at: done.then(|| seat.starts_at - Duration::minutes(5)),
-                    });
-                    let mut event = |at, actor_kind, event, from_status, to_status| {
-                        batch.events.push(EventRow {
-                            id: event_id,
-                            case_id,
-                            at,
-                            actor_kind,
-                            actor_user_id: None,
-                            event,
-                            from_status,
-                            to_status,
-                            reason: None,
-                        });
-                        event_id += 1;
-                    };
-                    event(submitted, "applicant", "submit", "draft", "submitted");
-                    event(reserved, "applicant", "reserve", "submitted", "reserved");
-                    if let Some((name, from, to, actor)) = last_event {
-                        event(ended, actor, name, from, to);
-                    }
-                    if done {
-                        let on = local_date(c.tz, seat.starts_at);
-                        let mut row = ConsultationRow {
-                            id: consult_id,
-                            case_id: Some(case_id),
-                            center_id: c.id,
-                            zone_id: z.id,
-                            company: None,
-                            brn: None,
-                            appointment_id: Some(appt_id),
-                            started_at: seat.starts_at,
-                            completed_at: Some(seat.ends_at),
-                            consulted_on: Some(on),
-                            institution_id: None,
-                            product: None,
-                            executed_won: None,
-                            executed_on: None,
-                            advice_type: None,
-                            patents_transferred: None,
-                            summary: Some("상담 결과를 안내했습니다."),
-                            source: "app",
+    // On PostgreSQL the report totals' row trigger would run a function per consultation: it
+    // is switched off for the load and the totals rebuilt in one statement after it (on error
+    // too). SQLite's triggers are cheap enough to stay.
+    let postgres = matches!(conn, DbConn::Postgres(_));
+    if postgres {
+        diesel::sql_query("ALTER TABLE consultations DISABLE TRIGGER consultation_totals_insert_delete")
+            .execute(conn)?;
+    }
+    let loaded = (|| -> Result<(), ServiceError> {
+        let mut day = first_day;
+        // A transaction per `COMMIT_EVERY` appointments or so (whole days), so that a large load
+        // does not hold everything in one transaction.
+        while day <= last_day {
+            let mut in_tx = 0;
+            db::write_tx(conn, |conn| -> Result<(), ServiceError> {
+                while day <= last_day && in_tx < COMMIT_EVERY {
+                    let fill = if day > today { FUTURE_FILL } else { PAST_FILL };
+                    for seat in seats_of_day(&all, day) {
+                        if rng.f64() >= fill {
+                            continue;
+                        }
+                        let c = &all[seat.center];
+                        let z = &c.zones[seat.zone];
+                        let created = seat.starts_at - Duration::hours(rng.i64(26..24 * 21));
+                        let year = local_date(c.tz, created).year();
+                        let number = counters.entry((c.id, year)).or_insert(0);
+                        *number += 1;
+                        let reference = format!("{}-{year:04}-{:05}", c.prefix, number);
+                        let submitted = created + Duration::minutes(rng.i64(10..90));
+                        let reserved = submitted + Duration::minutes(rng.i64(5..600));
+                        let past = seat.starts_at < now;
+                        let roll = rng.f64();
+                        let (case_status, appt_status, last_event) = if !past {
+                            ("reserved", "booked", None)
+                        } else if roll < 0.82 {
+                            ("consulted", "done", Some(("complete", "in_consultation", "consulted", "expert")))
+                        } else if roll < 0.92 {
+                            ("no_show", "no_show", Some(("no_show", "reserved", "no_show", "staff")))
+                        } else {
+                            ("cancelled", "cancelled", Some(("cancel", "reserved", "cancelled", "applicant")))
                         };
-                        match z.kind.as_str() {
-                            "finance" => {
-                                row.institution_id = seat.institution_id;
-                                row.product = Some(FINANCE_PRODUCTS[rng.usize(..FINANCE_PRODUCTS.len())]);
-                                if rng.f64() < 0.3 {
-                                    let executed_on = on + Duration::days(rng.i64(14..60));
-                                    if executed_on <= today {
-                                        row.executed_won = Some(rng.i64(5..100) * 10_000_000);
-                                        row.executed_on = Some(executed_on);
+                        let company = format!("{}{}", COMPANIES[rng.usize(..COMPANIES.len())], rng.u32(1..999));
+                        let brn = format!("{:03}-{:02}-{:05}", rng.u32(101..999), rng.u32(1..99), rng.u32(1..99999));
+                        let person =
+                            format!("{}{}", SURNAMES[rng.usize(..SURNAMES.len())], GIVEN[rng.usize(..GIVEN.len())]);
+                        let version = if last_event.is_some() { 3 } else { 2 };
+                        let ended = match last_event {
+                            Some(("cancel", ..)) => seat.starts_at - Duration::hours(rng.i64(25..72)),
+                            Some(_) => seat.ends_at,
+                            None => reserved,
+                        };
+                        batch.cases.push(CaseRow {
+                            id: case_id,
+                            center_id: c.id,
+                            reference,
+                            status: case_status,
+                            version,
+                            lang: if rng.u8(..10) == 0 { "en" } else { "ko" },
+                            created_at: created,
+                            updated_at: ended.max(reserved),
+                            applicant_token_hash: None,
+                            draft_expires_at: None,
+                            submitted_at: Some(submitted),
+                        });
+                        batch.answers.push(AnswerRow {
+                            case_id,
+                            company_name: Some(company.clone()),
+                            brn: Some(brn.clone()),
+                            representative: Some(person.clone()),
+                            employees: Some(rng.i32(1..120)),
+                            industry: Some(INDUSTRIES[rng.usize(..INDUSTRIES.len())]),
+                            contact_name: Some(person),
+                            contact_email: Some(format!("c{case_id}@startup.example")),
+                            contact_phone: Some(format!("010-{:04}-{:04}", rng.u32(0..9999), rng.u32(0..9999))),
+                            question: Some("사업 관련 상담을 요청합니다.".to_owned()),
+                            preferred_weekdays: "",
+                            consent_version: Some("2026-1"),
+                            consented_at: Some(submitted),
+                            steps_done: "company,needs,contact,consent",
+                            updated_at: submitted,
+                        });
+                        let institution_code = seat
+                            .institution_id
+                            .and_then(|id| institutions.iter().find(|i| i.id == id))
+                            .map(|i| i.code.clone());
+                        batch.zones.push(ZoneRow {
+                            case_id,
+                            zone_kind: z.kind.clone(),
+                            is_primary: true,
+                            institution_code,
+                            explanation_ko: "사전 설문에 따라 배정",
+                            explanation_en: "Routed by the pre-questionnaire",
+                            sort_order: 0,
+                        });
+                        let done = appt_status == "done";
+                        batch.appointments.push(AppointmentRow {
+                            id: appt_id,
+                            case_id,
+                            zone_id: z.id,
+                            starts_at: seat.starts_at,
+                            ends_at: seat.ends_at,
+                            status: appt_status,
+                            institution_id: seat.institution_id,
+                            ticket_number: None,
+                            created_at: reserved,
+                            updated_at: ended.max(reserved),
+                            seat_no: seat.seat_no,
+                            checked_in_at: done.then(|| seat.starts_at - Duration::minutes(5)),
+                        });
+                        let mut event = |at, actor_kind, event, from_status, to_status| {
+                            batch.events.push(EventRow {
+                                id: event_id,
+                                case_id,
+                                at,
+                                actor_kind,
+                                actor_user_id: None,
+                                event,
+                                from_status,
+                                to_status,
+                                reason: None,
+                            });
+                            event_id += 1;
+                        };
+                        event(submitted, "applicant", "submit", "draft", "submitted");
+                        event(reserved, "applicant", "reserve", "submitted", "reserved");
+                        if let Some((name, from, to, actor)) = last_event {
+                            event(ended, actor, name, from, to);
+                        }
+                        if done {
+                            let on = local_date(c.tz, seat.starts_at);
+                            let mut row = ConsultationRow {
+                                id: consult_id,
+                                case_id: Some(case_id),
+                                center_id: c.id,
+                                zone_id: z.id,
+                                company: None,
+                                brn: None,
+                                appointment_id: Some(appt_id),
+                                started_at: seat.starts_at,
+                                completed_at: Some(seat.ends_at),
+                                consulted_on: Some(on),
+                                institution_id: None,
+                                product: None,
+                                executed_won: None,
+                                executed_on: None,
+                                advice_type: None,
+                                patents_transferred: None,
+                                summary: Some("상담 결과를 안내했습니다."),
+                                source: "app",
+                            };
+                            match z.kind.as_str() {
+                                "finance" => {
+                                    row.institution_id = seat.institution_id;
+                                    row.product = Some(FINANCE_PRODUCTS[rng.usize(..FINANCE_PRODUCTS.len())]);
+                                    if rng.f64() < 0.3 {
+                                        let executed_on = on + Duration::days(rng.i64(14..60));
+                                        if executed_on <= today {
+                                            row.executed_won = Some(rng.i64(5..100) * 10_000_000);
+                                            row.executed_on = Some(executed_on);
+                                        }
                                     }
                                 }
+                                "ip" => {
+                                    row.advice_type = Some(IP_ADVICE[rng.usize(..IP_ADVICE.len())]);
+                                    row.patents_transferred = Some(if rng.f64() < 0.15 { rng.i32(1..4) } else { 0 });
+                                }
+                                _ => row.advice_type = Some(LEGAL_ADVICE[rng.usize(..LEGAL_ADVICE.len())]),
                             }
-                            "ip" => {
-                                row.advice_type = Some(IP_ADVICE[rng.usize(..IP_ADVICE.len())]);
-                                row.patents_transferred = Some(if rng.f64() < 0.15 { rng.i32(1..4) } else { 0 });
-                            }
-                            _ => row.advice_type = Some(LEGAL_ADVICE[rng.usize(..LEGAL_ADVICE.len())]),
+                            batch.consultations.push(row);
+                            consult_id += 1;
+                            out.consultations += 1;
                         }
-                        batch.consultations.push(row);
-                        consult_id += 1;
-                        out.consultations += 1;
+                        out.cases += 1;
+                        out.appointments += 1;
+                        case_id += 1;
+                        appt_id += 1;
+                        in_tx += 1;
+                        if batch.cases.len() >= BATCH * 5 {
+                            batch.flush(conn)?;
+                        }
                     }
-                    out.cases += 1;
-                    out.appointments += 1;
-                    case_id += 1;
-                    appt_id += 1;
-                    in_tx += 1;
-                    if batch.cases.len() >= BATCH * 5 {
-                        batch.flush(conn)?;
-                    }
+                    day += Duration::days(1);
                 }
-                day += Duration::days(1);
+                batch.flush(conn)?;
+                Ok(())
+            })?;
+        }
+        db::write_tx(conn, |conn| -> Result<(), ServiceError> {
+            for ((center_id, year), last) in &counters {
+                diesel::delete(
+                    reference_counters::table
+                        .filter(reference_counters::center_id.eq(center_id))
+                        .filter(reference_counters::year.eq(year)),
+                )
+                .execute(conn)?;
+                diesel::insert_into(reference_counters::table)
+                    .values((
+                        reference_counters::center_id.eq(center_id),
+                        reference_counters::year.eq(year),
+                        reference_counters::last_value.eq(last),
+                    ))
+                    .execute(conn)?;
             }
-            batch.flush(conn)?;
             Ok(())
         })?;
-    }
-    db::write_tx(conn, |conn| -> Result<(), ServiceError> {
-        for ((center_id, year), last) in &counters {
-            diesel::delete(
-                reference_counters::table
-                    .filter(reference_counters::center_id.eq(center_id))
-                    .filter(reference_counters::year.eq(year)),
-            )
-            .execute(conn)?;
-            diesel::insert_into(reference_counters::table)
-                .values((
-                    reference_counters::center_id.eq(center_id),
-                    reference_counters::year.eq(year),
-                    reference_counters::last_value.eq(last),
-                ))
-                .execute(conn)?;
-        }
         Ok(())
-    })?;
+    })();
+    if postgres {
+        let rebuilt = db::write_tx(conn, |conn| {
+            diesel::sql_query("DELETE FROM consultation_totals").execute(conn)?;
+            diesel::sql_query(REBUILD_TOTALS_POSTGRES).execute(conn)
+        });
+        diesel::sql_query("ALTER TABLE consultations ENABLE TRIGGER consultation_totals_insert_delete")
+            .execute(conn)?;
+        rebuilt?;
+    }
+    loaded?;
     out.events = usize::try_from(event_id - first_event).unwrap_or(0);
     if let DbConn::Postgres(_) = conn {
         for table in ["cases", "appointments", "case_events", "consultations"] {
@@ -518,6 +539,23 @@ pub fn generate(conn: &mut DbConn, thousands: u32, seed: u64, now: NaiveDateTime
     }
     Ok(out)
 }
+
+/// The report totals from every consultation (as migration 10 fills them).
+const REBUILD_TOTALS_POSTGRES: &str = "
+INSERT INTO consultation_totals (measure, level, bucket, center_id, zone_id, consultations, patents, executed_won)
+SELECT x.measure, l.level,
+       CASE l.level WHEN 'd' THEN x.day
+                    WHEN 'm' THEN date_trunc('month', x.day)::date
+                    ELSE date_trunc('year', x.day)::date END AS b,
+       x.center_id, x.zone_id, SUM(x.n), SUM(x.p), SUM(x.w)
+FROM (VALUES ('d'), ('m'), ('y')) AS l (level),
+     (SELECT 'count' AS measure, consulted_on AS day, center_id, zone_id, 1 AS n,
+             COALESCE(patents_transferred, 0) AS p, 0::BIGINT AS w
+      FROM consultations WHERE consulted_on IS NOT NULL
+      UNION ALL
+      SELECT 'won', COALESCE(executed_on, consulted_on), center_id, zone_id, 0, 0, executed_won
+      FROM consultations WHERE executed_won IS NOT NULL AND COALESCE(executed_on, consulted_on) IS NOT NULL) AS x
+GROUP BY x.measure, l.level, b, x.center_id, x.zone_id";
 
 /// A submitted case made for the reservation benchmark: its link token and the one free seat
 /// it is meant to take, as the booking form sends it (`ZONE:UNIXSECONDS`).

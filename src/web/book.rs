@@ -39,7 +39,9 @@ pub struct BookPage {
     reference: String,
     version: i64,
     one_stop: bool,
-    days: Vec<Day>,
+    no_days: bool,
+    /// The days' fieldsets (`apply/book_days.html`), rendered once and shared with the cache.
+    days_html: std::sync::Arc<String>,
     message: Option<&'static str>,
     /// The case is reserved: this page moves the visit.
     moving: bool,
@@ -101,6 +103,112 @@ fn days_of(lang: Lang, times: &CaseTimes, institutions: &[centers::Institution])
     }
 }
 
+/// The free times of the booking page as shown (labels in the page's language), reused by
+/// every booking page for the same zones at the same center for up to a second: the list is
+/// the heaviest part of the heaviest public page (bench/README.md). Any state-changing request
+/// to this instance makes every entry stale at once (`changed`); another instance's bookings
+/// show here within the second. What is shown is only an offer: the seat is decided by the
+/// database when booking, never by this list.
+#[derive(Default)]
+pub struct TimesCache {
+    generation: std::sync::atomic::AtomicU64,
+    entries: std::sync::Mutex<std::collections::HashMap<TimesKey, CachedTimes>>,
+}
+
+#[derive(Hash, PartialEq, Eq)]
+struct TimesKey {
+    center_id: i64,
+    kinds: Vec<String>,
+    lang: Lang,
+    /// The minute of `now` (the notice and today move with it; tests move the clock).
+    minute: i64,
+}
+
+struct CachedTimes {
+    made: std::time::Instant,
+    generation: u64,
+    days: Shown,
+}
+
+const TIMES_TTL: std::time::Duration = std::time::Duration::from_secs(1);
+
+impl TimesCache {
+    pub fn changed(&self) {
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn get(&self, key: &TimesKey) -> Option<Shown> {
+        let generation = self.generation.load(std::sync::atomic::Ordering::SeqCst);
+        let entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        entries.get(key).filter(|e| e.generation == generation && e.made.elapsed() < TIMES_TTL).map(|e| e.days.clone())
+    }
+
+    /// Keeps what was computed from data read at `generation` (read before computing).
+    fn put(&self, key: TimesKey, generation: u64, days: Shown) {
+        let mut entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        entries.retain(|_, e| e.made.elapsed() < TIMES_TTL);
+        entries.insert(key, CachedTimes { made: std::time::Instant::now(), generation, days });
+    }
+}
+
+/// One-stop or not, no times at all, and the days' fieldsets as HTML.
+type Shown = (bool, bool, std::sync::Arc<String>);
+
+#[derive(Template)]
+#[template(path = "apply/book_days.html")]
+struct DaysFragment<'a> {
+    days: &'a [Day],
+}
+
+/// The case's free times as shown, from the cache when it has them.
+fn times_shown(
+    conn: &mut crate::db::DbConn,
+    state: &AppState,
+    center: &centers::Center,
+    case_id: i64,
+    lang: Lang,
+) -> Result<Shown, AppError> {
+    let now = state.clock.now();
+    let kinds = crate::db::answers::zones(conn, case_id)?.into_iter().map(|z| z.zone_kind).collect();
+    let key = TimesKey { center_id: center.id, kinds, lang, minute: now.and_utc().timestamp() / 60 };
+    if let Some(days) = state.times.get(&key) {
+        return Ok(days);
+    }
+    let generation = state.times.generation.load(std::sync::atomic::Ordering::SeqCst);
+    let times = availability::for_case(conn, center, case_id, now)?;
+    let (one_stop, days) = days_of(lang, &times, &centers::institutions(conn)?);
+    let html = DaysFragment { days: &days }.render().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+    let shown = (one_stop, days.is_empty(), std::sync::Arc::new(html));
+    state.times.put(key, generation, shown.clone());
+    Ok(shown)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn page_of(
+    req: &HttpRequest,
+    ctx: PageCtx,
+    case: &crate::db::cases::Case,
+    case_status: CaseStatus,
+    (one_stop, no_days, days_html): Shown,
+    token: &str,
+    message: Option<&'static str>,
+    status: StatusCode,
+) -> HttpResponse {
+    let page = BookPage {
+        t: ctx.t,
+        ctx,
+        token: token.to_owned(),
+        reference: case.reference.clone(),
+        version: case.version,
+        one_stop,
+        no_days,
+        days_html,
+        message,
+        moving: case_status == CaseStatus::Reserved,
+    };
+    render(req, page, status)
+}
+
 async fn book_page(
     req: &HttpRequest,
     ctx: PageCtx,
@@ -110,26 +218,12 @@ async fn book_page(
     message: Option<&'static str>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let (center, case_id, now) = (d.center.clone(), d.case.id, state.clock.now());
-    let (times, institutions) = with_conn(state, move |conn| {
-        Ok((availability::for_case(conn, &center, case_id, now)?, centers::institutions(conn)?))
-    })
-    .await?;
-    let (one_stop, days) = days_of(ctx.lang, &times, &institutions);
-    let page = BookPage {
-        t: ctx.t,
-        ctx,
-        token: token.to_owned(),
-        reference: d.case.reference.clone(),
-        version: d.case.version,
-        one_stop,
-        days,
-        message,
-        moving: d.status == CaseStatus::Reserved,
-    };
-    Ok(render(req, page, status))
+    let (center, case_id, lang, st) = (d.center.clone(), d.case.id, ctx.lang, state.clone());
+    let shown = with_conn(state, move |conn| times_shown(conn, &st, &center, case_id, lang)).await?;
+    Ok(page_of(req, ctx, &d.case, d.status, shown, token, message, status))
 }
 
+/// The booking page: the case and its free times read in one trip to the database.
 pub async fn show(
     req: HttpRequest,
     ctx: PageCtx,
@@ -137,13 +231,25 @@ pub async fn show(
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
-    let d = load(&state, &token).await?;
-    match d.status {
-        CaseStatus::Submitted | CaseStatus::NoShow | CaseStatus::Reserved => {
-            book_page(&req, ctx, &state, &d, &token, None, StatusCode::OK).await
-        }
-        CaseStatus::Draft => Ok(see_other(format!("/apply/{token}"))),
-        _ => Err(ended(d.status)),
+    let (t, st, lang) = (token.clone(), state.clone(), ctx.lang);
+    let found = with_conn(&state, move |conn| {
+        let Some((case, center)) = crate::db::cases::with_center_by_token(conn, &t)? else { return Ok(None) };
+        let status: CaseStatus = case.status.parse().unwrap_or(CaseStatus::Cancelled);
+        let shown = match status {
+            CaseStatus::Submitted | CaseStatus::NoShow | CaseStatus::Reserved => {
+                Some(times_shown(conn, &st, &center, case.id, lang)?)
+            }
+            _ => None,
+        };
+        Ok(Some((case, status, shown)))
+    })
+    .await?;
+    match found {
+        None => Err(AppError::NotFound),
+        Some((case, status, Some(shown))) => Ok(page_of(&req, ctx, &case, status, shown, &token, None, StatusCode::OK)),
+        // A draft (expired or not) goes to its questionnaire, which says which.
+        Some((_, CaseStatus::Draft, None)) => Ok(see_other(format!("/apply/{token}"))),
+        Some((_, status, None)) => Err(ended(status)),
     }
 }
 

@@ -91,6 +91,10 @@ pub async fn middleware(
     }
 
     let mut res = next.call(req).await?;
+    if unsafe_method {
+        // Whatever the request changed, pages computed before it are not reused.
+        state.times.changed();
+    }
     if existing.is_none() {
         let cookie = Cookie::build(cookie_name, value)
             .path("/")

@@ -31,6 +31,8 @@ pub struct AppState {
     pub pool: Pool,
     pub settings: Arc<Settings>,
     pub clock: Arc<dyn Clock>,
+    /// The free times shown on booking pages, reused for a second (see `book::TimesCache`).
+    pub times: book::TimesCache,
 }
 
 impl AppState {
