@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -119,9 +120,10 @@ class Server:
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(self.base + ready, timeout=2) as r:
-                    if r.status < 500:
-                        break
+                with urllib.request.urlopen(self.base + ready, timeout=2):
+                    break
+            except urllib.error.HTTPError:
+                break  # it answers
             except Exception:
                 pass
             if self.proc.poll() is not None or time.monotonic() > deadline:
@@ -257,7 +259,9 @@ def main():
     o = ap.parse_args()
     rounds = o.rounds or (1 if o.short else 5)
     secs = o.seconds or (1 if o.short else 5)
-    small, large = o.small or (2 if o.short else 100), o.large or (20 if o.short else 1000)
+    small, large = o.small or (10 if o.short else 100), o.large or (40 if o.short else 1000)
+    # The short run keeps its own databases, so that it never replaces the full run's.
+    prefix = "short_" if o.short else ""
     os.makedirs(WORK, exist_ok=True)
     if not os.path.exists(BIN):
         raise SystemExit("build first: cargo build --release")
@@ -271,9 +275,9 @@ def main():
     log(f"databases (scales {small} and {large})")
     dbs = {}
     for be in backends:
-        dbs[(be, "small")] = Db(be, "small")
+        dbs[(be, "small")] = Db(be, prefix + "small")
         res[f"{be}_small"] = dbs[(be, "small")].create(small, reuse=False)
-        dbs[(be, "large")] = Db(be, "large")
+        dbs[(be, "large")] = Db(be, prefix + "large")
         res[f"{be}_large"] = dbs[(be, "large")].create(large, reuse=not o.fresh)
 
     # 1. Expert queue and national report: largest ÷ smallest, per backend.
