@@ -256,7 +256,12 @@ def main():
     ap.add_argument("--no-peer", action="store_true")
     ap.add_argument("--no-postgres", action="store_true")
     ap.add_argument("--fresh", action="store_true", help="rebuild the large databases even if built today")
+    ap.add_argument("--table-from", metavar="JSON", help="only print the table of an earlier run's results.json")
     o = ap.parse_args()
+    if o.table_from:
+        with open(o.table_from) as f:
+            write(json.load(f), save=False)
+        return
     rounds = o.rounds or (1 if o.short else 5)
     secs = o.seconds or (1 if o.short else 5)
     small, large = o.small or (10 if o.short else 100), o.large or (40 if o.short else 1000)
@@ -475,11 +480,12 @@ def machine():
             "commit": run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"]).strip()}
 
 
-def write(res):
+def write(res, save=True):
     public = {k: ({kk: vv for kk, vv in v.items() if kk != "accounts"} if isinstance(v, dict) else v)
               for k, v in res.items()}
-    with open(os.path.join(WORK, "results.json"), "w") as f:
-        json.dump(public, f, indent=2, default=str)
+    if save:
+        with open(os.path.join(WORK, "results.json"), "w") as f:
+            json.dump(public, f, indent=2, default=str)
     lines = [f"Measured {res['machine']['date']} on {res['machine']['cpu']} ({res['machine']['cores']} cores, "
              f"{res['machine']['memory_gib']} GiB), commit {res['machine']['commit']}; {res['rounds']} rounds of "
              f"{res['seconds']} s each, A and B alternating, medians. Server on core {SERVER_CPU}, load on core {LOAD_CPU}.",
@@ -491,7 +497,8 @@ def write(res):
     for be in ("sqlite", "postgres"):
         if f"{be}_availability" in res:
             a = res[f"{be}_availability"]
-            lines.append(f"| availability page ({be}, {a['page_bytes']} bytes) vs the same bytes as a static file | "
+            lines.append(f"| availability page ({be}, {a['page_bytes']} bytes) vs the same bytes as a static file; "
+                         f"server peak {a['peak_mib']:.1f} MiB | "
                          f"{rate(a['availability'])} | {rate(a['static'])} | {a['ratio']:.2f} | ≥ 0.3 |")
             h = a["half_load"]
             lines.append(f"| availability at half its throughput ({be}; {h['rps']:.0f}/s) | p50 {h['p50']:.2f} ms | "
@@ -501,7 +508,8 @@ def write(res):
                              f"{rate(a['availability'])} | {rate(a['peer_slots'])} | {a['vs_peer']:.1f} | ≥ 10 |")
         if f"{be}_reserve" in res:
             r = res[f"{be}_reserve"]
-            lines.append(f"| reservation POST, distinct seats ({be}) vs the same transaction in a loop without HTTP | "
+            lines.append(f"| reservation POST, distinct seats ({be}) vs the same transaction in a loop without HTTP "
+                         f"(16 threads); server peak {r['peak_mib']:.1f} MiB | "
                          f"{r['http']['rps']:.0f} commits/s, p50 {r['http']['p50_ms']:.2f} ms, p99 {r['http']['p99_ms']:.2f} ms | "
                          f"{r['loop']['rps']:.0f} commits/s | {r['ratio']:.2f} | ≥ 0.5 |")
             if "vs_peer" in r:
@@ -510,7 +518,9 @@ def write(res):
         for kind, label in (("queue", "expert queue page"), ("report", "national report page")):
             if f"{be}_{kind}" in res:
                 q = res[f"{be}_{kind}"]
-                lines.append(f"| {label} ({be}): scale {res['scales'][1]} vs scale {res['scales'][0]} | {rate(q['large'])} | "
+                peak = res.get(f"{be}_scale_peak_mib", 0)
+                lines.append(f"| {label} ({be}): scale {res['scales'][1]} vs scale {res['scales'][0]}; "
+                             f"server peak {peak:.1f} MiB | {rate(q['large'])} | "
                              f"{rate(q['small'])} | cost × {q['growth']:.2f} | ≤ 1.5 |")
     mems = [(k, v) for k, v in res.items() if isinstance(v, dict) and "peak_mib" in v]
     peak = max([v["peak_mib"] for _, v in mems] + [v for k, v in res.items() if k.endswith("_peak_mib")] or [0])
@@ -525,8 +535,9 @@ def write(res):
                 m = res[f"{be}_{size}"]
                 lines.append(f"\n{be} scale {m['scale']}: {m['appointments']} appointments — {m['summary']}")
     text = "\n".join(lines) + "\n"
-    with open(os.path.join(WORK, "results.md"), "w") as f:
-        f.write(text)
+    if save:
+        with open(os.path.join(WORK, "results.md"), "w") as f:
+            f.write(text)
     print(text)
 
 

@@ -533,7 +533,7 @@ pub fn generate(conn: &mut DbConn, thousands: u32, seed: u64, now: NaiveDateTime
             ))
             .execute(conn)?;
         }
-        diesel::sql_query("ANALYZE").execute(conn)?;
+        diesel::sql_query("VACUUM ANALYZE").execute(conn)?;
     } else {
         diesel::sql_query("ANALYZE").execute(conn)?;
     }
