@@ -163,7 +163,8 @@ fn count(conn: &mut DbConn, sql: &str) -> i64 {
     diesel::sql_query(sql).get_result::<Count>(conn).unwrap().n
 }
 
-/// Live seats held twice, and slots holding more live appointments than the schedule's seats.
+/// Live seats held twice anywhere, and slots of the demo center's legal zone (where the clients
+/// book) holding more live appointments than its schedule's seats.
 fn seats_over(conn: &mut DbConn, capacity: i64) -> (i64, i64) {
     let twice = count(
         conn,
@@ -174,7 +175,9 @@ fn seats_over(conn: &mut DbConn, capacity: i64) -> (i64, i64) {
         conn,
         &format!(
             "SELECT COUNT(*) AS n FROM (SELECT zone_id, starts_at FROM appointments \
-             WHERE status IN ('booked', 'waiting', 'in_consultation') GROUP BY zone_id, starts_at \
+             WHERE status IN ('booked', 'waiting', 'in_consultation') AND zone_id IN (SELECT z.id FROM zones z \
+             JOIN centers c ON c.id = z.center_id WHERE c.slug = 'gyeongnam' AND z.kind = 'legal') \
+             GROUP BY zone_id, starts_at \
              HAVING COUNT(*) > {capacity}) x"
         ),
     );
@@ -256,8 +259,8 @@ async fn two_instances_share_seats_sessions_and_the_outbox() {
 
     // Both workers drain the outbox: everything due is sent, once.
     let started = Instant::now();
-    let due =
-        "SELECT COUNT(*) AS n FROM email_outbox WHERE status = 'pending' AND next_attempt_at <= CURRENT_TIMESTAMP";
+    // Everything but the reminders (due a day before each visit) is due at once.
+    let due = "SELECT COUNT(*) AS n FROM email_outbox WHERE status = 'pending' AND kind <> 'reminder'";
     while count(&mut conn, due) > 0 {
         assert!(started.elapsed() < Duration::from_secs(60), "the outbox did not drain");
         std::thread::sleep(Duration::from_millis(200));
@@ -275,8 +278,8 @@ async fn two_instances_share_seats_sessions_and_the_outbox() {
     let seen = received(&sink);
     eprintln!("two instances: {} messages sent, {} received", sent.len(), seen.len());
     assert!(sent.len() >= 8);
-    assert_eq!(seen.len(), sent.len(), "every sent row arrived");
-    assert!(sent.iter().all(|id| seen.get(id) == Some(&1)), "no message twice: {seen:?}");
+    assert!(sent.iter().all(|id| seen.get(id) == Some(&1)), "every sent row arrived once: {seen:?}");
+    assert!(seen.values().all(|&n| n == 1), "no message twice: {seen:?}");
 }
 
 /// What a client saw of one case.
