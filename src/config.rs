@@ -259,6 +259,11 @@ impl Settings {
         self.base_url.starts_with("https://")
     }
 
+    /// Cookie names get the `__Host-` prefix over https (Secure, Path=/, no Domain).
+    pub fn cookie_name(&self, base: &str) -> String {
+        if self.is_https() { format!("__Host-{base}") } else { format!("onestop_{base}") }
+    }
+
     /// Layers: defaults < file < environment < flags (clap already merged the last two).
     pub fn load(args: &ConfigArgs) -> anyhow::Result<Self> {
         let file = match &args.config {

@@ -347,7 +347,7 @@ fn bench(settings: Settings, command: BenchCommand) -> anyhow::Result<()> {
             }
             std::fs::write(&out, text).with_context(|| format!("writing {}", out.display()))?;
             let value = token::new_token();
-            let name = if settings.base_url.starts_with("https://") { "__Host-csrf" } else { "onestop_csrf" };
+            let name = settings.cookie_name("csrf");
             let csrf = onestop::web::csrf::sign(settings.secret.expose(), &value);
             println!("{{\"cases\": {}, \"cookie\": \"{name}={value}\", \"csrf\": \"{csrf}\"}}", prepared.len());
             Ok(())

@@ -257,6 +257,17 @@ const SURNAMES: [&str; 8] = ["김", "이", "박", "최", "정", "강", "조", "�
 const GIVEN: [&str; 8] = ["민수", "서연", "지훈", "유나", "하늘", "도현", "예린", "준호"];
 const INDUSTRIES: [&str; 6] = ["J", "C", "M", "G", "Q", "F"];
 
+/// The id after the largest in `table` (the generator assigns ids itself).
+fn next_id(conn: &mut DbConn, table: &str) -> QueryResult<i64> {
+    #[derive(QueryableByName)]
+    struct M {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        m: i64,
+    }
+    let q = format!("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS m FROM {table}");
+    Ok(diesel::sql_query(q).get_result::<M>(conn)?.m + 1)
+}
+
 /// Fills the database (which must have the demo's zones and schedules, and no cases) with
 /// about `thousands` × 1000 appointments ending `AHEAD_DAYS` after `now`.
 pub fn generate(conn: &mut DbConn, thousands: u32, seed: u64, now: NaiveDateTime) -> Result<Generated, ServiceError> {
@@ -293,15 +304,6 @@ pub fn generate(conn: &mut DbConn, thousands: u32, seed: u64, now: NaiveDateTime
     }
 
     let mut rng = fastrand::Rng::with_seed(seed);
-    let next_id = |conn: &mut DbConn, table: &str| -> QueryResult<i64> {
-        #[derive(QueryableByName)]
-        struct M {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            m: i64,
-        }
-        let q = format!("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS m FROM {table}");
-        Ok(diesel::sql_query(q).get_result::<M>(conn)?.m + 1)
-    };
     let (mut case_id, mut appt_id) = (next_id(conn, "cases")?, next_id(conn, "appointments")?);
     let (mut event_id, mut consult_id) = (next_id(conn, "case_events")?, next_id(conn, "consultations")?);
     let mut counters: HashMap<(i64, i32), i32> = HashMap::new();
@@ -516,10 +518,8 @@ pub fn generate(conn: &mut DbConn, thousands: u32, seed: u64, now: NaiveDateTime
         Ok(())
     })();
     if postgres {
-        let rebuilt = db::write_tx(conn, |conn| {
-            diesel::sql_query("DELETE FROM consultation_totals").execute(conn)?;
-            diesel::sql_query(REBUILD_TOTALS_POSTGRES).execute(conn)
-        });
+        let rebuilt =
+            db::write_tx(conn, |conn| diesel::sql_query("SELECT consultation_totals_rebuild()").execute(conn));
         diesel::sql_query("ALTER TABLE consultations ENABLE TRIGGER consultation_totals_insert_delete")
             .execute(conn)?;
         rebuilt?;
@@ -539,23 +539,6 @@ pub fn generate(conn: &mut DbConn, thousands: u32, seed: u64, now: NaiveDateTime
     }
     Ok(out)
 }
-
-/// The report totals from every consultation (as migration 10 fills them).
-const REBUILD_TOTALS_POSTGRES: &str = "
-INSERT INTO consultation_totals (measure, level, bucket, center_id, zone_id, consultations, patents, executed_won)
-SELECT x.measure, l.level,
-       CASE l.level WHEN 'd' THEN x.day
-                    WHEN 'm' THEN date_trunc('month', x.day)::date
-                    ELSE date_trunc('year', x.day)::date END AS b,
-       x.center_id, x.zone_id, SUM(x.n), SUM(x.p), SUM(x.w)
-FROM (VALUES ('d'), ('m'), ('y')) AS l (level),
-     (SELECT 'count' AS measure, consulted_on AS day, center_id, zone_id, 1 AS n,
-             COALESCE(patents_transferred, 0) AS p, 0::BIGINT AS w
-      FROM consultations WHERE consulted_on IS NOT NULL
-      UNION ALL
-      SELECT 'won', COALESCE(executed_on, consulted_on), center_id, zone_id, 0, 0, executed_won
-      FROM consultations WHERE executed_won IS NOT NULL AND COALESCE(executed_on, consulted_on) IS NOT NULL) AS x
-GROUP BY x.measure, l.level, b, x.center_id, x.zone_id";
 
 /// A submitted case made for the reservation benchmark: its link token and the one free seat
 /// it is meant to take, as the booking form sends it (`ZONE:UNIXSECONDS`).
@@ -616,21 +599,7 @@ pub fn prepare_reservations(
     rng.shuffle(&mut free);
     free.truncate(count);
     let institutions = centers::institutions(conn)?;
-    let (mut case_id, mut event_id) = {
-        #[derive(QueryableByName)]
-        struct M {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            c: i64,
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            e: i64,
-        }
-        let m: M = diesel::sql_query(
-            "SELECT CAST(COALESCE((SELECT MAX(id) FROM cases), 0) AS BIGINT) AS c, \
-             CAST(COALESCE((SELECT MAX(id) FROM case_events), 0) AS BIGINT) AS e",
-        )
-        .get_result(conn)?;
-        (m.c + 1, m.e + 1)
-    };
+    let (mut case_id, mut event_id) = (next_id(conn, "cases")?, next_id(conn, "case_events")?);
     let mut out = Vec::with_capacity(count);
     let mut counters: HashMap<(i64, i32), i32> = HashMap::new();
     db::write_tx(conn, |conn| -> Result<(), ServiceError> {

@@ -40,7 +40,9 @@ pub struct BookPage {
     version: i64,
     one_stop: bool,
     no_days: bool,
-    /// The days' fieldsets (`apply/book_days.html`), rendered once and shared with the cache.
+    /// The days' fieldsets (`apply/book_days.html`), rendered once and shared with the cache;
+    /// inserted with `|safe`: that template escapes every value itself (labels of dates, times,
+    /// zone and institution names — no applicant input).
     days_html: std::sync::Arc<String>,
     message: Option<&'static str>,
     /// The case is reserved: this page moves the visit.

@@ -38,7 +38,7 @@ pub struct AppState {
 impl AppState {
     /// Cookie names get the `__Host-` prefix over https (Secure, Path=/, no Domain).
     pub fn cookie_name(&self, base: &'static str) -> String {
-        if self.settings.is_https() { format!("__Host-{base}") } else { format!("onestop_{base}") }
+        self.settings.cookie_name(base)
     }
 }
 

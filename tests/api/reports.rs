@@ -219,18 +219,14 @@ fn the_running_totals_always_equal_a_count_over_every_consultation() {
     let out = onestop_command(&db).args(["demo", "--scale", "3"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let mut conn = onestop::db::establish(&db.url).unwrap();
-    let days = |conn: &mut onestop::db::DbConn| -> Vec<chrono::NaiveDate> {
-        let mut d: Vec<chrono::NaiveDate> = ["2015-05-31", "2015-06-01", "2015-07-17", "2015-12-31", "2016-01-01"]
-            .iter()
-            .map(|s| s.parse().unwrap())
-            .collect();
-        let today = chrono::Utc::now().date_naive();
-        d.extend((-40..5).map(|k| today + chrono::Duration::days(k)));
-        let _ = conn;
-        d
-    };
+    let today = chrono::Utc::now().date_naive();
+    let days: Vec<chrono::NaiveDate> = ["2015-05-31", "2015-06-01", "2015-07-17", "2015-12-31", "2016-01-01"]
+        .iter()
+        .map(|s| s.parse().unwrap())
+        .chain((-40..5).map(|k| today + chrono::Duration::days(k)))
+        .collect();
     let same = |conn: &mut onestop::db::DbConn, label: &str| {
-        for day in days(conn) {
+        for &day in &days {
             for center in [None, Some(1)] {
                 let a = onestop_status(conn, day, center).unwrap();
                 let b = onestop_status_by_scan(conn, day, center).unwrap();

@@ -75,21 +75,27 @@ CREATE TRIGGER consultation_totals_update AFTER UPDATE OF center_id, zone_id, co
         executed_won, executed_on ON consultations
     FOR EACH ROW EXECUTE FUNCTION consultation_totals_trigger();
 
--- The totals of what is there already.
-INSERT INTO consultation_totals (measure, level, bucket, center_id, zone_id, consultations, patents, executed_won)
-SELECT x.measure, l.level,
-       CASE l.level WHEN 'd' THEN x.day
-                    WHEN 'm' THEN date_trunc('month', x.day)::date
-                    ELSE date_trunc('year', x.day)::date END AS b,
-       x.center_id, x.zone_id, SUM(x.n), SUM(x.p), SUM(x.w)
-FROM (VALUES ('d'), ('m'), ('y')) AS l (level),
-     (SELECT 'count' AS measure, consulted_on AS day, center_id, zone_id, 1 AS n,
-             COALESCE(patents_transferred, 0) AS p, 0::BIGINT AS w
-      FROM consultations WHERE consulted_on IS NOT NULL
-      UNION ALL
-      SELECT 'won', COALESCE(executed_on, consulted_on), center_id, zone_id, 0, 0, executed_won
-      FROM consultations WHERE executed_won IS NOT NULL AND COALESCE(executed_on, consulted_on) IS NOT NULL) AS x
-GROUP BY x.measure, l.level, b, x.center_id, x.zone_id;
+-- All totals from every consultation: for what is there already, and for bulk loads that switch
+-- the row trigger off (`onestop demo --scale`).
+CREATE FUNCTION consultation_totals_rebuild() RETURNS void AS $$
+    DELETE FROM consultation_totals;
+    INSERT INTO consultation_totals (measure, level, bucket, center_id, zone_id, consultations, patents, executed_won)
+    SELECT x.measure, l.level,
+           CASE l.level WHEN 'd' THEN x.day
+                        WHEN 'm' THEN date_trunc('month', x.day)::date
+                        ELSE date_trunc('year', x.day)::date END AS b,
+           x.center_id, x.zone_id, SUM(x.n), SUM(x.p), SUM(x.w)
+    FROM (VALUES ('d'), ('m'), ('y')) AS l (level),
+         (SELECT 'count' AS measure, consulted_on AS day, center_id, zone_id, 1 AS n,
+                 COALESCE(patents_transferred, 0) AS p, 0::BIGINT AS w
+          FROM consultations WHERE consulted_on IS NOT NULL
+          UNION ALL
+          SELECT 'won', COALESCE(executed_on, consulted_on), center_id, zone_id, 0, 0, executed_won
+          FROM consultations WHERE executed_won IS NOT NULL AND COALESCE(executed_on, consulted_on) IS NOT NULL) AS x
+    GROUP BY x.measure, l.level, b, x.center_id, x.zone_id;
+$$ LANGUAGE sql;
+
+SELECT consultation_totals_rebuild();
 
 -- The seats held per slot (availability pages) read from the index alone.
 CREATE INDEX appointments_zone_time_status ON appointments (zone_id, starts_at, status);

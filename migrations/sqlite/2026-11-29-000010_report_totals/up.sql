@@ -55,7 +55,8 @@ CREATE TRIGGER consultation_totals_delete AFTER DELETE ON consultations BEGIN
         executed_won = executed_won + excluded.executed_won;
 END;
 
--- An update is the old row taken out and the new one put in.
+-- An update is the old row taken out and the new one put in (SQLite triggers cannot share a
+-- function, hence the repeated bodies; PostgreSQL has one, consultation_totals_apply).
 CREATE TRIGGER consultation_totals_update AFTER UPDATE OF center_id, zone_id, consulted_on, patents_transferred,
         executed_won, executed_on ON consultations BEGIN
     INSERT INTO consultation_totals (measure, level, bucket, center_id, zone_id, consultations, patents, executed_won)
