@@ -170,6 +170,38 @@ where
     }
 }
 
+/// Whether a database error means "busy, try again": SQLite's lock not granted within the busy
+/// timeout, PostgreSQL's lock or statement timeout, or a serialization failure. Nothing was
+/// written; the request may be sent again.
+pub fn is_busy(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match e {
+        Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
+        Error::DatabaseError(_, info) => {
+            let m = info.message();
+            m.contains("database is locked")
+                || m.contains("database table is locked")
+                || m.contains("lock timeout")
+                || m.contains("statement timeout")
+        }
+        _ => false,
+    }
+}
+
+/// Serialises the transaction it runs in with every other one that locks the same key, on
+/// PostgreSQL by a transaction-scoped advisory lock; SQLite's `BEGIN IMMEDIATE` (`write_tx`)
+/// serialises all writers already. Call it inside `write_tx`, before counting what a limit
+/// allows, so that "count, then insert" is decided by the database for concurrent requests
+/// and several instances.
+pub fn lock_key(conn: &mut DbConn, key: &str) -> QueryResult<()> {
+    if let DbConn::Postgres(c) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind::<diesel::sql_types::Text, _>(key)
+            .execute(c)?;
+    }
+    Ok(())
+}
+
 /// The current time, truncated to microseconds so that SQLite and PostgreSQL store the same
 /// value.
 pub fn now() -> chrono::NaiveDateTime {

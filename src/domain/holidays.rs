@@ -137,22 +137,36 @@ pub fn of_year(y: i32) -> BTreeMap<NaiveDate, Vec<Holiday>> {
     // Dates whose overlap already produced a substitute: one substitute per overlap.
     let mut settled_overlaps: Vec<NaiveDate> = Vec::new();
     for u in &units {
-        let overlaps: Vec<NaiveDate> = u.days.iter().map(|(d, _)| *d).filter(|d| base[d].len() > 1).collect();
-        let own_trigger = match u.rule {
-            Rule::None => continue,
-            Rule::SundayOrOverlap => u.days.iter().any(|(d, _)| d.weekday() == Weekday::Sun),
-            Rule::WeekendOrOverlap => u.days.iter().any(|(d, _)| is_weekend(*d)),
-        };
-        let new_overlap = overlaps.iter().any(|d| !settled_overlaps.contains(d));
-        if !own_trigger && !new_overlap {
+        if u.rule == Rule::None {
             continue;
         }
-        settled_overlaps.extend(overlaps);
-        let mut x = u.days.last().expect("a unit has days").0 + Days::new(1);
-        while is_weekend(x) || days.contains_key(&x) {
-            x = x + Days::new(1);
+        // Each day of the unit that calls for a substitute gets one: a day on the weekend the
+        // rule names, or a day shared with another holiday that no other unit settled yet.
+        // 추석 2039 (1–3 Oct: Sat, Sun, Mon with 개천절) has two — for the Sunday and for the
+        // overlap (4 and 5 Oct); 2025-05-05 (어린이날 and 부처님오신날) has one.
+        let mut wanted = 0;
+        for (d, _) in &u.days {
+            let weekend = match u.rule {
+                Rule::SundayOrOverlap => d.weekday() == Weekday::Sun,
+                Rule::WeekendOrOverlap => is_weekend(*d),
+                Rule::None => false,
+            };
+            let overlap = base[d].len() > 1 && !settled_overlaps.contains(d);
+            if overlap {
+                settled_overlaps.push(*d);
+            }
+            if weekend || overlap {
+                wanted += 1;
+            }
         }
-        days.entry(x).or_default().push(Holiday::Substitute);
+        let mut x = u.days.last().expect("a unit has days").0;
+        for _ in 0..wanted {
+            x = x + Days::new(1);
+            while is_weekend(x) || days.contains_key(&x) {
+                x = x + Days::new(1);
+            }
+            days.entry(x).or_default().push(Holiday::Substitute);
+        }
     }
     days
 }

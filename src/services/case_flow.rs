@@ -36,7 +36,8 @@ pub struct Transitioned {
     pub version: i64,
 }
 
-/// Opens a draft case at a center, with the next reference number of the center's year.
+/// Opens a draft case at a center, with the next reference number of the center's year — the
+/// year at the center, not in UTC (a case opened at 00:30 on 1 January in Seoul is this year's).
 pub fn open_case(
     conn: &mut DbConn,
     center_id: i64,
@@ -45,7 +46,12 @@ pub fn open_case(
     now: NaiveDateTime,
 ) -> Result<(i64, String), diesel::result::Error> {
     db::write_tx(conn, |conn| {
-        let year = now.year();
+        let year = match crate::db::centers::by_id(conn, center_id)? {
+            Some(center) => {
+                crate::domain::availability::local_date(crate::services::availability::time_zone(&center), now).year()
+            }
+            None => now.year(),
+        };
         let number = cases::next_reference_number(conn, center_id, year)?;
         let reference = Reference { prefix: ref_prefix.to_owned(), year, number }.to_string();
         let id = cases::insert(conn, center_id, &reference, CaseStatus::Draft.as_str(), lang, now)?;

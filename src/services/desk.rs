@@ -41,6 +41,9 @@ pub enum DeskError {
     /// A no-show before the slot has ended.
     #[error("too early")]
     TooEarly,
+    /// A check-in for a visit on another day than today (at the center).
+    #[error("not today")]
+    NotToday,
     #[error("a reason is required")]
     ReasonRequired,
     #[error("choose at least one zone")]
@@ -97,9 +100,13 @@ pub fn check_in(
         if appt.status != "booked" {
             return Err(DeskError::WrongState);
         }
-        case_flow::fire_in_tx(conn, &Fire::new(case.id, staff.acting(), CaseEvent::CheckIn).at_version(version), now)?;
         let center = centers::by_id(conn, staff.center_id)?.ok_or(DeskError::NotFound)?;
-        let day = crate::domain::availability::local_date(crate::services::availability::time_zone(&center), now);
+        let tz = crate::services::availability::time_zone(&center);
+        let day = crate::domain::availability::local_date(tz, now);
+        if crate::domain::availability::local_date(tz, appt.starts_at) != day {
+            return Err(DeskError::NotToday);
+        }
+        case_flow::fire_in_tx(conn, &Fire::new(case.id, staff.acting(), CaseEvent::CheckIn).at_version(version), now)?;
         let ticket = desk::next_ticket(conn, center.id, day)?;
         desk::set_waiting(conn, case.id, ticket, now)?;
         Ok(ticket)

@@ -3,7 +3,11 @@
 //!
 //! Signed double-submit: a random value lives in an HttpOnly cookie; forms carry
 //! `HMAC-SHA256(secret, value)` in the hidden field `_csrf` (multipart forms put it in the
-//! action's query string). An `Origin` header, when the browser sends one, must be our own.
+//! action's query string). An `Origin` header, when the browser sends one, must be our own
+//! (`null` — a sandboxed frame, a `data:` page, a cross-site redirect — is refused); without one,
+//! a `Referer`, when sent, must be a page of ours. Methods the site does not use answer 405
+//! before any check. The cookie's value is replaced at sign-in and sign-out (`rotate`), so that a
+//! token seen before either is worthless after.
 
 use actix_web::body::MessageBody;
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
@@ -72,7 +76,12 @@ pub async fn middleware(
     let secret = state.settings.secret.expose().to_vec();
     req.extensions_mut().insert(CsrfToken(sign(&secret, &value)));
 
-    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    // Only GET, HEAD and POST are routes here; anything else (PUT, DELETE, made-up methods) is
+    // "method not allowed", not a CSRF refusal.
+    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::POST) {
+        return Ok(req.error_response(AppError::MethodNotAllowed).map_into_right_body());
+    }
+    let unsafe_method = *req.method() == Method::POST;
     if unsafe_method {
         let ok = match existing {
             None => Ok(false),
@@ -95,17 +104,25 @@ pub async fn middleware(
         // Whatever the request changed, pages computed before it are not reused.
         state.times.changed();
     }
-    if existing.is_none() {
-        let cookie = Cookie::build(cookie_name, value)
-            .path("/")
-            .http_only(true)
-            .secure(state.settings.is_https())
-            .same_site(SameSite::Lax)
-            .max_age(CookieDuration::days(7))
-            .finish();
+    let rotated = res.response().cookies().any(|c| c.name() == cookie_name);
+    if existing.is_none() && !rotated {
+        let mut cookie = rotate(&state);
+        cookie.set_value(value);
         res.response_mut().add_cookie(&cookie)?;
     }
     Ok(res.map_into_left_body())
+}
+
+/// A fresh cookie value (sign-in and sign-out call this): the response carries the new cookie,
+/// and the forms of the next page are signed with it.
+pub fn rotate(state: &AppState) -> Cookie<'static> {
+    Cookie::build(state.cookie_name("csrf"), crate::token::new_token())
+        .path("/")
+        .http_only(true)
+        .secure(state.settings.is_https())
+        .same_site(SameSite::Lax)
+        .max_age(CookieDuration::days(7))
+        .finish()
 }
 
 /// Reads the token from the form (and puts the body back for the handler) or, for multipart
@@ -116,8 +133,15 @@ async fn check_request(
     secret: &[u8],
     value: &str,
 ) -> Result<bool, AppError> {
-    if let Some(origin) = req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
-        if origin != "null" && origin != origin_of(&state.settings.base_url) {
+    let own = origin_of(&state.settings.base_url);
+    if let Some(origin) = req.headers().get(header::ORIGIN) {
+        // `null` included: a request from an opaque origin is never one of our forms.
+        if origin.to_str().ok() != Some(own) {
+            return Ok(false);
+        }
+    } else if let Some(referer) = req.headers().get(header::REFERER) {
+        let ours = referer.to_str().ok().is_some_and(|r| r == own || r.strip_prefix(own).is_some_and(|rest| rest.starts_with('/')));
+        if !ours {
             return Ok(false);
         }
     }

@@ -241,7 +241,10 @@ async fn day_page(
                     .institution_id
                     .and_then(|id| institutions.iter().find(|i| i.id == id))
                     .map(|i| lang.pick(&i.name_ko, &i.name_en).to_owned()),
-                can_check_in: a.status == "booked" && case.status == "reserved",
+                // Check-in is for today's visits only (it takes today's lobby ticket).
+                can_check_in: a.status == "booked"
+                    && case.status == "reserved"
+                    && local(&center, a.starts_at).date_naive() == today,
                 can_no_show: matches!(a.status.as_str(), "booked" | "waiting") && now >= a.ends_at,
             });
         }
@@ -317,7 +320,8 @@ pub struct VersionForm {
 }
 
 fn back_to(back: &str, fallback: String) -> String {
-    if back.starts_with("/staff/") && !back.starts_with("//") { back.to_owned() } else { fallback }
+    let back = super::public::safe_local_path(Some(back));
+    if back.starts_with("/staff/") { back.to_owned() } else { fallback }
 }
 
 /// What a desk action's refusal shows: the case page with the message, or a plain error.
@@ -334,6 +338,7 @@ async fn refused(
         DeskError::Conflict => (msg("desk.changed"), StatusCode::CONFLICT),
         DeskError::WrongState => (msg("desk.wrong_state"), StatusCode::CONFLICT),
         DeskError::TooEarly => (msg("desk.too_early"), StatusCode::CONFLICT),
+        DeskError::NotToday => (msg("desk.not_today"), StatusCode::CONFLICT),
         DeskError::ReasonRequired => (msg("desk.reason_required"), StatusCode::UNPROCESSABLE_ENTITY),
         DeskError::NoZone => (msg("desk.no_zone"), StatusCode::UNPROCESSABLE_ENTITY),
     };
@@ -634,7 +639,10 @@ async fn case_page(
         can_cancel: matches!(status, S::Submitted | S::Reserved | S::NoShow),
         can_move: matches!(status, S::Submitted | S::Reserved | S::NoShow),
         can_check_in: (status == S::Reserved)
-            .then(|| legs.iter().find(|a| a.status == "booked").map(|a| a.id))
+            .then(|| {
+                let today = local(&center, now).date_naive();
+                legs.iter().find(|a| a.status == "booked" && local(&center, a.starts_at).date_naive() == today).map(|a| a.id)
+            })
             .flatten(),
         access: access
             .iter()

@@ -35,6 +35,19 @@ pub enum AppError {
     /// The thing existed but is gone for good (an expired draft, a cancelled case's link).
     #[error("gone ({0})")]
     Gone(&'static str),
+    /// A method the site does not use (PUT, DELETE, made-up ones).
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// Over a rate limit (the key names the message); retry after the seconds given.
+    #[error("too many requests ({0})")]
+    TooMany(&'static str, u32),
+    /// The database is busy (a write lock not granted in time, no free connection): the
+    /// request changed nothing and may simply be sent again.
+    #[error("busy")]
+    Busy,
+    /// The request's body did not arrive in time.
+    #[error("request timeout")]
+    Timeout,
     /// A staff page without a live session: redirect to the sign-in page.
     #[error("sign-in required")]
     LoginRequired { next: String },
@@ -46,7 +59,9 @@ impl AppError {
     /// The message key of the page's explanation.
     pub fn message_key(&self) -> &'static str {
         match self {
-            AppError::BadRequest(key) | AppError::Conflict(key) | AppError::Gone(key) => key,
+            AppError::BadRequest(key) | AppError::Conflict(key) | AppError::Gone(key) | AppError::TooMany(key, _) => key,
+            AppError::Busy => msg("error.busy"),
+            AppError::Timeout => msg("error.timeout"),
             AppError::Csrf => msg("error.csrf"),
             other => default_message(other.status_code()),
         }
@@ -59,10 +74,12 @@ fn default_message(status: StatusCode) -> &'static str {
         403 => msg("error.forbidden"),
         404 => msg("error.not_found"),
         405 => msg("error.method_not_allowed"),
+        408 => msg("error.timeout"),
         409 => msg("error.conflict"),
         413 => msg("error.too_large"),
         415 => msg("error.bad_request"),
         429 => msg("error.too_many"),
+        503 => msg("error.busy"),
         s if s >= 500 => msg("error.internal"),
         _ => msg("error.bad_request"),
     }
@@ -72,6 +89,7 @@ fn title_key(status: StatusCode) -> &'static str {
     match status.as_u16() {
         403 => msg("error.title_forbidden"),
         410 => msg("error.title_gone"),
+        429 | 503 => msg("error.title_busy"),
         404 => msg("error.title_not_found"),
         s if s >= 500 => msg("error.title_internal"),
         _ => msg("error.title_request"),
@@ -87,6 +105,10 @@ impl ResponseError for AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Gone(_) => StatusCode::GONE,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::TooMany(..) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Timeout => StatusCode::REQUEST_TIMEOUT,
             AppError::LoginRequired { .. } => StatusCode::SEE_OTHER,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -99,6 +121,15 @@ impl ResponseError for AppError {
                 let target = format!("/staff/login?next={}", url_encode(next));
                 HttpResponse::SeeOther().insert_header((header::LOCATION, target)).finish()
             }
+            AppError::TooMany(_, seconds) => HttpResponse::build(self.status_code())
+                .insert_header((header::RETRY_AFTER, seconds.to_string()))
+                .finish(),
+            AppError::Busy => HttpResponse::build(self.status_code()).insert_header((header::RETRY_AFTER, "5")).finish(),
+            AppError::MethodNotAllowed => {
+                HttpResponse::build(self.status_code()).insert_header((header::ALLOW, "GET, HEAD, POST")).finish()
+            }
+            // The rest of the body will not be read: the connection ends with this answer.
+            AppError::Timeout => HttpResponse::build(self.status_code()).insert_header((header::CONNECTION, "close")).finish(),
             other => HttpResponse::build(other.status_code()).finish(),
         }
     }
@@ -110,13 +141,19 @@ fn url_encode(s: &str) -> String {
 
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
+        if crate::db::is_busy(&e) {
+            tracing::warn!(error = %e, "database busy: answered 503");
+            return AppError::Busy;
+        }
         AppError::Internal(anyhow::Error::new(e).context("database query"))
     }
 }
 
 impl From<diesel::r2d2::PoolError> for AppError {
+    /// No connection came free in time: the server is busy, not broken.
     fn from(e: diesel::r2d2::PoolError) -> Self {
-        AppError::Internal(anyhow::Error::new(e).context("database pool"))
+        tracing::warn!(error = %e, "no database connection in time: answered 503");
+        AppError::Busy
     }
 }
 

@@ -119,10 +119,20 @@ pub struct SwitchQuery {
     next: Option<String>,
 }
 
-/// Only a path on this site: never `//host` or a scheme, which would make an open redirect.
+/// Only a path on this site: never `//host` or a scheme, which would make an open redirect, and
+/// nothing a browser might read differently from us: a control character, whitespace or a
+/// backslash anywhere (`/\t/evil.example` is followed to `//evil.example`), or anything that is
+/// not printable ASCII (a header cannot carry it). Anything else falls back to `/`.
 pub fn safe_local_path(next: Option<&str>) -> &str {
     match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.contains("://") => p,
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.contains("://")
+                && p.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') =>
+        {
+            p
+        }
         _ => "/",
     }
 }
@@ -152,7 +162,21 @@ mod tests {
     #[test]
     fn only_local_paths_are_redirect_targets() {
         assert_eq!(safe_local_path(Some("/centers/seoul")), "/centers/seoul");
-        for bad in ["//evil.example", "https://evil.example", "/\\evil", "evil", "/x?u=http://e"] {
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "evil",
+            "/x?u=http://e",
+            "/\t/evil.example",
+            "/\n/x",
+            "/\r/x",
+            "/\u{b}/x",
+            "/\0/x",
+            "/ /evil.example",
+            "/\u{3000}x",
+            "/\u{7f}",
+        ] {
             assert_eq!(safe_local_path(Some(bad)), "/", "{bad}");
         }
         assert_eq!(safe_local_path(None), "/");

@@ -126,6 +126,7 @@ pub async fn login(
             Ok(HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, target))
                 .cookie(session_cookie(&state, token))
+                .cookie(super::csrf::rotate(&state))
                 .finish())
         }
         LoginOutcome::BadCredentials => {
@@ -150,7 +151,11 @@ pub async fn logout(req: HttpRequest, state: web::Data<AppState>) -> Result<Http
     }
     let mut gone = session_cookie(&state, String::new());
     gone.make_removal();
-    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/")).cookie(gone).finish())
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/"))
+        .cookie(gone)
+        .cookie(super::csrf::rotate(&state))
+        .finish())
 }
 
 #[derive(Template, WebTemplate)]

@@ -33,7 +33,7 @@ fn parse(json: &str) -> BTreeMap<String, Vec<String>> {
 }
 
 fn compare(theirs: &BTreeMap<String, Vec<String>>, source: &str) {
-    let ours = ours(2015, 2035);
+    let ours = ours(holidays::FIRST_YEAR, holidays::LAST_YEAR);
     let mut diffs = Vec::new();
     for (d, kinds) in theirs {
         match ours.get(d) {
@@ -47,15 +47,15 @@ fn compare(theirs: &BTreeMap<String, Vec<String>>, source: &str) {
         }
     }
     assert!(diffs.is_empty(), "{} difference(s):\n{}", diffs.len(), diffs.join("\n"));
-    assert!(theirs.len() > 350);
+    assert!(theirs.len() > 650, "the whole range 2015–2050 is compared");
 }
 
 #[test]
-fn holidays_2015_to_2035_match_the_python_holidays_package() {
+fn holidays_of_every_computed_year_2015_to_2050_match_the_python_holidays_package() {
     let snapshot = include_str!("../data/kr_holidays.json");
     compare(&parse(snapshot), "snapshot");
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tools/kr_holidays.py");
-    match Command::new("python3").args([script, "2015", "2035"]).output() {
+    match Command::new("python3").args([script, &holidays::FIRST_YEAR.to_string(), &holidays::LAST_YEAR.to_string()]).output() {
         Ok(out) if out.status.success() => compare(&parse(&String::from_utf8(out.stdout).unwrap()), "live package"),
         _ => eprintln!("python3 with the `holidays` package is not installed: compared with the snapshot only"),
     }
@@ -75,4 +75,16 @@ fn substitute_holidays_follow_the_law_of_their_year() {
     // Labour Day is a public holiday from 2026 on.
     assert!(at(2025, 5, 1).is_empty());
     assert_eq!(at(2026, 5, 1), vec![Holiday::Labor]);
+}
+
+#[test]
+fn chuseok_2039_on_a_sunday_and_foundation_day_gets_two_substitute_holidays() {
+    let y = holidays::of_year(2039);
+    let at = |m, d| y.get(&chrono::NaiveDate::from_ymd_opt(2039, m, d).unwrap()).cloned().unwrap_or_default();
+    // 1–3 Oct: Saturday, Sunday, Monday (with 개천절): one substitute for the Sunday, one for the
+    // overlap.
+    assert_eq!(at(10, 3), vec![Holiday::ChuseokSecond, Holiday::Foundation]);
+    assert_eq!(at(10, 4), vec![Holiday::Substitute]);
+    assert_eq!(at(10, 5), vec![Holiday::Substitute]);
+    assert!(at(10, 6).is_empty());
 }

@@ -1,6 +1,6 @@
 """Korean public holidays from the Python `holidays` package (an independent source), as JSON.
 
-Usage: python3 tests/tools/kr_holidays.py 2015 2035 > tests/data/kr_holidays.json
+Usage: python3 tests/tools/kr_holidays.py 2015 2050 > tests/data/kr_holidays.json
 
 One-off days (election days, temporary public holidays, the 2024 Armed Forces Day) are left out:
 onestop treats them as closures a center enters, not as computed holidays.
