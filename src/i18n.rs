@@ -129,6 +129,18 @@ impl T {
     pub fn fmt(&self, key: &'static str, name: &str, value: impl std::fmt::Display) -> String {
         self.get(key).replace(&format!("{{{name}}}"), &value.to_string())
     }
+
+    /// As `fmt`, with two placeholders.
+    pub fn fmt2(
+        &self,
+        key: &'static str,
+        a: &str,
+        a_value: impl std::fmt::Display,
+        b: &str,
+        b_value: impl std::fmt::Display,
+    ) -> String {
+        self.get(key).replace(&format!("{{{a}}}"), &a_value.to_string()).replace(&format!("{{{b}}}"), &b_value.to_string())
+    }
 }
 
 /// A day as the pages and mails show it: `12월 3일 (목)`, `Thu 3 Dec`.

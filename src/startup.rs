@@ -120,7 +120,7 @@ impl Application {
                 .wrap(from_fn(csrf::middleware))
                 .wrap(ErrorHandlers::new().default_handler(errors::error_pages))
                 .wrap(security::headers(&settings))
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<crate::telemetry::RootSpan>::new())
         })
         .workers(workers)
         .listen(listener)?

@@ -136,3 +136,8 @@ pub fn with_center_by_token(conn: &mut DbConn, token: &str) -> QueryResult<Optio
         .first(conn)
         .optional()
 }
+
+/// Replaces the applicant's link (its hash): the earlier link no longer opens the case.
+pub fn set_applicant_token(conn: &mut DbConn, case_id: i64, token_hash: &str) -> QueryResult<()> {
+    diesel::update(cases::table.find(case_id)).set(cases::applicant_token_hash.eq(token_hash)).execute(conn).map(drop)
+}

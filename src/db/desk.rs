@@ -108,12 +108,26 @@ pub fn set_no_show(conn: &mut DbConn, case_id: i64, now: NaiveDateTime) -> Query
 
 /// PIPA access record: who opened which case's personal data, when.
 pub fn log_access(conn: &mut DbConn, user_id: i64, case_id: i64, action: &str, now: NaiveDateTime) -> QueryResult<()> {
+    log_access_of(conn, user_id, Some(case_id), action, None, now)
+}
+
+/// An access record that may name no case (an export of records, an account's mail) and what
+/// was opened (`detail`: the mail's id, …).
+pub fn log_access_of(
+    conn: &mut DbConn,
+    user_id: i64,
+    case_id: Option<i64>,
+    action: &str,
+    detail: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::insert_into(access_log::table)
         .values((
             access_log::user_id.eq(user_id),
-            access_log::case_id.eq(Some(case_id)),
+            access_log::case_id.eq(case_id),
             access_log::at.eq(now),
             access_log::action.eq(action),
+            access_log::detail.eq(detail),
         ))
         .execute(conn)
         .map(|_| ())
@@ -127,6 +141,7 @@ pub struct AccessRow {
     pub case_id: Option<i64>,
     pub at: NaiveDateTime,
     pub action: String,
+    pub detail: Option<String>,
 }
 
 pub fn access_of_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<AccessRow>> {
@@ -201,8 +216,16 @@ pub fn access_of_center(
     limit: i64,
 ) -> QueryResult<Vec<AccessRow>> {
     let of_center = cases::table.filter(cases::center_id.eq(center_id)).select(cases::id);
+    // Records without a case (exports, account mails) belong to the center of whoever made them.
+    let people = super::schema::users::table
+        .filter(super::schema::users::center_id.eq(center_id))
+        .select(super::schema::users::id);
     let base = access_log::table
-        .filter(access_log::case_id.eq_any(of_center.nullable()))
+        .filter(
+            access_log::case_id
+                .eq_any(of_center.nullable())
+                .or(access_log::case_id.is_null().and(access_log::user_id.eq_any(people))),
+        )
         .filter(access_log::at.ge(from))
         .filter(access_log::at.lt(to))
         .order((access_log::at.desc(), access_log::id.desc()))

@@ -321,6 +321,33 @@ diesel::table! {
         case_id -> Nullable<BigInt>,
         at -> Timestamp,
         action -> Text,
+        detail -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    rate_hits (id) {
+        id -> BigInt,
+        bucket -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    import_rows (id) {
+        id -> BigInt,
+        batch -> BigInt,
+        center_id -> BigInt,
+        zone_id -> BigInt,
+        consulted_on -> Date,
+        company -> Nullable<Text>,
+        brn -> Nullable<Text>,
+        institution_id -> Nullable<BigInt>,
+        executed_won -> Nullable<BigInt>,
+        executed_on -> Nullable<Date>,
+        patents_transferred -> Nullable<Integer>,
+        import_key -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -360,6 +387,8 @@ diesel::joinable!(routing_rules -> centers (center_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     access_log,
+    rate_hits,
+    import_rows,
     consultations,
     consultation_totals,
     ticket_counters,

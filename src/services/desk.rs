@@ -48,6 +48,9 @@ pub enum DeskError {
     ReasonRequired,
     #[error("choose at least one zone")]
     NoZone,
+    /// The applicant left no e-mail address to send a link to.
+    #[error("no address")]
+    NoAddress,
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
 }
@@ -256,5 +259,28 @@ pub fn walk_in(conn: &mut DbConn, staff: Staff, w: &WalkIn<'_>, now: NaiveDateTi
         let ticket = desk::next_ticket(conn, center.id, day)?;
         desk::set_waiting(conn, case_id, ticket, now)?;
         Ok((case_id, ticket))
+    })
+}
+
+/// Mails the applicant a new personal link to their case, at the address they gave: staff
+/// never see or pass on the link themselves (it is stored only hashed). The earlier link stops
+/// working — the usual reason to ask is a lost or leaked one. Recorded in the access log.
+pub fn send_new_link(
+    conn: &mut DbConn,
+    staff: Staff,
+    case_id: i64,
+    env: &crate::services::mail::Env<'_>,
+) -> Result<(), DeskError> {
+    db::write_tx(conn, |conn| {
+        let case = case_of_center(conn, staff, case_id)?;
+        let Some(to) = crate::db::answers::find(conn, case.id)?.and_then(|a| a.contact_email) else {
+            return Err(DeskError::NoAddress);
+        };
+        let token = crate::token::new_token();
+        crate::db::cases::set_applicant_token(conn, case.id, &crate::token::hash_token(&token))?;
+        let link = format!("{}/apply/{token}", env.base_url);
+        crate::services::mail::queue_new_link(conn, env, &case, &to, &link)?;
+        desk::log_access_of(conn, staff.user_id, Some(case.id), "send_link", None, env.now)?;
+        Ok(())
     })
 }

@@ -377,6 +377,28 @@ pub fn queue_rerouted(conn: &mut DbConn, env: &Env<'_>, case_id: i64, zones: &[a
     outbox::enqueue(conn, &m, env.host(), env.now).map(drop)
 }
 
+/// A new personal link to the case, sent at the desk's request to the applicant's own address.
+pub fn queue_new_link(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    case: &cases::Case,
+    to: &str,
+    link: &str,
+) -> QueryResult<()> {
+    let Some(center) = centers::by_id(conn, case.center_id)? else { return Ok(()) };
+    let lang = Lang::parse(&case.lang).unwrap_or_default();
+    let t = T(lang);
+    let center_name = lang.pick(&center.name_ko, &center.name_en);
+    let mut b = body(t, center_name, t.get("mail.new_link.heading").to_owned());
+    b.paragraphs.push(t.fmt("mail.new_link.intro", "center", center_name));
+    b.facts.push(fact(t.get("mail.reference"), case.reference.clone()));
+    b.action = Some(Action { label: t.get("mail.new_link.action").to_owned(), url: link.to_owned() });
+    b.notes.push(t.get("mail.new_link.note").to_owned());
+    let subject = t.fmt("mail.new_link.subject", "reference", &case.reference);
+    let m = message("new_link", case.id, lang, to, subject, &b);
+    outbox::enqueue(conn, &m, env.host(), env.now).map(drop)
+}
+
 /// The invitation to set a password, or a reset link (Korean: staff accounts have no language).
 pub fn queue_account_link(
     conn: &mut DbConn,
@@ -432,4 +454,54 @@ pub fn queue_summary(conn: &mut DbConn, env: &Env<'_>, case_id: i64, zone_id: i6
     let subject = t.fmt("mail.summary.subject", "reference", &case.reference);
     let m = message("consultation_summary", case.id, lang, &to, subject, &b);
     outbox::enqueue(conn, &m, env.host(), env.now).map(drop)
+}
+
+/// Message kinds whose link sets an account's password: nobody but the recipient may follow it.
+pub fn carries_account_link(kind: &str) -> bool {
+    matches!(kind, "invitation" | "password_reset")
+}
+
+/// Paths that a secret token follows in a link (the applicant's case, an account's password
+/// form, an expert's calendar feed).
+const SECRET_LINK_PATHS: [&str; 3] = ["/apply/", "/staff/password/", "/feeds/"];
+
+/// A message's text as staff may read it: every secret token in a link cut off (`/apply/…`),
+/// so that the mailbox never hands anyone an applicant's case or an account's password.
+/// Returns the text and whether anything was cut.
+pub fn redacted(body: &str) -> (String, bool) {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    let mut cut = false;
+    loop {
+        let next = SECRET_LINK_PATHS.iter().filter_map(|p| rest.find(p).map(|i| (i, p.len()))).min();
+        let Some((i, len)) = next else {
+            out.push_str(rest);
+            return (out, cut);
+        };
+        out.push_str(&rest[..i + len]);
+        rest = &rest[i + len..];
+        let token_len = rest.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_').count();
+        // Tokens are 43 characters; short words after a path (`/apply/` in prose) stay.
+        if token_len >= 16 {
+            out.push('…');
+            rest = &rest[token_len..];
+            cut = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod redaction_tests {
+    use super::redacted;
+
+    #[test]
+    fn secret_tokens_are_cut_from_links_and_nothing_else() {
+        let token = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcd";
+        let body = format!("Open https://x.kr/apply/{token}/visit or https://x.kr/staff/password/{token}.\nBye");
+        let (text, cut) = redacted(&body);
+        assert!(cut);
+        assert!(!text.contains(token), "{text}");
+        assert_eq!(text, "Open https://x.kr/apply/…/visit or https://x.kr/staff/password/….\nBye");
+        assert_eq!(redacted("see /apply/ and /feeds/x"), ("see /apply/ and /feeds/x".to_owned(), false));
+    }
 }

@@ -94,7 +94,7 @@ pub async fn middleware(
             Err(e) => return Ok(req.error_response(e).map_into_right_body()),
         };
         if !ok {
-            tracing::info!(path = req.path(), "CSRF check failed");
+            tracing::info!(path = %crate::telemetry::request_path(req.request()), "CSRF check failed");
             return Ok(req.error_response(AppError::Csrf).map_into_right_body());
         }
     }

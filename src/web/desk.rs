@@ -339,6 +339,7 @@ async fn refused(
         DeskError::WrongState => (msg("desk.wrong_state"), StatusCode::CONFLICT),
         DeskError::TooEarly => (msg("desk.too_early"), StatusCode::CONFLICT),
         DeskError::NotToday => (msg("desk.not_today"), StatusCode::CONFLICT),
+        DeskError::NoAddress => (msg("desk.no_address"), StatusCode::CONFLICT),
         DeskError::ReasonRequired => (msg("desk.reason_required"), StatusCode::UNPROCESSABLE_ENTITY),
         DeskError::NoZone => (msg("desk.no_zone"), StatusCode::UNPROCESSABLE_ENTITY),
     };
@@ -506,6 +507,10 @@ pub struct CasePage {
     reference: String,
     status: &'static str,
     message: Option<&'static str>,
+    /// `message` confirms a success (else it explains a refusal).
+    message_ok: bool,
+    /// The applicant left an address: the desk may mail them a new link.
+    can_send_link: bool,
     facts: Vec<Fact>,
     question: Option<String>,
     routing: Vec<String>,
@@ -520,13 +525,23 @@ pub struct CasePage {
     access: Vec<String>,
 }
 
+#[derive(serde::Deserialize, Default)]
+pub struct CaseQuery {
+    /// What the action that led here did (`link`: a new link was mailed).
+    #[serde(default)]
+    done: String,
+}
+
 pub async fn case(
     req: HttpRequest,
     ctx: PageCtx,
     state: web::Data<AppState>,
     id: web::Path<i64>,
+    query: web::Query<CaseQuery>,
 ) -> Result<HttpResponse, AppError> {
-    case_page(&req, ctx, state, id.into_inner(), None, StatusCode::OK).await
+    // A message with 200 is a confirmation of what just happened; with an error status, a refusal.
+    let notice = (query.done == "link").then_some(msg("desk.link_sent"));
+    case_page(&req, ctx, state, id.into_inner(), notice, StatusCode::OK).await
 }
 
 async fn case_page(
@@ -597,6 +612,8 @@ async fn case_page(
         version: case.version,
         status: status_key(&case.status),
         message,
+        message_ok: code == StatusCode::OK,
+        can_send_link: ans.as_ref().is_some_and(|a| a.contact_email.is_some()) && status != S::Draft,
         facts,
         question: ans.as_ref().and_then(|a| a.question.clone()),
         routing: zones.iter().map(|z| lang.pick(&z.explanation_ko, &z.explanation_en).to_owned()).collect(),
@@ -675,6 +692,27 @@ pub struct RerouteForm {
     version: i64,
     #[serde(default)]
     reason: String,
+}
+
+/// Mails the applicant a new personal link (the desk never sees it).
+pub async fn send_link(
+    req: HttpRequest,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let staff = staff_of(&ctx)?;
+    let id = id.into_inner();
+    let (base, from, now) = (state.settings.base_url.clone(), state.settings.mail_from.clone(), state.clock.now());
+    let r = with_conn(&state, move |conn| {
+        let env = mail::Env { base_url: &base, from: &from, now };
+        Ok(desk::send_new_link(conn, staff, id, &env))
+    })
+    .await?;
+    match r {
+        Ok(()) => Ok(see_other(format!("/staff/cases/{id}?done=link"))),
+        Err(e) => refused(&req, ctx, state, Some(id), e).await,
+    }
 }
 
 pub async fn reroute(
@@ -1336,7 +1374,7 @@ pub struct AuditLine {
     at: String,
     who: String,
     what: String,
-    case_id: i64,
+    case_id: Option<i64>,
     reference: String,
     reason: Option<String>,
 }
@@ -1408,24 +1446,30 @@ pub async fn audit(
                 at: local(&center, e.at).format("%Y-%m-%d %H:%M").to_string(),
                 who: name(e.actor_user_id, &e.actor_kind),
                 what: format!("{} → {}", t.get(status_key(&e.from_status)), t.get(status_key(&e.to_status))),
-                case_id: e.case_id,
+                case_id: Some(e.case_id),
                 reference: reference(e.case_id),
                 reason: e.reason.clone(),
             },
         ));
     }
     for a in &access {
-        let Some(case_id) = a.case_id else { continue };
+        let detail = a.detail.clone().unwrap_or_default();
+        let what = match a.action.as_str() {
+            "document" => t.get("audit.opened_document").to_owned(),
+            "export_consultations" => t.get("audit.exported_records").to_owned(),
+            "mailbox" => t.get("audit.read_mailbox").to_owned(),
+            "mail" => t.fmt("audit.read_mail", "id", &detail),
+            "send_link" => t.get("audit.sent_link").to_owned(),
+            _ => t.get("audit.opened_case").to_owned(),
+        };
         lines.push((
             a.at,
             AuditLine {
                 at: local(&center, a.at).format("%Y-%m-%d %H:%M").to_string(),
                 who: name(Some(a.user_id), "staff"),
-                what: t
-                    .get(if a.action == "document" { "audit.opened_document" } else { "audit.opened_case" })
-                    .to_owned(),
-                case_id,
-                reference: reference(case_id),
+                what,
+                case_id: a.case_id,
+                reference: a.case_id.map(reference).unwrap_or_default(),
                 reason: None,
             },
         ));

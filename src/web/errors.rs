@@ -205,7 +205,7 @@ pub fn error_pages<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_w
             Some((e, _)) => e.to_string(),
             None => "no error attached".to_owned(),
         };
-        tracing::error!(request_id = request_id.as_deref().unwrap_or("-"), path = res.request().path(), %status, cause, "request failed");
+        tracing::error!(request_id = request_id.as_deref().unwrap_or("-"), path = %crate::telemetry::request_path(res.request()), %status, cause, "request failed");
     }
     let page = ErrorPage {
         ctx: PageCtx::bare(res.request(), lang),

@@ -93,6 +93,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/staff/cases").route(get().to(desk::cases)))
         .service(resource("/staff/cases/{id}").route(get().to(desk::case)))
         .service(resource("/staff/cases/{id}/reroute").route(post().to(desk::reroute)))
+        .service(resource("/staff/cases/{id}/send-link").route(post().to(desk::send_link)))
         .service(resource("/staff/cases/{id}/documents/{doc}").route(get().to(desk::document)))
         .service(resource("/staff/cases/{id}/cancel").route(post().to(desk::cancel)))
         .service(resource("/staff/cases/{id}/move").route(get().to(desk::move_form)).route(post().to(desk::move_visit)))

@@ -315,13 +315,7 @@ pub async fn records_csv(ctx: PageCtx, state: web::Data<AppState>) -> Result<Htt
     let (slug, body) = with_conn(&state, move |conn| {
         let center = centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?;
         // Exporting the records reads personal data (companies, business numbers): recorded.
-        {
-            use crate::db::schema::access_log as l;
-            use diesel::prelude::*;
-            diesel::insert_into(l::table)
-                .values((l::user_id.eq(staff.user_id), l::at.eq(now), l::action.eq("export_consultations")))
-                .execute(conn)?;
-        }
+        crate::db::desk::log_access_of(conn, staff.user_id, None, "export_consultations", None, now)?;
         Ok((center.slug, reports::records_csv(conn, staff.center_id).map_err(AppError::Internal)?))
     })
     .await?;

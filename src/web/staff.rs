@@ -248,8 +248,12 @@ fn desk_center(ctx: &PageCtx) -> Result<i64, AppError> {
 pub async fn mailbox(ctx: PageCtx, state: web::Data<AppState>) -> Result<impl Responder, AppError> {
     let center_id = desk_center(&ctx)?;
     let admin = ctx.user.as_ref().is_some_and(|u| u.role == crate::domain::Role::Admin);
+    let user_id = ctx.require_user()?.id;
+    let now = state.clock.now();
     let (center, rows) = with_conn(&state, move |conn| {
         let center = centers::by_id(conn, center_id)?.ok_or(AppError::Forbidden)?;
+        // The list shows recipients' addresses: reading it is an access to personal data (PIPA).
+        crate::db::desk::log_access_of(conn, user_id, None, "mailbox", None, now)?;
         Ok((center, crate::db::outbox::recent_of_center(conn, center_id, admin, 200)?))
     })
     .await?;
@@ -285,6 +289,12 @@ pub struct MailPage {
     attachment: Option<String>,
     dead: bool,
     body: String,
+    /// The message set an account's password: only that a link went out is shown.
+    account_link: bool,
+    /// Secret links in the text were cut (`/apply/…`).
+    redacted: bool,
+    /// The case the message is about, for "send the applicant a new link".
+    case_id: Option<i64>,
 }
 
 /// A message of this center's cases, or 404 (another center's look the same as none).
@@ -315,7 +325,20 @@ pub async fn mail(ctx: PageCtx, state: web::Data<AppState>, id: web::Path<i64>) 
     let center_id = desk_center(&ctx)?;
     let admin = ctx.user.as_ref().is_some_and(|u| u.role == crate::domain::Role::Admin);
     let (center, r) = own_message(&state, center_id, admin, id.into_inner()).await?;
+    // PIPA: reading a message (its recipient, its content) is recorded like opening a case.
+    let (user_id, now, row_id, case_id) = (ctx.require_user()?.id, state.clock.now(), r.id, r.case_id);
+    with_conn(&state, move |conn| {
+        Ok(crate::db::desk::log_access_of(conn, user_id, case_id, "mail", Some(&row_id.to_string()), now)?)
+    })
+    .await?;
+    let account_link = crate::services::mail::carries_account_link(&r.kind);
+    // Nobody reads a secret link back from the mailbox: an account's link would let an admin
+    // set another account's password, an applicant's would open their case.
+    let (body, redacted) = crate::services::mail::redacted(&r.body_text);
     Ok(MailPage {
+        account_link,
+        redacted,
+        case_id: r.case_id,
         t: ctx.t,
         ctx,
         id: r.id,
@@ -329,7 +352,7 @@ pub async fn mail(ctx: PageCtx, state: web::Data<AppState>, id: web::Path<i64>) 
         last_error: r.last_error,
         message_id: r.message_id,
         attachment: r.attachment_name,
-        body: r.body_text,
+        body,
     })
 }
 

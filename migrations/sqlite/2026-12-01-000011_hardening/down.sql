@@ -1,0 +1,3 @@
+DROP TABLE import_rows;
+DROP TABLE rate_hits;
+ALTER TABLE access_log DROP COLUMN detail;
