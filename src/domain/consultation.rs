@@ -123,6 +123,8 @@ impl OutcomeForm {
         for (field, value) in [("notes", &self.notes), ("summary", &self.summary)] {
             if value.chars().count() > MAX_TEXT {
                 e.push(err(field, "outcome.error.too_long"));
+            } else if crate::domain::text::multi_line(value, MAX_TEXT).is_err() {
+                e.push(err(field, "apply.error.characters"));
             }
         }
         match date(&self.follow_up_on) {

@@ -51,13 +51,19 @@ impl fmt::Display for Phone {
 pub struct Email(String);
 
 impl Email {
+    /// An address the mailer can send to: RFC 5322 syntax (`email_address`) *and* what lettre,
+    /// which builds the messages, accepts — so no quoted local part (`"<script>…"@x.kr`), no
+    /// spaces, brackets or control characters — with a dotted domain.
     pub fn parse(raw: &str) -> Option<Self> {
         let raw = raw.trim();
         if raw.len() > 254 || !email_address::EmailAddress::is_valid(raw) {
             return None;
         }
+        if raw.parse::<lettre::Address>().is_err() {
+            return None;
+        }
         let (local, domain) = raw.rsplit_once('@')?;
-        if !domain.contains('.') {
+        if !domain.contains('.') || domain.starts_with('[') || local.contains('"') || local.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return None;
         }
         Some(Email(format!("{local}@{}", domain.to_lowercase())))
@@ -97,7 +103,17 @@ mod tests {
     #[test]
     fn emails_are_checked_and_their_domain_lowercased() {
         assert_eq!(Email::parse(" Kim@Startup.KR ").unwrap().as_str(), "Kim@startup.kr");
-        for bad in ["", "kim", "kim@", "@startup.kr", "kim@localhost", "a b@c.kr"] {
+        for bad in [
+            "",
+            "kim",
+            "kim@",
+            "@startup.kr",
+            "kim@localhost",
+            "a b@c.kr",
+            "\"<script>alert(1)</script>\"@example.com",
+            "\"a b\"@example.com",
+            "kim@[127.0.0.1]",
+        ] {
             assert!(Email::parse(bad).is_none(), "{bad}");
         }
     }

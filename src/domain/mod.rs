@@ -15,3 +15,4 @@ pub mod documents;
 pub mod holidays;
 pub mod questionnaire;
 pub mod routing;
+pub mod text;

@@ -117,23 +117,44 @@ fn err(field: &'static str, key: &'static str) -> FieldError {
     FieldError { field, key }
 }
 
+/// A one-line answer (names, the company): no line breaks or control characters.
 fn text(errors: &mut Vec<FieldError>, field: &'static str, raw: &str, max: usize, required: bool) -> Option<String> {
-    let v = raw.trim();
-    if v.is_empty() {
-        if required {
-            errors.push(err(field, "apply.error.required"));
+    checked(errors, field, crate::domain::text::single_line(raw, max), required)
+}
+
+/// An answer that may span lines (the question, the purpose of the funds).
+fn long_text(errors: &mut Vec<FieldError>, field: &'static str, raw: &str, max: usize, required: bool) -> Option<String> {
+    checked(errors, field, crate::domain::text::multi_line(raw, max), required)
+}
+
+fn checked(
+    errors: &mut Vec<FieldError>,
+    field: &'static str,
+    value: Result<Option<String>, crate::domain::text::TextError>,
+    required: bool,
+) -> Option<String> {
+    use crate::domain::text::TextError;
+    match value {
+        Ok(None) => {
+            if required {
+                errors.push(err(field, "apply.error.required"));
+            }
+            None
         }
-        return None;
+        Ok(Some(v)) => Some(v),
+        Err(TextError::TooLong) => {
+            errors.push(err(field, "apply.error.too_long"));
+            None
+        }
+        Err(TextError::Characters) => {
+            errors.push(err(field, "apply.error.characters"));
+            None
+        }
+        Err(TextError::Empty) => {
+            errors.push(err(field, "apply.error.required"));
+            None
+        }
     }
-    if v.chars().count() > max {
-        errors.push(err(field, "apply.error.too_long"));
-        return None;
-    }
-    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        errors.push(err(field, "apply.error.characters"));
-        return None;
-    }
-    Some(v.to_owned())
 }
 
 fn choice<T>(errors: &mut Vec<FieldError>, field: &'static str, raw: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
@@ -365,7 +386,7 @@ impl NeedsForm {
             e.push(err("topics", "apply.error.topics_required"));
         }
         topics.sort();
-        let question = text(&mut e, "question", &self.question, 2000, false);
+        let question = long_text(&mut e, "question", &self.question, 2000, false);
         let mut weekdays = Vec::new();
         for raw in &self.weekdays {
             match raw.trim().parse::<u8>() {
@@ -453,7 +474,7 @@ impl DetailsForm {
                     None
                 }),
             };
-            d.finance_purpose = text(&mut e, "finance_purpose", &self.finance_purpose, 500, true);
+            d.finance_purpose = long_text(&mut e, "finance_purpose", &self.finance_purpose, 500, true);
         }
         if ask.transfer {
             d.transfer_direction =

@@ -55,18 +55,38 @@ pub struct VisitCalendar<'a> {
     pub method: Method<'a>,
 }
 
+/// A TEXT value (RFC 5545 §3.3.11) on one line: the icalendar crate escapes `\ ; , \n` but
+/// writes a CR or any other control character as it is, which ends the content line. Every
+/// control character becomes a space, whatever the input's checks let through before.
+fn ics_text(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') { ' ' } else { c }).collect()
+}
+
+/// A parameter value (RFC 5545 §3.2, `CN=`): no control characters and no DQUOTE, which
+/// cannot be escaped inside a quoted value (a `"` becomes `'`); the crate quotes values
+/// with `:`, `;` or `,`.
+fn ics_param(s: &str) -> String {
+    ics_text(s).replace('"', "'")
+}
+
+/// A `mailto:` address: only what an address may hold (no controls, spaces or quotes).
+fn ics_mailto(email: &str) -> String {
+    let clean: String = email.chars().filter(|c| !c.is_control() && !c.is_whitespace() && *c != '"').collect();
+    format!("mailto:{clean}")
+}
+
 pub fn render(v: &VisitCalendar<'_>) -> String {
     let tz: Tz = v.time_zone.parse().unwrap_or(crate::domain::center::TIME_ZONE);
     let mut cal = Calendar::new();
-    cal.name(&format!("{} {}", v.center_name, v.reference)).timezone(tz.name());
+    cal.name(&ics_text(&format!("{} {}", v.center_name, v.reference))).timezone(tz.name());
     cal.append_property(Property::new("METHOD", v.method.name()));
     for (i, leg) in v.legs.iter().enumerate() {
         let local = |t: NaiveDateTime| event_time(tz, t);
         let mut event = icalendar::Event::new();
         event
-            .uid(&format!("{}-{}@{}", v.reference, i + 1, v.host))
-            .summary(&leg.summary)
-            .location(v.center_name)
+            .uid(&ics_text(&format!("{}-{}@{}", v.reference, i + 1, v.host)))
+            .summary(&ics_text(&leg.summary))
+            .location(&ics_text(v.center_name))
             .starts(local(leg.starts_at))
             .ends(local(leg.ends_at))
             .sequence(v.sequence)
@@ -74,11 +94,11 @@ pub fn render(v: &VisitCalendar<'_>) -> String {
         match &v.method {
             Method::Publish => {}
             Method::Request(p) | Method::Cancel(p) => {
-                let mut organizer = Property::new("ORGANIZER", format!("mailto:{}", p.organizer_email));
-                organizer.add_parameter("CN", p.organizer_name);
-                let mut attendee = Property::new("ATTENDEE", format!("mailto:{}", p.attendee_email));
+                let mut organizer = Property::new("ORGANIZER", ics_mailto(p.organizer_email));
+                organizer.add_parameter("CN", &ics_param(p.organizer_name));
+                let mut attendee = Property::new("ATTENDEE", ics_mailto(p.attendee_email));
                 attendee
-                    .add_parameter("CN", p.attendee_name)
+                    .add_parameter("CN", &ics_param(p.attendee_name))
                     .add_parameter("ROLE", "REQ-PARTICIPANT")
                     .add_parameter("PARTSTAT", "ACCEPTED")
                     .add_parameter("RSVP", "FALSE");
@@ -190,14 +210,14 @@ pub struct FeedItem {
 pub fn feed(name: &str, time_zone: &str, host: &str, now: NaiveDateTime, items: &[FeedItem]) -> String {
     let tz: Tz = time_zone.parse().unwrap_or(crate::domain::center::TIME_ZONE);
     let mut cal = Calendar::new();
-    cal.name(name).timezone(tz.name());
+    cal.name(&ics_text(name)).timezone(tz.name());
     cal.append_property(Property::new("METHOD", "PUBLISH"));
     for item in items {
         let local = |t: NaiveDateTime| event_time(tz, t);
         cal.push(
             icalendar::Event::new()
                 .uid(&format!("appointment-{}@{host}", item.id))
-                .summary(&item.title)
+                .summary(&ics_text(&item.title))
                 .starts(local(item.starts_at))
                 .ends(local(item.ends_at))
                 .timestamp(now.and_utc())
@@ -309,5 +329,43 @@ mod tests {
         assert!(ics.contains("METHOD:CANCEL") && ics.contains("STATUS:CANCELLED"));
         v.method = Method::Publish;
         assert!(!render(&v).contains("ATTENDEE"));
+    }
+}
+
+#[cfg(test)]
+mod injection_tests {
+    use super::*;
+
+    #[test]
+    fn no_input_can_start_a_content_line_of_its_own() {
+        let name = "김\r\nURL:http://evil.example/pay\n\"x\";ROLE=CHAIR";
+        let v = VisitCalendar {
+            reference: "GN-2026-00001",
+            center_name: "경남\rX-EVIL:1",
+            time_zone: "Asia/Seoul",
+            host: "onestop.test",
+            sequence: 1,
+            now: NaiveDateTime::parse_from_str("2026-12-01 00:00", "%Y-%m-%d %H:%M").unwrap(),
+            legs: vec![CalendarLeg {
+                summary: "법률\nURL:x".into(),
+                starts_at: NaiveDateTime::parse_from_str("2026-12-02 01:00", "%Y-%m-%d %H:%M").unwrap(),
+                ends_at: NaiveDateTime::parse_from_str("2026-12-02 02:00", "%Y-%m-%d %H:%M").unwrap(),
+            }],
+            method: Method::Request(Parties {
+                organizer_name: "센터",
+                organizer_email: "no-reply@onestop.test",
+                attendee_name: name,
+                attendee_email: "kim@example.com",
+            }),
+        };
+        let ics = render(&v);
+        // Unfold, then every line must start with a property this code writes.
+        let unfolded = ics.replace("\r\n ", "");
+        for line in unfolded.split("\r\n").filter(|l| !l.is_empty()) {
+            assert!(!line.starts_with("URL") && !line.starts_with("X-EVIL"), "injected line {line:?} in\n{ics}");
+            assert!(!line.contains('\r') && !line.contains('\n'));
+        }
+        let attendee = unfolded.lines().find(|l| l.starts_with("ATTENDEE")).unwrap();
+        assert!(attendee.contains("CN=\"김  URL:http://evil.example/pay 'x';ROLE=CHAIR\""), "{attendee}");
     }
 }

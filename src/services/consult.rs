@@ -260,10 +260,11 @@ pub fn refer(
     version: i64,
     env: &mail::Env<'_>,
 ) -> Result<(), ConsultError> {
-    let reason = reason.trim();
-    if reason.is_empty() {
+    // One line: the reason goes into the routing explanation the applicant and staff read.
+    let Ok(reason) = crate::domain::text::required_line(reason, 500) else {
         return Err(ConsultError::ReasonRequired);
-    }
+    };
+    let reason = reason.as_str();
     db::write_tx(conn, |conn| {
         let c = find(conn, consultation_id)?.ok_or(ConsultError::NotFound)?;
         if c.zone_id != expert.zone_id || c.completed_at.is_none() {

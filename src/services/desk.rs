@@ -48,11 +48,23 @@ pub enum DeskError {
     ReasonRequired,
     #[error("choose at least one zone")]
     NoZone,
+    /// A line break or control character in a one-line field (a reason).
+    #[error("characters that cannot be used")]
+    Characters,
     /// The applicant left no e-mail address to send a link to.
     #[error("no address")]
     NoAddress,
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
+}
+
+impl From<crate::domain::text::TextError> for DeskError {
+    fn from(e: crate::domain::text::TextError) -> Self {
+        match e {
+            crate::domain::text::TextError::Characters => DeskError::Characters,
+            _ => DeskError::ReasonRequired,
+        }
+    }
 }
 
 impl From<FireError> for DeskError {
@@ -153,10 +165,8 @@ pub fn reroute(
     version: i64,
     env: &mail::Env<'_>,
 ) -> Result<(), DeskError> {
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(DeskError::ReasonRequired);
-    }
+    let reason = crate::domain::text::required_line(reason, 500)?;
+    let reason = reason.as_str();
     db::write_tx(conn, |conn| {
         let case = case_of_center(conn, staff, case_id)?;
         let offered = centers::zones_of(conn, staff.center_id)?;

@@ -17,6 +17,7 @@ pub mod people;
 pub mod questionnaire;
 pub mod reports;
 pub mod scale;
+pub mod spreadsheet;
 pub mod users;
 
 /// A database failure, or a rule of the use case said no.

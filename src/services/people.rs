@@ -57,13 +57,13 @@ pub struct Invite<'a> {
 /// Creates the account (without a usable password) and mails the link to set one.
 pub fn invite(conn: &mut DbConn, center_id: i64, i: &Invite<'_>, env: &mail::Env<'_>) -> Result<i64, PeopleError> {
     let email = i.email.trim().to_lowercase();
-    if !email_address::EmailAddress::is_valid(&email) {
+    if crate::domain::contact::Email::parse(&email).is_none() {
         return Err(PeopleError::InvalidEmail);
     }
-    let name = i.name.trim();
-    if name.is_empty() || name.chars().count() > 50 {
+    let Ok(name) = crate::domain::text::required_line(i.name, 50) else {
         return Err(PeopleError::NameRequired);
-    }
+    };
+    let name = name.as_str();
     db::write_tx(conn, |conn| {
         let zone_id = match (i.role, i.zone_kind.filter(|z| !z.is_empty())) {
             (Role::Expert, None) => return Err(PeopleError::ZoneRequired),

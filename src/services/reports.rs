@@ -161,7 +161,7 @@ fn assemble(
 
 /// The report(s) as text: an aligned table, or CSV (UTF-8 with a BOM, so Excel reads Korean).
 /// A row per center and date when national (`per_center`), then the total per date.
-pub fn render_status(reports: &[StatusReport], csv_out: bool, per_center: bool) -> Result<String, csv::Error> {
+pub fn render_status(reports: &[StatusReport], csv_out: bool, per_center: bool) -> anyhow::Result<String> {
     let header = ["center", "as_of", "legal", "finance", "finance_eok", "ip", "patents"];
     let mut lines: Vec<Vec<String>> = Vec::new();
     let line = |who: &str, d: NaiveDate, r: &StatusRow| {
@@ -194,13 +194,12 @@ pub fn render_status(reports: &[StatusReport], csv_out: bool, per_center: bool) 
         }
     }
     if csv_out {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(header)?;
+        let mut w = crate::services::spreadsheet::Writer::new();
+        w.row(header)?;
         for l in &lines {
-            w.write_record(l)?;
+            w.row(l)?;
         }
-        let body = w.into_inner().map_err(|e| e.into_error())?;
-        return Ok(format!("\u{feff}{}", String::from_utf8_lossy(&body)));
+        return w.finish();
     }
     let mut out = format!(
         "{:<10} {:<10} {:>6} {:>8} {:>12} {:>6} {:>8}\n",
@@ -303,12 +302,12 @@ pub fn records_csv(conn: &mut DbConn, center_id: i64) -> Result<String, anyhow::
         .into_iter()
         .map(|(id, c, b)| (id, (c, b)))
         .collect();
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(crate::services::import::COLUMNS)?;
+    let mut w = crate::services::spreadsheet::Writer::new();
+    w.row(crate::services::import::COLUMNS)?;
     for (case_id, zone_id, on, company, brn, inst, won, won_on, patents) in rows {
         let (c2, b2) = case_id.and_then(|id| answers.get(&id).cloned()).unwrap_or((None, None));
         let opt = |v: Option<String>| v.unwrap_or_default();
-        w.write_record([
+        w.row([
             center.slug.clone(),
             kinds.get(&zone_id).cloned().unwrap_or_default(),
             on.map(|d| d.to_string()).unwrap_or_default(),
@@ -320,8 +319,7 @@ pub fn records_csv(conn: &mut DbConn, center_id: i64) -> Result<String, anyhow::
             patents.map(|p| p.to_string()).unwrap_or_default(),
         ])?;
     }
-    let body = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(format!("\u{feff}{}", String::from_utf8_lossy(&body)))
+    w.finish()
 }
 
 /// The other views of a center over `[from, to]` (local days; `start`/`end` the same range in

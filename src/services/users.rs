@@ -1,7 +1,6 @@
 //! Creating staff, admin and expert accounts.
 
 use chrono::NaiveDateTime;
-use email_address::EmailAddress;
 
 use crate::db::{DbConn, centers, users};
 use crate::domain::Role;
@@ -39,7 +38,7 @@ pub struct NewAccount<'a> {
 /// Creates the account; returns its id.
 pub fn add(conn: &mut DbConn, new: &NewAccount<'_>, now: NaiveDateTime) -> Result<i64, AddUserError> {
     let email = email_key(new.email);
-    if !EmailAddress::is_valid(&email) {
+    if crate::domain::contact::Email::parse(&email).is_none() {
         return Err(AddUserError::InvalidEmail(new.email.to_owned()));
     }
     // No center: a national admin, who reads every center's reports and runs no desk.

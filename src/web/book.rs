@@ -463,19 +463,17 @@ pub async fn cancel(
     if !matches!(d.status, CaseStatus::Reserved | CaseStatus::Submitted) {
         return Err(ended(d.status));
     }
-    let reason = form.into_inner().reason.trim().chars().take(500).collect::<String>();
-    if reason.is_empty() {
-        return visit_page(
-            &req,
-            ctx,
-            &state,
-            &d,
-            &token,
-            Some(msg("apply.visit.reason_required")),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
+    let reason = match crate::domain::text::required_line(&form.into_inner().reason, 500) {
+        Ok(r) => r,
+        Err(e) => {
+            let key = match e {
+                crate::domain::text::TextError::Characters => msg("apply.error.characters"),
+                crate::domain::text::TextError::TooLong => msg("apply.error.too_long"),
+                crate::domain::text::TextError::Empty => msg("apply.visit.reason_required"),
+            };
+            return visit_page(&req, ctx, &state, &d, &token, Some(key), StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
     let (case, op) = (d.case.clone(), applicant_op(&state, &token, state.clock.now()));
     let outcome = with_conn(&state, move |conn| match booking::cancel(conn, &case, &reason, &op) {
         Ok(()) => Ok(Ok(())),

@@ -341,6 +341,7 @@ async fn refused(
         DeskError::NotToday => (msg("desk.not_today"), StatusCode::CONFLICT),
         DeskError::NoAddress => (msg("desk.no_address"), StatusCode::CONFLICT),
         DeskError::ReasonRequired => (msg("desk.reason_required"), StatusCode::UNPROCESSABLE_ENTITY),
+        DeskError::Characters => (msg("desk.reason_characters"), StatusCode::UNPROCESSABLE_ENTITY),
         DeskError::NoZone => (msg("desk.no_zone"), StatusCode::UNPROCESSABLE_ENTITY),
     };
     match case_id {
@@ -758,10 +759,10 @@ pub async fn cancel(
 ) -> Result<HttpResponse, AppError> {
     let staff = staff_of(&ctx)?;
     let (id, form) = (id.into_inner(), form.into_inner());
-    let reason = form.reason.trim().chars().take(500).collect::<String>();
-    if reason.is_empty() {
-        return refused(&req, ctx, state, Some(id), DeskError::ReasonRequired).await;
-    }
+    let reason = match crate::domain::text::required_line(&form.reason, 500) {
+        Ok(r) => r,
+        Err(e) => return refused(&req, ctx, state, Some(id), DeskError::from(e)).await,
+    };
     let op = staff_op(&state, staff);
     let r = with_conn(&state, move |conn| {
         let mut case = match desk::case_of_center(conn, staff, id) {
@@ -933,19 +934,17 @@ pub async fn move_visit(
         )
         .await;
     };
-    let reason = get("override_reason").trim().chars().take(500).collect::<String>();
-    if override_mode && reason.is_empty() {
-        return move_page(
-            &req,
-            ctx,
-            state,
-            id,
-            Some(msg("desk.override_reason")),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            true,
-        )
-        .await;
+    let reason = crate::domain::text::single_line(&get("override_reason"), 500);
+    let reason_problem = match &reason {
+        Err(crate::domain::text::TextError::Characters) => Some(msg("desk.reason_characters")),
+        Err(_) => Some(msg("desk.override_reason")),
+        Ok(None) if override_mode => Some(msg("desk.override_reason")),
+        Ok(_) => None,
+    };
+    if let Some(key) = reason_problem {
+        return move_page(&req, ctx, state, id, Some(key), StatusCode::UNPROCESSABLE_ENTITY, true).await;
     }
+    let reason = reason.ok().flatten().unwrap_or_default();
     let version: i64 = get("version").parse().unwrap_or(-1);
     let mut op = staff_op(&state, staff);
     op.override_notice = override_mode.then_some(reason);
@@ -1059,11 +1058,16 @@ pub async fn walk_in(
     if form.zone.is_empty() {
         errors[0] = Some(msg("walk_in.zone_required"));
     }
-    if form.company.trim().is_empty() || form.company.chars().count() > 100 {
-        errors[1] = Some(msg("walk_in.company_required"));
+    use crate::domain::text::{TextError, required_line};
+    match required_line(&form.company, 100) {
+        Ok(_) => {}
+        Err(TextError::Characters) => errors[1] = Some(msg("apply.error.characters")),
+        Err(_) => errors[1] = Some(msg("walk_in.company_required")),
     }
-    if form.contact_name.trim().is_empty() || form.contact_name.chars().count() > 50 {
-        errors[2] = Some(msg("walk_in.name_required"));
+    match required_line(&form.contact_name, 50) {
+        Ok(_) => {}
+        Err(TextError::Characters) => errors[2] = Some(msg("apply.error.characters")),
+        Err(_) => errors[2] = Some(msg("walk_in.name_required")),
     }
     let phone = if form.phone.trim().is_empty() {
         None
@@ -1278,10 +1282,17 @@ pub async fn add_closure(
         (Some(s), Some(e)) if (e - s).num_days() > 366 => errors[1] = Some(msg("closures.too_long")),
         _ => {}
     }
-    let reason = form.reason.trim().chars().take(200).collect::<String>();
-    if reason.is_empty() {
-        errors[2] = Some(msg("closures.reason_required"));
-    }
+    let reason = match crate::domain::text::required_line(&form.reason, 200) {
+        Ok(r) => r,
+        Err(crate::domain::text::TextError::Characters) => {
+            errors[2] = Some(msg("apply.error.characters"));
+            String::new()
+        }
+        Err(_) => {
+            errors[2] = Some(msg("closures.reason_required"));
+            String::new()
+        }
+    };
     if errors.iter().any(Option::is_some) {
         return closures_page(&req, ctx, &state, form, errors, None).await;
     }

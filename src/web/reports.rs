@@ -206,11 +206,11 @@ async fn render(
         })
         .collect();
     if query.views_csv {
-        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut w = crate::services::spreadsheet::Writer::new();
         let io = |e: csv::Error| AppError::Internal(anyhow::anyhow!(e));
-        w.write_record(["view", "key", "value_1", "value_2", "value_3", "value_4"]).map_err(io)?;
+        w.row(["view", "key", "value_1", "value_2", "value_3", "value_4"]).map_err(io)?;
         for (zone, q) in &quarters {
-            w.write_record([
+            w.row([
                 "quarterly",
                 zone,
                 &q[0].to_string(),
@@ -221,13 +221,13 @@ async fn render(
             .map_err(io)?;
         }
         for (code, n, won) in &views.by_institution {
-            w.write_record(["institution", code, &n.to_string(), &eok(*won), "", ""]).map_err(io)?;
+            w.row(["institution", code, &n.to_string(), &eok(*won), "", ""]).map_err(io)?;
         }
         for (facet, rows) in
             [("stage", &views.by_stage), ("industry", &views.by_industry), ("region", &views.by_region)]
         {
             for (v, n) in rows.iter() {
-                w.write_record([facet, v, &n.to_string(), "", "", ""]).map_err(io)?;
+                w.row([facet, v, &n.to_string(), "", "", ""]).map_err(io)?;
             }
         }
         let rates = [
@@ -238,10 +238,10 @@ async fn render(
             ("avg_lead_days", views.avg_lead_days.map(|d| format!("{d:.1}")).unwrap_or_default()),
         ];
         for (k, v) in rates {
-            w.write_record(["rates", k, &v, "", "", ""]).map_err(io)?;
+            w.row(["rates", k, &v, "", "", ""]).map_err(io)?;
         }
         for (zone, offered, booked, load, next, warn) in &capacity {
-            w.write_record([
+            w.row([
                 "capacity",
                 zone,
                 &offered.to_string(),
@@ -251,11 +251,8 @@ async fn render(
             ])
             .map_err(io)?;
         }
-        let body = w.into_inner().map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-        return Ok(csv_response(
-            &format!("report-views-{}-{as_of}.csv", center.slug),
-            format!("\u{feff}{}", String::from_utf8_lossy(&body)),
-        ));
+        let body = w.finish().map_err(AppError::Internal)?;
+        return Ok(csv_response(&format!("report-views-{}-{as_of}.csv", center.slug), body));
     }
     let page = ReportsPage {
         quarters,
