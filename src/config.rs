@@ -40,6 +40,12 @@ pub struct ConfigArgs {
     /// Days an unfinished pre-questionnaire is kept before it is purged with its files [default: 30]
     #[arg(long, env = "ONESTOP_DRAFT_TTL_DAYS", global = true, value_name = "DAYS")]
     pub draft_ttl_days: Option<u32>,
+    /// Pre-questionnaires one client address may start per hour [default: 20]
+    #[arg(long, env = "ONESTOP_DRAFTS_PER_HOUR", global = true, value_name = "N")]
+    pub drafts_per_hour: Option<u32>,
+    /// Mails that applicants' anonymous forms may send to one address per hour [default: 5]
+    #[arg(long, env = "ONESTOP_MAILS_PER_ADDRESS_HOUR", global = true, value_name = "N")]
+    pub mails_per_address_hour: Option<u32>,
     /// Sender address of every mail, also the organizer of calendar invitations [default: no-reply@HOST of the base URL]
     #[arg(long, env = "ONESTOP_MAIL_FROM", global = true, value_name = "ADDRESS")]
     pub mail_from: Option<String>,
@@ -75,6 +81,8 @@ struct FileConfig {
     demo_on_empty: Option<bool>,
     workers: Option<usize>,
     draft_ttl_days: Option<u32>,
+    drafts_per_hour: Option<u32>,
+    mails_per_address_hour: Option<u32>,
     mail_from: Option<String>,
     mail_transport: Option<String>,
     mail_max_attempts: Option<u32>,
@@ -173,9 +181,28 @@ pub struct Settings {
     pub demo_on_empty: bool,
     pub workers: usize,
     pub draft_ttl_days: u32,
+    /// Limits on what anonymous visitors can make the product do.
+    pub limits: Limits,
     /// A bare address (`no-reply@example.kr`); the display name is the center's.
     pub mail_from: String,
     pub mail: MailSettings,
+}
+
+/// Rate limits for anonymous forms, counted in the database (shared by every instance).
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Drafts one client address may open per hour.
+    pub drafts_per_hour: u32,
+    /// Mails caused by anonymous forms (resume link, submission received) to one address per hour.
+    pub mails_per_address_hour: u32,
+    /// A request body that sends nothing for this long is cut off with a 408.
+    pub body_idle: std::time::Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { drafts_per_hour: 20, mails_per_address_hour: 5, body_idle: std::time::Duration::from_secs(10) }
+    }
 }
 
 /// How mail leaves the outbox.
@@ -332,6 +359,11 @@ impl Settings {
                 .or(file.workers)
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
             draft_ttl_days: args.draft_ttl_days.or(file.draft_ttl_days).unwrap_or(30).clamp(1, 365),
+            limits: Limits {
+                drafts_per_hour: args.drafts_per_hour.or(file.drafts_per_hour).unwrap_or(20).max(1),
+                mails_per_address_hour: args.mails_per_address_hour.or(file.mails_per_address_hour).unwrap_or(5).max(1),
+                ..Limits::default()
+            },
         })
     }
 }

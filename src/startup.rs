@@ -118,11 +118,14 @@ impl Application {
                 })
                 .default_service(actix_web::web::to(errors::not_found))
                 .wrap(from_fn(csrf::middleware))
+                .wrap(from_fn(crate::web::body_timeout::middleware))
                 .wrap(ErrorHandlers::new().default_handler(errors::error_pages))
                 .wrap(security::headers(&settings))
                 .wrap(TracingLogger::<crate::telemetry::RootSpan>::new())
         })
         .workers(workers)
+        // A request head that has not fully arrived in 5 s is answered 408 (bodies: body_timeout).
+        .client_request_timeout(std::time::Duration::from_secs(5))
         .listen(listener)?
         .run();
         Ok(Application { port, server, pool, settings: app_settings, clock, demo_accounts })

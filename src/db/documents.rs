@@ -45,6 +45,39 @@ pub fn count(conn: &mut DbConn, case_id: i64) -> QueryResult<i64> {
     case_documents::table.filter(case_documents::case_id.eq(case_id)).count().get_result(conn)
 }
 
+/// Why an upload was not stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    TooMany,
+    TooLarge,
+}
+
+/// Stores the document only if the case then holds at most `max_files` documents of at most
+/// `max_bytes` together — decided by the database: the count and the insert are one write
+/// transaction under a lock on the case, so concurrent uploads never pass the limit.
+pub fn insert_within(
+    conn: &mut DbConn,
+    d: &NewDocument<'_>,
+    max_files: i64,
+    max_bytes: i64,
+) -> QueryResult<Result<(), Refused>> {
+    super::write_tx(conn, |conn| {
+        super::lock_key(conn, &format!("documents:{}", d.case_id))?;
+        let (n, bytes): (i64, Option<i64>) = case_documents::table
+            .filter(case_documents::case_id.eq(d.case_id))
+            .select((diesel::dsl::count_star(), diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::BigInt>>("CAST(SUM(size_bytes) AS BIGINT)")))
+            .first(conn)?;
+        if n >= max_files {
+            return Ok(Err(Refused::TooMany));
+        }
+        if bytes.unwrap_or(0) + d.size_bytes > max_bytes {
+            return Ok(Err(Refused::TooLarge));
+        }
+        insert(conn, d)?;
+        Ok(Ok(()))
+    })
+}
+
 pub fn insert(conn: &mut DbConn, d: &NewDocument<'_>) -> QueryResult<()> {
     diesel::insert_into(case_documents::table).values(d).execute(conn).map(|_| ())
 }

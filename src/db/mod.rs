@@ -8,6 +8,7 @@ pub mod cases;
 pub mod centers;
 pub mod desk;
 pub mod documents;
+pub mod limits;
 pub mod outbox;
 pub mod schedule;
 pub mod schema;

@@ -4,6 +4,8 @@ use super::questionnaire::FieldError;
 
 pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
 pub const MAX_FILES: i64 = 5;
+/// All of one draft's documents together.
+pub const MAX_TOTAL_BYTES: i64 = 30 * 1024 * 1024;
 
 /// What a document is, as the applicant says.
 pub const KINDS: [&str; 4] = ["brn_certificate", "financial_statements", "patent_spec", "other"];

@@ -43,8 +43,22 @@ pub fn login(
     now: NaiveDateTime,
 ) -> Result<LoginOutcome, diesel::result::Error> {
     let key = email_key(email);
-    let (by_account, by_address) = sessions::recent_failures(conn, &key, ip, now - FAILURE_WINDOW)?;
-    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
+    // The attempt is counted before the password is checked, as a failure that a success
+    // takes back: the count and the insert are one transaction under a lock on the account
+    // and the address, so that 40 concurrent wrong passwords get exactly 5 checks, on any
+    // number of instances.
+    let admitted = crate::db::write_tx(conn, |conn| {
+        let (first, second) = if key.as_str() <= ip { (&key, ip) } else { (&ip.to_owned(), key.as_str()) };
+        crate::db::lock_key(conn, &format!("login:{first}"))?;
+        crate::db::lock_key(conn, &format!("login:{second}"))?;
+        let (by_account, by_address) = sessions::recent_failures(conn, &key, ip, now - FAILURE_WINDOW)?;
+        if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
+            return Ok::<_, diesel::result::Error>(false);
+        }
+        sessions::record_failure(conn, &key, ip, now)?;
+        Ok(true)
+    })?;
+    if !admitted {
         return Ok(LoginOutcome::Throttled);
     }
     let user = users::by_email(conn, &key)?;
@@ -54,10 +68,8 @@ pub fn login(
     let password_ok = passwords::verify(password, stored);
     let user = match user {
         Some(u) if password_ok && u.disabled_at.is_none() => u,
-        _ => {
-            sessions::record_failure(conn, &key, ip, now)?;
-            return Ok(LoginOutcome::BadCredentials);
-        }
+        // The failure was recorded when the attempt was admitted.
+        _ => return Ok(LoginOutcome::BadCredentials),
     };
     sessions::clear_failures(conn, &key)?;
     let token = token::new_token();

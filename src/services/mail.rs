@@ -113,7 +113,10 @@ pub fn queue_resume(
     let t = T(lang);
     let center_name = lang.pick(&center.name_ko, &center.name_en);
     let mut b = body(t, center_name, t.get("mail.resume.heading").to_owned());
-    b.paragraphs.push(t.fmt("mail.hello", "name", name));
+    // No name from the form: the address is not verified yet, and an anonymous form's text in
+    // a greeting would let anyone send anyone a message of their own in our name.
+    let _ = name;
+    b.paragraphs.push(t.get("mail.hello_plain").to_owned());
     b.paragraphs.push(t.fmt("mail.resume.intro", "center", center_name));
     b.action = Some(Action { label: t.get("mail.resume.action").to_owned(), url: link.to_owned() });
     b.notes.push(t.fmt("mail.resume.note", "days", &draft_days.to_string()));

@@ -28,6 +28,18 @@ pub struct Context<'a> {
     pub mail_from: &'a str,
     pub draft_ttl: Duration,
     pub now: NaiveDateTime,
+    /// Mails anonymous forms may cause to one address per hour (resume link, submission).
+    pub mails_per_address_hour: u32,
+}
+
+/// Whether another mail caused by an anonymous form may go to `to` now (counted when it may).
+fn mail_allowed(conn: &mut DbConn, to: &str, ctx: &Context<'_>) -> Result<bool, diesel::result::Error> {
+    let bucket = format!("mail:{}", to.trim().to_lowercase());
+    let allowed = crate::db::limits::take(conn, &bucket, ctx.mails_per_address_hour, Duration::hours(1), ctx.now)?;
+    if !allowed {
+        tracing::warn!("mail to an address over its hourly limit withheld");
+    }
+    Ok(allowed)
 }
 
 impl Context<'_> {
@@ -37,21 +49,27 @@ impl Context<'_> {
 }
 
 /// Starts a draft case opened by `token` (stored hashed). Starting twice with the same token
-/// (a double click) returns the first draft.
+/// (a double click) returns the first draft. `client` is the visitor's address: each may open
+/// `drafts_per_hour` drafts an hour (`Ok(None)` past that), counted by the database.
 pub fn start(
     conn: &mut DbConn,
     center: &Center,
     lang: Lang,
     token: &str,
+    client: &str,
+    drafts_per_hour: u32,
     ctx: &Context<'_>,
-) -> Result<i64, diesel::result::Error> {
+) -> Result<Option<i64>, diesel::result::Error> {
     use db::schema::cases;
     let hash = token::hash_token(token);
     let existing = |conn: &mut DbConn| {
         cases::table.filter(cases::applicant_token_hash.eq(&hash)).select(cases::id).first::<i64>(conn).optional()
     };
     if let Some(id) = existing(conn)? {
-        return Ok(id);
+        return Ok(Some(id));
+    }
+    if !crate::db::limits::take(conn, &format!("draft:{client}"), drafts_per_hour, Duration::hours(1), ctx.now)? {
+        return Ok(None);
     }
     let created = db::write_tx(conn, |conn| {
         let (case_id, _) = case_flow::open_case(conn, center.id, &center.ref_prefix, lang.code(), ctx.now)?;
@@ -64,9 +82,9 @@ pub fn start(
     match created {
         // The other click of a double click won the race.
         Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
-            existing(conn)?.ok_or(diesel::result::Error::NotFound)
+            existing(conn)?.ok_or(diesel::result::Error::NotFound).map(Some)
         }
-        other => other,
+        other => other.map(Some),
     }
 }
 
@@ -163,7 +181,7 @@ pub fn save_contact(
             },
             ctx.now,
         )?;
-        if answers::mark_resume_mail_sent(conn, case_id)? {
+        if answers::mark_resume_mail_sent(conn, case_id)? && mail_allowed(conn, c.email.as_str(), ctx)? {
             let link = format!("{}/apply/{token}", ctx.base_url);
             mail::queue_resume(
                 conn,
@@ -368,7 +386,7 @@ pub fn submit(conn: &mut DbConn, draft: &Draft, token: &str, ctx: &Context<'_>) 
                 db::schema::cases::draft_expires_at.eq(None::<NaiveDateTime>),
             ))
             .execute(conn)?;
-        if let Some(to) = &draft.answers.contact_email {
+        if let Some(to) = draft.answers.contact_email.as_ref().filter(|to| mail_allowed(conn, to, ctx).unwrap_or(false)) {
             let explanations: Vec<String> =
                 zones.iter().map(|z| lang.pick(&z.explanation_ko, &z.explanation_en).to_owned()).collect();
             let link = format!("{}/apply/{token}", ctx.base_url);

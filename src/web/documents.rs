@@ -203,22 +203,36 @@ pub async fn upload(
     .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("storing an upload")))?;
     let now = state.clock.now();
     let kind = kind.trim().to_owned();
-    with_conn(&state, move |conn| {
-        Ok(documents::insert(
+    let stored = stored_name.clone();
+    let outcome = with_conn(&state, move |conn| {
+        Ok(documents::insert_within(
             conn,
             &NewDocument {
                 case_id,
                 kind: &kind,
                 original_name: &name,
-                stored_name: &stored_name,
+                stored_name: &stored,
                 content_type,
                 size_bytes: size,
                 sha256: &sha,
                 uploaded_at: now,
             },
+            MAX_FILES,
+            crate::domain::documents::MAX_TOTAL_BYTES,
         )?)
     })
     .await?;
+    if let Err(refused) = outcome {
+        // A concurrent upload took the last place: the file written for this one goes.
+        let path = upload_dir(&state, case_id).join(&stored_name);
+        let _ = web::block(move || std::fs::remove_file(path)).await;
+        let key = match refused {
+            documents::Refused::TooMany => "apply.error.file_count",
+            documents::Refused::TooLarge => "apply.error.file_total",
+        };
+        return page(&req, ctx, &state, &d, &token, vec![FieldError { field: "file", key }], StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
+    }
     Ok(see_other(format!("/apply/{token}/documents")))
 }
 

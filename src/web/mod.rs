@@ -2,6 +2,7 @@
 
 pub mod apply;
 pub mod assets;
+pub mod body_timeout;
 pub mod book;
 pub mod csrf;
 pub mod ctx;

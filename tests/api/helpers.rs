@@ -107,6 +107,7 @@ pub fn test_settings(db: &TestDatabase) -> Settings {
         demo_on_empty: false,
         workers: 1,
         draft_ttl_days: 30,
+        limits: Default::default(),
         mail_from: "no-reply@onestop.test".into(),
         mail: onestop::config::MailSettings {
             transport: onestop::config::MailTransport::Memory,

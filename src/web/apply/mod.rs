@@ -23,6 +23,7 @@ fn context<'a>(state: &'a AppState, now: chrono::NaiveDateTime) -> q::Context<'a
         mail_from: &state.settings.mail_from,
         draft_ttl: chrono::Duration::days(state.settings.draft_ttl_days.into()),
         now,
+        mails_per_address_hour: state.settings.limits.mails_per_address_hour,
     }
 }
 
@@ -76,6 +77,7 @@ pub struct StartForm {
 }
 
 pub async fn start(
+    req: HttpRequest,
     ctx: PageCtx,
     state: web::Data<AppState>,
     slug: web::Path<String>,
@@ -90,7 +92,13 @@ pub async fn start(
     let lang = ctx.lang;
     let (st, tok) = (state.clone(), token.clone());
     let now = state.clock.now();
-    with_conn(&state, move |conn| Ok(q::start(conn, &center, lang, &tok, &context(&st, now))?)).await?;
+    let client = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into());
+    let limit = state.settings.limits.drafts_per_hour;
+    let started =
+        with_conn(&state, move |conn| Ok(q::start(conn, &center, lang, &tok, &client, limit, &context(&st, now))?)).await?;
+    if started.is_none() {
+        return Err(AppError::TooMany(msg("apply.too_many_drafts"), 3600));
+    }
     Ok(see_other(format!("/apply/{token}")))
 }
 
