@@ -92,15 +92,23 @@ pub fn consultations_csv(
     }
     let mut records = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for (i, row) in reader.records().enumerate() {
-        let line = i as u64 + 2;
+    for row in reader.records() {
         let row = match row {
             Ok(r) => r,
             Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
                 bad.push(BadRow { line, reason: format!("unreadable row: {e}") });
                 continue;
             }
         };
+        // The line the record starts on (a quoted field may span lines, so not a row count).
+        let line = row.position().map_or(0, |p| p.line());
+        // No column of a record holds a line break: one inside a field means a quote opened
+        // there and closed only much later, or never (the rest of the file read as one field).
+        if row.iter().any(|f| f.contains(['\n', '\r'])) {
+            bad.push(BadRow { line, reason: "a quote opened on this line is not closed before the line ends".into() });
+            continue;
+        }
         let get = |name: &str| col(name).and_then(|i| row.get(i)).unwrap_or("").trim().to_owned();
         let mut why = Vec::new();
         let center = centers_all.iter().find(|c| c.slug == get("center"));

@@ -55,7 +55,8 @@ pub async fn middleware(
             }
         }
     });
-    req.set_payload(Payload::Stream { payload: Box::pin(stream) });
+    // Fused: multipart polls again after the end, which `unfold` alone does not allow.
+    req.set_payload(Payload::Stream { payload: Box::pin(stream.fuse()) });
     let res = next.call(req).await?;
     if timed_out.load(Ordering::SeqCst) {
         let (req, _) = res.into_parts();

@@ -10,6 +10,7 @@ mod case_flow;
 mod cli;
 mod desk;
 mod expert;
+mod hardening;
 mod health;
 mod holidays;
 mod i18n;

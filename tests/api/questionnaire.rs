@@ -25,6 +25,10 @@ pub async fn start_draft(app: &TestApp, client: &reqwest::Client, slug: &str) ->
     location
 }
 
+pub fn hidden_value(html: &str, name: &str) -> String {
+    hidden(html, name)
+}
+
 fn hidden(html: &str, name: &str) -> String {
     let doc = Html::parse_document(html);
     let sel = Selector::parse(&format!("input[name={name}]")).unwrap();
