@@ -23,6 +23,16 @@ fn local_date(app: &TestApp, t: chrono::NaiveDateTime) -> String {
 async fn a_day_at_the_desk_check_in_no_show_and_a_second_clerk_on_a_stale_page() {
     let app = spawn_app_with_demo().await;
     let (_, case, _) = booked_legal_case(&app);
+    // Check-in is for today's visits (issue 14): the visit is moved to now, still under way.
+    {
+        use diesel::prelude::*;
+        use onestop::db::schema::appointments as a;
+        let now = db::now();
+        diesel::update(a::table.filter(a::case_id.eq(case.id)))
+            .set((a::starts_at.eq(now - chrono::Duration::minutes(1)), a::ends_at.eq(now + chrono::Duration::minutes(29))))
+            .execute(&mut *app.conn())
+            .unwrap();
+    }
     let appt = appointments::live_of_case(&mut app.conn(), case.id).unwrap().remove(0);
     app.login_as("staff").await;
     let day = format!("/staff/appointments?date={}", local_date(&app, appt.starts_at));
@@ -403,7 +413,8 @@ async fn clerks_checking_in_at_once_give_one_ticket_and_walk_ins_get_distinct_on
     let user_id = onestop::db::users::by_email(&mut app.conn(), &staff_email).unwrap().unwrap().id;
     let staff = Staff { user_id, center_id: center.id };
     let (version, appt_id) = (case.version, appt.id);
-    let now = db::now();
+    // On the visit's day (check-in is for today's visits only).
+    let now = appt.starts_at;
     let results = crate::helpers::race(&app, 10, move |_, conn| desk::check_in(conn, staff, appt_id, version, now));
     let ok = results.iter().filter(|r| r.is_ok()).count();
     let conflicts = results.iter().filter(|r| matches!(r, Err(DeskError::Conflict))).count();
