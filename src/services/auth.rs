@@ -98,5 +98,7 @@ pub fn logout(conn: &mut DbConn, token: &str) -> Result<(), diesel::result::Erro
 pub fn purge(conn: &mut DbConn, now: NaiveDateTime) -> Result<(), diesel::result::Error> {
     sessions::purge_expired(conn, now)?;
     sessions::purge_failures_before(conn, now - FAILURE_WINDOW)?;
+    // Rate-limit hits: every window is an hour at most.
+    crate::db::limits::purge_before(conn, now - Duration::hours(1))?;
     Ok(())
 }
