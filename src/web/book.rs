@@ -548,7 +548,7 @@ pub async fn visit_ics_file(
         .body(ics);
     res.headers_mut().insert(
         actix_web::http::header::REFERRER_POLICY,
-        actix_web::http::header::HeaderValue::from_static("no-referrer"),
+        actix_web::http::header::HeaderValue::from_static("same-origin"),
     );
     Ok(res)
 }

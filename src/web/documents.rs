@@ -272,7 +272,7 @@ pub async fn send_document(
         })],
     };
     let mut res = HttpResponse::Ok().content_type(doc.content_type).insert_header(disposition).body(bytes);
-    res.headers_mut().insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
+    res.headers_mut().insert(header::REFERRER_POLICY, header::HeaderValue::from_static("same-origin"));
     Ok(res)
 }
 

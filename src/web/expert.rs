@@ -747,7 +747,7 @@ pub async fn feed(state: web::Data<AppState>, file: web::Path<String>) -> Result
     .await?;
     let mut res = HttpResponse::Ok().content_type("text/calendar; charset=utf-8").body(ics);
     res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-    res.headers_mut().insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
+    res.headers_mut().insert(header::REFERRER_POLICY, header::HeaderValue::from_static("same-origin"));
     Ok(res)
 }
 

@@ -120,7 +120,7 @@ async fn a_founder_books_a_one_stop_visit_from_the_confirmation_page() {
     assert!(done.contains(&format!("href=\"{base}/book\"")));
 
     let page = client.get(app.url(&format!("{base}/book"))).send().await.unwrap();
-    assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+    assert_eq!(page.headers()["referrer-policy"], "same-origin");
     let page = page.text().await.unwrap();
     let labels = texts(&page, ".day-group label");
     assert!(!labels.is_empty());

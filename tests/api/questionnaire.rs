@@ -362,7 +362,7 @@ async fn the_resume_link_works_on_another_device_and_the_mail_is_queued_once() {
     let laptop = browser_client();
     let r = laptop.get(app.url(&base)).send().await.unwrap();
     assert_eq!(location(&r), format!("{base}/needs"));
-    assert_eq!(r.headers()["referrer-policy"], "no-referrer");
+    assert_eq!(r.headers()["referrer-policy"], "same-origin");
     let page = laptop.get(app.url(&format!("{base}/company"))).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("value=\"주식회사 원스톱랩\""), "saved answers are shown");
 }

@@ -27,9 +27,11 @@ fn context<'a>(state: &'a AppState, now: chrono::NaiveDateTime) -> q::Context<'a
     }
 }
 
-/// Pages opened by the applicant's token never leak it in a Referer.
+/// Pages opened by the applicant's token never leak it in a Referer to another site
+/// (`same-origin`, not `no-referrer`: with that, browsers send `Origin: null` on the page's
+/// forms, which the CSRF check refuses).
 fn no_referrer(mut res: HttpResponse) -> HttpResponse {
-    res.headers_mut().insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
+    res.headers_mut().insert(header::REFERRER_POLICY, header::HeaderValue::from_static("same-origin"));
     res
 }
 
