@@ -139,7 +139,9 @@ impl T {
         b: &str,
         b_value: impl std::fmt::Display,
     ) -> String {
-        self.get(key).replace(&format!("{{{a}}}"), &a_value.to_string()).replace(&format!("{{{b}}}"), &b_value.to_string())
+        self.get(key)
+            .replace(&format!("{{{a}}}"), &a_value.to_string())
+            .replace(&format!("{{{b}}}"), &b_value.to_string())
     }
 }
 

@@ -25,8 +25,8 @@ pub fn loggable_path(pattern: Option<&str>, path: &str) -> String {
     }
     path.split('/')
         .map(|seg| {
-            let tokenish =
-                seg.len() >= 16 && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.');
+            let tokenish = seg.len() >= 16
+                && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.');
             if tokenish { "{token}" } else { seg }
         })
         .collect::<Vec<_>>()
@@ -74,7 +74,10 @@ mod tests {
     #[test]
     fn logged_paths_carry_no_token_and_no_query() {
         let token = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcd";
-        assert_eq!(loggable_path(Some("/apply/{token}/cancel"), &format!("/apply/{token}/cancel")), "/apply/{token}/cancel");
+        assert_eq!(
+            loggable_path(Some("/apply/{token}/cancel"), &format!("/apply/{token}/cancel")),
+            "/apply/{token}/cancel"
+        );
         assert_eq!(loggable_path(None, &format!("/apply/{token}/nope")), "/apply/{token}/nope");
         assert_eq!(loggable_path(None, "/staff/cases/12"), "/staff/cases/12");
     }

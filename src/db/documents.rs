@@ -65,7 +65,12 @@ pub fn insert_within(
         super::lock_key(conn, &format!("documents:{}", d.case_id))?;
         let (n, bytes): (i64, Option<i64>) = case_documents::table
             .filter(case_documents::case_id.eq(d.case_id))
-            .select((diesel::dsl::count_star(), diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::BigInt>>("CAST(SUM(size_bytes) AS BIGINT)")))
+            .select((
+                diesel::dsl::count_star(),
+                diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::BigInt>>(
+                    "CAST(SUM(size_bytes) AS BIGINT)",
+                ),
+            ))
             .first(conn)?;
         if n >= max_files {
             return Ok(Err(Refused::TooMany));

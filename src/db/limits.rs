@@ -21,7 +21,9 @@ pub fn take(conn: &mut DbConn, bucket: &str, limit: u32, window: Duration, now: 
         if n >= i64::from(limit) {
             return Ok(false);
         }
-        diesel::insert_into(rate_hits::table).values((rate_hits::bucket.eq(bucket), rate_hits::at.eq(now))).execute(conn)?;
+        diesel::insert_into(rate_hits::table)
+            .values((rate_hits::bucket.eq(bucket), rate_hits::at.eq(now)))
+            .execute(conn)?;
         Ok(true)
     })
 }

@@ -63,7 +63,11 @@ impl Email {
             return None;
         }
         let (local, domain) = raw.rsplit_once('@')?;
-        if !domain.contains('.') || domain.starts_with('[') || local.contains('"') || local.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        if !domain.contains('.')
+            || domain.starts_with('[')
+            || local.contains('"')
+            || local.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
             return None;
         }
         Some(Email(format!("{local}@{}", domain.to_lowercase())))

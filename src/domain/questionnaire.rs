@@ -123,7 +123,13 @@ fn text(errors: &mut Vec<FieldError>, field: &'static str, raw: &str, max: usize
 }
 
 /// An answer that may span lines (the question, the purpose of the funds).
-fn long_text(errors: &mut Vec<FieldError>, field: &'static str, raw: &str, max: usize, required: bool) -> Option<String> {
+fn long_text(
+    errors: &mut Vec<FieldError>,
+    field: &'static str,
+    raw: &str,
+    max: usize,
+    required: bool,
+) -> Option<String> {
     checked(errors, field, crate::domain::text::multi_line(raw, max), required)
 }
 

@@ -68,7 +68,17 @@ mod tests {
     fn single_line_fields_refuse_breaks_and_controls() {
         assert_eq!(single_line("  주식회사 랩 ", 10), Ok(Some("주식회사 랩".into())));
         assert_eq!(single_line("   ", 10), Ok(None));
-        for bad in ["a\nURL:http://evil", "a\rb", "a\tb", "a\0b", "a\u{1b}[31mb", "a\u{7f}", "a\u{85}b", "a\u{2028}b", "a\u{202e}b"] {
+        for bad in [
+            "a\nURL:http://evil",
+            "a\rb",
+            "a\tb",
+            "a\0b",
+            "a\u{1b}[31mb",
+            "a\u{7f}",
+            "a\u{85}b",
+            "a\u{2028}b",
+            "a\u{202e}b",
+        ] {
             assert_eq!(single_line(bad, 100), Err(TextError::Characters), "{bad:?}");
         }
         assert_eq!(single_line("abcdef", 5), Err(TextError::TooLong));

@@ -381,13 +381,7 @@ pub fn queue_rerouted(conn: &mut DbConn, env: &Env<'_>, case_id: i64, zones: &[a
 }
 
 /// A new personal link to the case, sent at the desk's request to the applicant's own address.
-pub fn queue_new_link(
-    conn: &mut DbConn,
-    env: &Env<'_>,
-    case: &cases::Case,
-    to: &str,
-    link: &str,
-) -> QueryResult<()> {
+pub fn queue_new_link(conn: &mut DbConn, env: &Env<'_>, case: &cases::Case, to: &str, link: &str) -> QueryResult<()> {
     let Some(center) = centers::by_id(conn, case.center_id)? else { return Ok(()) };
     let lang = Lang::parse(&case.lang).unwrap_or_default();
     let t = T(lang);

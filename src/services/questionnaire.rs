@@ -386,7 +386,8 @@ pub fn submit(conn: &mut DbConn, draft: &Draft, token: &str, ctx: &Context<'_>) 
                 db::schema::cases::draft_expires_at.eq(None::<NaiveDateTime>),
             ))
             .execute(conn)?;
-        if let Some(to) = draft.answers.contact_email.as_ref().filter(|to| mail_allowed(conn, to, ctx).unwrap_or(false)) {
+        if let Some(to) = draft.answers.contact_email.as_ref().filter(|to| mail_allowed(conn, to, ctx).unwrap_or(false))
+        {
             let explanations: Vec<String> =
                 zones.iter().map(|z| lang.pick(&z.explanation_ko, &z.explanation_en).to_owned()).collect();
             let link = format!("{}/apply/{token}", ctx.base_url);

@@ -140,7 +140,10 @@ async fn check_request(
             return Ok(false);
         }
     } else if let Some(referer) = req.headers().get(header::REFERER) {
-        let ours = referer.to_str().ok().is_some_and(|r| r == own || r.strip_prefix(own).is_some_and(|rest| rest.starts_with('/')));
+        let ours = referer
+            .to_str()
+            .ok()
+            .is_some_and(|r| r == own || r.strip_prefix(own).is_some_and(|rest| rest.starts_with('/')));
         if !ours {
             return Ok(false);
         }

@@ -659,7 +659,9 @@ async fn case_page(
         can_check_in: (status == S::Reserved)
             .then(|| {
                 let today = local(&center, now).date_naive();
-                legs.iter().find(|a| a.status == "booked" && local(&center, a.starts_at).date_naive() == today).map(|a| a.id)
+                legs.iter()
+                    .find(|a| a.status == "booked" && local(&center, a.starts_at).date_naive() == today)
+                    .map(|a| a.id)
             })
             .flatten(),
         access: access

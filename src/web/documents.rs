@@ -230,8 +230,16 @@ pub async fn upload(
             documents::Refused::TooMany => "apply.error.file_count",
             documents::Refused::TooLarge => "apply.error.file_total",
         };
-        return page(&req, ctx, &state, &d, &token, vec![FieldError { field: "file", key }], StatusCode::UNPROCESSABLE_ENTITY)
-            .await;
+        return page(
+            &req,
+            ctx,
+            &state,
+            &d,
+            &token,
+            vec![FieldError { field: "file", key }],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     Ok(see_other(format!("/apply/{token}/documents")))
 }

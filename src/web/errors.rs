@@ -59,7 +59,9 @@ impl AppError {
     /// The message key of the page's explanation.
     pub fn message_key(&self) -> &'static str {
         match self {
-            AppError::BadRequest(key) | AppError::Conflict(key) | AppError::Gone(key) | AppError::TooMany(key, _) => key,
+            AppError::BadRequest(key) | AppError::Conflict(key) | AppError::Gone(key) | AppError::TooMany(key, _) => {
+                key
+            }
             AppError::Busy => msg("error.busy"),
             AppError::Timeout => msg("error.timeout"),
             AppError::Csrf => msg("error.csrf"),
@@ -124,12 +126,16 @@ impl ResponseError for AppError {
             AppError::TooMany(_, seconds) => HttpResponse::build(self.status_code())
                 .insert_header((header::RETRY_AFTER, seconds.to_string()))
                 .finish(),
-            AppError::Busy => HttpResponse::build(self.status_code()).insert_header((header::RETRY_AFTER, "5")).finish(),
+            AppError::Busy => {
+                HttpResponse::build(self.status_code()).insert_header((header::RETRY_AFTER, "5")).finish()
+            }
             AppError::MethodNotAllowed => {
                 HttpResponse::build(self.status_code()).insert_header((header::ALLOW, "GET, HEAD, POST")).finish()
             }
             // The rest of the body will not be read: the connection ends with this answer.
-            AppError::Timeout => HttpResponse::build(self.status_code()).insert_header((header::CONNECTION, "close")).finish(),
+            AppError::Timeout => {
+                HttpResponse::build(self.status_code()).insert_header((header::CONNECTION, "close")).finish()
+            }
             other => HttpResponse::build(other.status_code()).finish(),
         }
     }

@@ -210,15 +210,8 @@ async fn render(
         let io = |e: csv::Error| AppError::Internal(anyhow::anyhow!(e));
         w.row(["view", "key", "value_1", "value_2", "value_3", "value_4"]).map_err(io)?;
         for (zone, q) in &quarters {
-            w.row([
-                "quarterly",
-                zone,
-                &q[0].to_string(),
-                &q[1].to_string(),
-                &q[2].to_string(),
-                &q[3].to_string(),
-            ])
-            .map_err(io)?;
+            w.row(["quarterly", zone, &q[0].to_string(), &q[1].to_string(), &q[2].to_string(), &q[3].to_string()])
+                .map_err(io)?;
         }
         for (code, n, won) in &views.by_institution {
             w.row(["institution", code, &n.to_string(), &eok(*won), "", ""]).map_err(io)?;

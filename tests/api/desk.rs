@@ -29,7 +29,10 @@ async fn a_day_at_the_desk_check_in_no_show_and_a_second_clerk_on_a_stale_page()
         use onestop::db::schema::appointments as a;
         let now = db::now();
         diesel::update(a::table.filter(a::case_id.eq(case.id)))
-            .set((a::starts_at.eq(now - chrono::Duration::minutes(1)), a::ends_at.eq(now + chrono::Duration::minutes(29))))
+            .set((
+                a::starts_at.eq(now - chrono::Duration::minutes(1)),
+                a::ends_at.eq(now + chrono::Duration::minutes(29)),
+            ))
             .execute(&mut *app.conn())
             .unwrap();
     }

@@ -80,7 +80,10 @@ async fn staff_read_applicant_mails_without_the_link_and_mail_a_fresh_one_to_the
     assert_eq!(r.status().as_u16(), 303);
     let to = r.headers()["location"].to_str().unwrap().to_owned();
     let (_, confirmation) = app.get_html(&to).await;
-    assert!(texts(&confirmation, "[role=status]").iter().any(|t| t.contains("새 링크를 보냈습니다")), "says what happened");
+    assert!(
+        texts(&confirmation, "[role=status]").iter().any(|t| t.contains("새 링크를 보냈습니다")),
+        "says what happened"
+    );
     let row = outbox_rows(&app).into_iter().rev().find(|r| r.kind == "new_link").expect("new link mail");
     assert_eq!(row.to_addr, "jiwon@example.com", "to the applicant's own address");
     let new_token = token_after(&row.body_text, "/apply/");
@@ -123,7 +126,8 @@ async fn reading_the_mailbox_and_exporting_records_are_recorded_and_shown_in_the
         assert!(actions.iter().any(|a| a == want), "{want} recorded: {actions:?}");
     }
     let (_, audit) = app.get_html("/staff/audit?kind=access").await;
-    for want in ["보낸 메일 목록 열람", &format!("메일 열람 (#{})", row.id), "상담 기록 내려받기(CSV)"] {
+    for want in ["보낸 메일 목록 열람", &format!("메일 열람 (#{})", row.id), "상담 기록 내려받기(CSV)"]
+    {
         assert!(audit.contains(want), "the audit shows {want}");
     }
 }
@@ -133,7 +137,9 @@ async fn reading_the_mailbox_and_exporting_records_are_recorded_and_shown_in_the
 #[tokio::test]
 async fn a_next_with_control_characters_whitespace_or_backslashes_falls_back_to_the_home_page() {
     let app = spawn_app_with_demo().await;
-    for next in ["%2F%09%2Fevil.example", "%2F%0A%2Fx", "%2F%0D%2Fx", "%2F%0B%2Fx", "%2F%00%2Fx", "%2F%20%2Fevil", "%2F%5Cevil"] {
+    for next in
+        ["%2F%09%2Fevil.example", "%2F%0A%2Fx", "%2F%0D%2Fx", "%2F%0B%2Fx", "%2F%00%2Fx", "%2F%20%2Fevil", "%2F%5Cevil"]
+    {
         let r = app.get(&format!("/lang/en?next={next}")).await;
         assert_eq!(r.status().as_u16(), 303, "{next}: never a 500");
         assert_eq!(r.headers()["location"], "/", "{next}");
@@ -150,7 +156,12 @@ async fn a_next_with_control_characters_whitespace_or_backslashes_falls_back_to_
     let csrf = csrf_from(&page).unwrap();
     let r = client
         .post(app.url("/staff/login"))
-        .form(&[("_csrf", csrf.as_str()), ("email", &staff.email), ("password", staff.password.expose()), ("next", "/\t/evil.example")])
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("email", &staff.email),
+            ("password", staff.password.expose()),
+            ("next", "/\t/evil.example"),
+        ])
         .send()
         .await
         .unwrap();
@@ -227,14 +238,23 @@ async fn line_breaks_and_control_characters_are_refused_in_single_line_fields_wi
     app.login_as("staff").await;
     let csrf = app.csrf_token("/staff/walk-in").await;
     let r = app
-        .post_form("/staff/walk-in", &[("_csrf", &csrf), ("zone", "legal"), ("company", "랩\u{0}"), ("contact_name", "김\n박")])
+        .post_form(
+            "/staff/walk-in",
+            &[("_csrf", &csrf), ("zone", "legal"), ("company", "랩\u{0}"), ("contact_name", "김\n박")],
+        )
         .await;
     assert_eq!(r.status().as_u16(), 422, "walk-in");
     let csrf = app.csrf_token("/staff/closures").await;
     let r = app
         .post_form(
             "/staff/closures",
-            &[("_csrf", &csrf), ("scope", "center"), ("starts_on", "2030-01-02"), ("ends_on", "2030-01-02"), ("reason", "휴무\u{1b}]0;x")],
+            &[
+                ("_csrf", &csrf),
+                ("scope", "center"),
+                ("starts_on", "2030-01-02"),
+                ("ends_on", "2030-01-02"),
+                ("reason", "휴무\u{1b}]0;x"),
+            ],
         )
         .await;
     assert_eq!(r.status().as_u16(), 422, "closure reason");
@@ -314,7 +334,8 @@ async fn drafts_per_address_and_mails_per_recipient_are_limited_and_greetings_ca
     let name = "클릭하세요 http://evil.example";
     for base in &drafts {
         post_step(&app, &client, base, "company", COMPANY).await;
-        let contact = [("contact_name", name), ("contact_email", "victim@example.com"), ("contact_phone", "010 1234 5678")];
+        let contact =
+            [("contact_name", name), ("contact_email", "victim@example.com"), ("contact_phone", "010 1234 5678")];
         assert_eq!(post_step(&app, &client, base, "contact", &contact).await.status().as_u16(), 303);
     }
     let rows = outbox_rows(&app);
@@ -361,7 +382,14 @@ async fn twenty_concurrent_uploads_store_at_most_five_files() {
             let form = reqwest::multipart::Form::new()
                 .text("kind", "other")
                 .part("file", reqwest::multipart::Part::bytes(pdf).file_name(format!("f{i}.pdf")));
-            client.post(app.url(&format!("{base}/documents/upload?_csrf={csrf}"))).multipart(form).send().await.unwrap().status().as_u16()
+            client
+                .post(app.url(&format!("{base}/documents/upload?_csrf={csrf}")))
+                .multipart(form)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
         }));
     }
     let mut codes = Vec::new();
@@ -437,22 +465,39 @@ async fn opaque_origins_and_foreign_referers_are_refused_cookies_rotate_and_unkn
     let (email, pw) = (staff.email.clone(), staff.password.expose().to_owned());
     let token = app.csrf_token("/staff/login").await;
     let form = [("_csrf", token.as_str()), ("email", email.as_str()), ("password", pw.as_str())];
-    for (header, value) in [("origin", "null"), ("referer", "https://evil.example/staff/login"), ("referer", "http://127.0.0.1.evil.example/")] {
+    for (header, value) in [
+        ("origin", "null"),
+        ("referer", "https://evil.example/staff/login"),
+        ("referer", "http://127.0.0.1.evil.example/"),
+    ] {
         let r = app.client.post(app.url("/staff/login")).header(header, value).form(&form).send().await.unwrap();
         assert_eq!(r.status().as_u16(), 403, "{header}: {value}");
     }
     assert_eq!(app.count("sessions"), 0);
     let cookie_before = app.client.get(app.url("/staff/login")).send().await.unwrap();
     drop(cookie_before);
-    let r = app.client.post(app.url("/staff/login")).header("referer", app.url("/staff/login")).form(&form).send().await.unwrap();
+    let r = app
+        .client
+        .post(app.url("/staff/login"))
+        .header("referer", app.url("/staff/login"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 303, "our own Referer passes");
-    let cookies: Vec<String> = r.headers().get_all("set-cookie").iter().map(|c| c.to_str().unwrap().to_owned()).collect();
+    let cookies: Vec<String> =
+        r.headers().get_all("set-cookie").iter().map(|c| c.to_str().unwrap().to_owned()).collect();
     assert!(cookies.iter().any(|c| c.starts_with("onestop_csrf=")), "sign-in sets a new CSRF cookie: {cookies:?}");
     // The token of the sign-in page no longer works after sign-in.
     let r = app.post_form("/staff/logout", &[("_csrf", token.as_str())]).await;
     assert_eq!(r.status().as_u16(), 403, "a token from before sign-in is worthless");
     for method in ["PUT", "DELETE", "PATCH", "FOO"] {
-        let r = app.client.request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), app.url("/staff")).send().await.unwrap();
+        let r = app
+            .client
+            .request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), app.url("/staff"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status().as_u16(), 405, "{method}");
     }
 }

@@ -55,7 +55,10 @@ fn holidays_of_every_computed_year_2015_to_2050_match_the_python_holidays_packag
     let snapshot = include_str!("../data/kr_holidays.json");
     compare(&parse(snapshot), "snapshot");
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tools/kr_holidays.py");
-    match Command::new("python3").args([script, &holidays::FIRST_YEAR.to_string(), &holidays::LAST_YEAR.to_string()]).output() {
+    match Command::new("python3")
+        .args([script, &holidays::FIRST_YEAR.to_string(), &holidays::LAST_YEAR.to_string()])
+        .output()
+    {
         Ok(out) if out.status.success() => compare(&parse(&String::from_utf8(out.stdout).unwrap()), "live package"),
         _ => eprintln!("python3 with the `holidays` package is not installed: compared with the snapshot only"),
     }

@@ -97,7 +97,8 @@ pub async fn start(
     let client = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into());
     let limit = state.settings.limits.drafts_per_hour;
     let started =
-        with_conn(&state, move |conn| Ok(q::start(conn, &center, lang, &tok, &client, limit, &context(&st, now))?)).await?;
+        with_conn(&state, move |conn| Ok(q::start(conn, &center, lang, &tok, &client, limit, &context(&st, now))?))
+            .await?;
     if started.is_none() {
         return Err(AppError::TooMany(msg("apply.too_many_drafts"), 3600));
     }
