@@ -197,11 +197,18 @@ pub struct Limits {
     pub mails_per_address_hour: u32,
     /// A request body that sends nothing for this long is cut off with a 408.
     pub body_idle: std::time::Duration,
+    /// A statement waits this long for a database lock; then the request gets the 503 page.
+    pub lock_wait: std::time::Duration,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { drafts_per_hour: 20, mails_per_address_hour: 5, body_idle: std::time::Duration::from_secs(10) }
+        Limits {
+            drafts_per_hour: 20,
+            mails_per_address_hour: 5,
+            body_idle: std::time::Duration::from_secs(10),
+            lock_wait: crate::db::LOCK_WAIT,
+        }
     }
 }
 

@@ -217,6 +217,7 @@ fn main() -> anyhow::Result<()> {
             let mut conn = cli_connection(&settings)?;
             let now = db::now();
             onestop::services::auth::purge(&mut conn, now)?;
+            onestop::services::import::purge_stale(&mut conn, now)?;
             let n = onestop::services::questionnaire::purge_expired(&mut conn, now, &settings.data_dir)?;
             println!("purged {n} expired draft(s)");
             Ok(())
@@ -247,17 +248,22 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Import { command: ImportCommand::Consultations { file } } => {
             let mut conn = cli_connection(&settings)?;
-            let data = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            match onestop::services::import::consultations_csv(&mut conn, &data, None, db::now()) {
+            let data = std::io::BufReader::new(
+                std::fs::File::open(&file).with_context(|| format!("reading {}", file.display()))?,
+            );
+            match onestop::services::import::consultations_csv(&mut conn, data, None, db::now()) {
                 Ok(r) => {
                     println!("imported {} record(s); {} already imported", r.added, r.already);
                     Ok(())
                 }
-                Err(onestop::services::import::ImportError::Invalid(rows)) => {
+                Err(onestop::services::import::ImportError::Invalid { rows, total }) => {
                     for r in &rows {
                         eprintln!("line {}: {}", r.line, r.reason);
                     }
-                    bail!("nothing imported: {} bad row(s)", rows.len())
+                    if total > rows.len() {
+                        eprintln!("… and {} more bad row(s)", total - rows.len());
+                    }
+                    bail!("nothing imported: {total} bad row(s)")
                 }
                 Err(e) => Err(e.into()),
             }

@@ -32,7 +32,7 @@ fn pool_size(settings: &Settings) -> u32 {
 
 /// Opens the pool and applies pending migrations.
 pub fn prepare_database(settings: &Settings) -> anyhow::Result<Pool> {
-    let pool = db::build_pool(&settings.database, pool_size(settings))?;
+    let pool = db::build_pool(&settings.database, pool_size(settings), settings.limits.lock_wait)?;
     let mut conn = pool.get().context("connecting to the database")?;
     let applied = db::run_migrations(&mut conn)?;
     if !applied.is_empty() {
@@ -167,7 +167,8 @@ async fn static_page(page: actix_web::web::Bytes) -> actix_web::HttpResponse {
         .body(page)
 }
 
-/// Every ten minutes: purge expired drafts (with their files) and expired sessions. Errors are
+/// Every ten minutes: purge expired drafts (with their files), expired sessions and the staged
+/// rows of imports that died. Errors are
 /// logged and retried at the next round.
 async fn housekeeping(pool: Pool, settings: Arc<Settings>, clock: Arc<dyn Clock>) {
     let mut tick = actix_web::rt::time::interval(std::time::Duration::from_secs(600));
@@ -177,6 +178,7 @@ async fn housekeeping(pool: Pool, settings: Arc<Settings>, clock: Arc<dyn Clock>
         let result = actix_web::web::block(move || -> anyhow::Result<usize> {
             let mut conn = pool.get()?;
             crate::services::auth::purge(&mut conn, now)?;
+            crate::services::import::purge_stale(&mut conn, now)?;
             Ok(crate::services::questionnaire::purge_expired(&mut conn, now, &settings.data_dir)?)
         })
         .await;

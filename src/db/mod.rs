@@ -42,12 +42,16 @@ pub enum DbConn {
 #[derive(Debug, Clone)]
 pub struct Manager {
     url: DatabaseUrl,
+    lock_wait: Duration,
 }
 
-/// Per-connection SQLite settings: WAL for concurrent readers, foreign keys enforced, and a
-/// busy timeout so that writers queue instead of failing at once.
-const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+/// How long a statement waits for a lock by default before it fails as busy (then the request
+/// gets the 503 "busy, try again" page, see `db::is_busy`).
+pub const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// Per-connection SQLite settings: WAL for concurrent readers, foreign keys enforced; the busy
+/// timeout (so that writers queue instead of failing at once) is set from the lock wait.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
 
 impl ManageConnection for Manager {
     type Connection = DbConn;
@@ -56,11 +60,17 @@ impl ManageConnection for Manager {
     fn connect(&self) -> Result<DbConn, r2d2::Error> {
         match &self.url {
             DatabaseUrl::Postgres(url) => {
-                PgConnection::establish(url).map(DbConn::Postgres).map_err(r2d2::Error::ConnectionError)
+                let mut conn = PgConnection::establish(url).map_err(r2d2::Error::ConnectionError)?;
+                // Row and advisory locks wait as long as SQLite's busy timeout, not for ever.
+                conn.batch_execute(&format!("SET lock_timeout = {}", self.lock_wait.as_millis()))
+                    .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConn::Postgres(conn))
             }
             DatabaseUrl::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
                 conn.batch_execute(SQLITE_PRAGMAS).map_err(r2d2::Error::QueryError)?;
+                conn.batch_execute(&format!("PRAGMA busy_timeout = {}", self.lock_wait.as_millis()))
+                    .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConn::Sqlite(conn))
             }
         }
@@ -82,7 +92,9 @@ pub type Pool = r2d2::Pool<Manager>;
 pub type PooledConn = PooledConnection<Manager>;
 
 /// Builds the pool. SQLite gets a few connections (one writer at a time anyway), PostgreSQL more.
-pub fn build_pool(url: &DatabaseUrl, max_size: u32) -> anyhow::Result<Pool> {
+/// A statement waits up to `lock_wait` for a lock (SQLite's busy timeout, PostgreSQL's
+/// `lock_timeout`).
+pub fn build_pool(url: &DatabaseUrl, max_size: u32, lock_wait: Duration) -> anyhow::Result<Pool> {
     if let DatabaseUrl::Sqlite(path) = url {
         if let Some(parent) = std::path::Path::new(path).parent() {
             if !parent.as_os_str().is_empty() {
@@ -94,7 +106,7 @@ pub fn build_pool(url: &DatabaseUrl, max_size: u32) -> anyhow::Result<Pool> {
         .max_size(max_size)
         .min_idle(Some(1))
         .connection_timeout(Duration::from_secs(10))
-        .build(Manager { url: url.clone() })
+        .build(Manager { url: url.clone(), lock_wait })
         .with_context(|| format!("connecting to the database {url:?}"))
 }
 
@@ -107,7 +119,9 @@ pub fn establish(url: &DatabaseUrl) -> anyhow::Result<DbConn> {
             std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
         }
     }
-    Manager { url: url.clone() }.connect().with_context(|| format!("connecting to the database {url:?}"))
+    Manager { url: url.clone(), lock_wait: LOCK_WAIT }
+        .connect()
+        .with_context(|| format!("connecting to the database {url:?}"))
 }
 
 /// Applies pending migrations of the connection's backend; returns the versions applied.
@@ -119,10 +133,22 @@ pub fn run_migrations(conn: &mut DbConn) -> anyhow::Result<Vec<String>> {
             c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect())
         }
         DbConn::Postgres(c) => {
+            // Another instance may be migrating: wait for it however long it takes, then put
+            // the connection's lock timeout back.
+            #[derive(QueryableByName)]
+            struct Setting {
+                #[diesel(sql_type = diesel::sql_types::Text)]
+                v: String,
+            }
+            let before = diesel::sql_query("SELECT current_setting('lock_timeout') AS v").get_result::<Setting>(c)?.v;
+            c.batch_execute("SET lock_timeout = 0")?;
             diesel::sql_query(format!("SELECT pg_advisory_lock({LOCK})")).execute(c)?;
             let result =
                 c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect());
             diesel::sql_query(format!("SELECT pg_advisory_unlock({LOCK})")).execute(c)?;
+            diesel::sql_query("SELECT set_config('lock_timeout', $1, false)")
+                .bind::<diesel::sql_types::Text, _>(before)
+                .execute(c)?;
             result
         }
     };

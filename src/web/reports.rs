@@ -338,7 +338,8 @@ pub async fn import(
     }
     let now = state.clock.now();
     let r =
-        with_conn(&state, move |conn| Ok(import::consultations_csv(conn, &data, Some(staff.center_id), now))).await?;
+        with_conn(&state, move |conn| Ok(import::consultations_csv(conn, data.as_slice(), Some(staff.center_id), now)))
+            .await?;
     let t = ctx.t;
     match r {
         Ok(done) => {
@@ -348,12 +349,12 @@ pub async fn import(
                 .replace("{already}", &done.already.to_string());
             render(&req, ctx, &state, ReportQuery::default(), Some(text), Vec::new(), StatusCode::OK).await
         }
-        Err(import::ImportError::Invalid(rows)) => {
-            let errors = rows
-                .iter()
-                .take(100)
-                .map(|b| format!("{} {}", t.fmt("reports.bad_row", "line", b.line), b.reason))
-                .collect();
+        Err(import::ImportError::Invalid { rows, total }) => {
+            let mut errors: Vec<String> =
+                rows.iter().map(|b| format!("{} {}", t.fmt("reports.bad_row", "line", b.line), b.reason)).collect();
+            if total > rows.len() {
+                errors.push(t.fmt("reports.more_bad_rows", "n", total - rows.len()));
+            }
             render(&req, ctx, &state, ReportQuery::default(), None, errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(import::ImportError::Db(e)) => Err(e.into()),

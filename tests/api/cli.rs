@@ -87,7 +87,7 @@ fn migrate_then_demo_then_user_add_with_a_piped_password() {
     assert!(text.contains("created expert account"), "{text}");
     assert!(!text.contains("password (shown once)"), "a piped password is not printed");
 
-    let mut conn = onestop::db::build_pool(&db.url, 1).unwrap().get().unwrap();
+    let mut conn = onestop::db::build_pool(&db.url, 1, onestop::db::LOCK_WAIT).unwrap().get().unwrap();
     let user = onestop::db::users::by_email(&mut conn, "patent@busan.example").unwrap().unwrap();
     assert!(onestop::services::passwords::verify("a long piped password", &user.password_hash));
     assert_eq!(user.role, "expert");

@@ -417,7 +417,7 @@ async fn a_csv_with_an_unterminated_quote_is_refused_with_its_line() {
                gyeongnam,legal,2026-03-03,\"Broken,,,,,\n\
                gyeongnam,legal,2026-03-04,Later,,,,,\n";
     match onestop::services::import::consultations_csv(&mut app.conn(), csv.as_bytes(), None, db::now()) {
-        Err(onestop::services::import::ImportError::Invalid(rows)) => {
+        Err(onestop::services::import::ImportError::Invalid { rows, .. }) => {
             assert_eq!(rows.len(), 1, "{rows:?}");
             assert_eq!(rows[0].line, 3, "{rows:?}");
             assert!(rows[0].reason.contains("quote"), "{rows:?}");
@@ -425,6 +425,146 @@ async fn a_csv_with_an_unterminated_quote_is_refused_with_its_line() {
         other => panic!("imported: {other:?}"),
     }
     assert_eq!(app.count("consultations"), 0, "all or nothing");
+}
+
+/// A records file of `n` rows over the three zones, a year of days and some outcomes.
+fn records_csv(n: usize) -> String {
+    use std::fmt::Write as _;
+    let mut csv =
+        String::from("center,zone,consulted_on,company,brn,institution,executed_won,executed_on,patents_transferred\n");
+    let first = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+    for i in 0..n {
+        let day = first + chrono::Duration::days((i % 365) as i64);
+        let (zone, outcome) = match i % 3 {
+            0 => ("legal", ",,,".to_owned()),
+            1 => ("finance", format!("KODIT,{},,", (i % 7) * 10_000_000)),
+            _ => ("ip", format!(",,,{}", i % 2)),
+        };
+        writeln!(csv, "gyeongnam,{zone},{day},회사 {i},,{outcome}").unwrap();
+    }
+    csv
+}
+
+#[tokio::test]
+async fn a_large_import_stays_all_or_nothing_and_never_stops_the_desk() {
+    const ROWS: usize = 100_000;
+    let app = spawn_with(|s| s.limits.drafts_per_hour = 10_000, true).await;
+    let csv = records_csv(ROWS);
+    let run_import = |data: String| {
+        let pool = app.pool.clone();
+        std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            let r = onestop::services::import::consultations_csv(
+                &mut pool.get().unwrap(),
+                data.as_bytes(),
+                None,
+                db::now(),
+            );
+            (r, started.elapsed())
+        })
+    };
+    // While the file goes in, applicants keep starting drafts (each a write); none waits long.
+    let importer = run_import(csv.clone());
+    let client = browser_client();
+    let (mut worst, mut during) = (std::time::Duration::ZERO, 0);
+    while !importer.is_finished() {
+        let t = std::time::Instant::now();
+        start_draft(&app, &client, "gyeongnam").await;
+        worst = worst.max(t.elapsed());
+        during += 1;
+    }
+    let (r, took) = importer.join().unwrap();
+    let done = r.expect("the import succeeds");
+    assert_eq!((done.added, done.already), (ROWS, 0));
+    assert_eq!(app.count("consultations"), ROWS as i64);
+    assert_eq!(app.count("import_rows"), 0, "the staged rows are gone");
+    assert!(during >= 5, "the drafts overlapped the import ({during} in {took:?})");
+    // Only the last short step holds the lock a draft needs, never the whole import.
+    assert!(
+        worst < std::time::Duration::from_secs(2) && worst < took / 2,
+        "a draft waited {worst:?} during a {took:?} import"
+    );
+    // The report totals (kept by triggers) count every imported row.
+    let count: i64 = {
+        use onestop::db::schema::consultation_totals as t;
+        t::table
+            .filter(t::level.eq("y"))
+            .filter(t::measure.eq("count"))
+            .select(t::consultations)
+            .load::<i64>(&mut *app.conn() as &mut DbConn)
+            .unwrap()
+            .into_iter()
+            .sum()
+    };
+    assert_eq!(count, ROWS as i64);
+
+    // The same records again with one bad row at the very end: nothing of it goes in.
+    let bad = format!("{csv}gyeongnam,legal,2025-02-30,Late,,,,,\n");
+    let (r, _) = run_import(bad).join().unwrap();
+    match r {
+        Err(onestop::services::import::ImportError::Invalid { rows, .. }) => {
+            assert_eq!(rows.len(), 1, "{rows:?}");
+            assert_eq!(rows[0].line, ROWS as u64 + 2, "{rows:?}");
+        }
+        other => panic!("imported: {other:?}"),
+    }
+    assert_eq!(app.count("consultations"), ROWS as i64, "all or nothing");
+    assert_eq!(app.count("import_rows"), 0);
+    // A file of nothing but bad rows: the first hundred by line, and how many in all.
+    let header = csv.lines().next().unwrap();
+    let all_bad = format!("{header}\n{}", "gyeongnam,legal,2025-02-30,Late,,,,,\n".repeat(150));
+    match run_import(all_bad).join().unwrap().0 {
+        Err(onestop::services::import::ImportError::Invalid { rows, total }) => {
+            assert_eq!((rows.len(), total), (100, 150));
+            assert_eq!((rows[0].line, rows[99].line), (2, 101));
+        }
+        other => panic!("imported: {other:?}"),
+    }
+    // And the same file once more: every row is known, nothing is added.
+    let (r, _) = run_import(csv).join().unwrap();
+    assert_eq!(r.map(|d| (d.added, d.already)).unwrap(), (0, ROWS));
+    assert_eq!(app.count("consultations"), ROWS as i64);
+}
+
+#[tokio::test]
+async fn a_request_that_cannot_get_the_lock_in_time_gets_the_busy_page() {
+    use diesel::connection::SimpleConnection;
+    let app = spawn_with(|s| s.limits.lock_wait = std::time::Duration::from_millis(300), false).await;
+    let client = browser_client();
+    let page = client.get(app.url("/centers/gyeongnam/apply")).send().await.unwrap().text().await.unwrap();
+    let (csrf, key) = (csrf_from(&page).unwrap(), crate::questionnaire::hidden_value(&page, "key"));
+    // Another writer holds the lock that starting a draft needs, for longer than the wait.
+    let mut holder = app.conn();
+    let postgres = app.db.url.is_postgres();
+    if postgres {
+        holder.batch_execute("BEGIN; LOCK TABLE cases IN EXCLUSIVE MODE").unwrap();
+    } else {
+        holder.batch_execute("BEGIN IMMEDIATE").unwrap();
+    }
+    let started = std::time::Instant::now();
+    let r = client
+        .post(app.url("/centers/gyeongnam/apply"))
+        .form(&[("_csrf", csrf.as_str()), ("key", &key)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 503);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "answered after the wait, not never");
+    assert_eq!(r.headers()["retry-after"], "5");
+    let body = r.text().await.unwrap();
+    assert!(body.contains("아무것도 바뀌지 않았으니 잠시 뒤 다시 보내 주세요"), "{body}");
+    holder.batch_execute("ROLLBACK").unwrap();
+    drop(holder);
+    assert_eq!(app.count("cases"), 0, "nothing was made");
+    // The lock gone, the same form goes through.
+    let r = client
+        .post(app.url("/centers/gyeongnam/apply"))
+        .form(&[("_csrf", csrf.as_str()), ("key", &key)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(app.count("cases"), 1);
 }
 
 // ----- 11. slow bodies and heads ----------------------------------------------------------------------

@@ -238,7 +238,7 @@ impl TestApp {
     /// A separate pool on the app's database with room for `n` connections held at once
     /// (concurrency tests hold one per thread).
     pub fn pool_of(&self, n: u32) -> Pool {
-        onestop::db::build_pool(&self.db.url, n).unwrap()
+        onestop::db::build_pool(&self.db.url, n, onestop::db::LOCK_WAIT).unwrap()
     }
 }
 
