@@ -106,7 +106,6 @@ pub fn queue_resume(
     lang: Lang,
     center: &centers::Center,
     to: &str,
-    name: &str,
     link: &str,
     draft_days: i64,
 ) -> QueryResult<String> {
@@ -115,7 +114,6 @@ pub fn queue_resume(
     let mut b = body(t, center_name, t.get("mail.resume.heading").to_owned());
     // No name from the form: the address is not verified yet, and an anonymous form's text in
     // a greeting would let anyone send anyone a message of their own in our name.
-    let _ = name;
     b.paragraphs.push(t.get("mail.hello_plain").to_owned());
     b.paragraphs.push(t.fmt("mail.resume.intro", "center", center_name));
     b.action = Some(Action { label: t.get("mail.resume.action").to_owned(), url: link.to_owned() });

@@ -190,7 +190,6 @@ pub fn save_contact(
                 lang,
                 &draft.center,
                 c.email.as_str(),
-                &c.name,
                 &link,
                 ctx.draft_ttl.num_days(),
             )?;

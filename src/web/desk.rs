@@ -617,7 +617,20 @@ async fn case_page(
         can_send_link: ans.as_ref().is_some_and(|a| a.contact_email.is_some()) && status != S::Draft,
         facts,
         question: ans.as_ref().and_then(|a| a.question.clone()),
-        routing: zones.iter().map(|z| lang.pick(&z.explanation_ko, &z.explanation_en).to_owned()).collect(),
+        // The zone's name, then why the case went there (a case routed by hand has no reason).
+        routing: zones
+            .iter()
+            .map(|z| {
+                let name = zone_rows
+                    .iter()
+                    .find(|(_, k)| k.code == z.zone_kind)
+                    .map_or(z.zone_kind.clone(), |(_, k)| lang.pick(&k.name_ko, &k.name_en).to_owned());
+                match lang.pick(&z.explanation_ko, &z.explanation_en) {
+                    "" => name,
+                    why => format!("{name}: {why}"),
+                }
+            })
+            .collect(),
         legs: legs
             .iter()
             .map(|a| {
