@@ -31,6 +31,17 @@ pub fn time_zone(center: &Center) -> Tz {
     Tz::from_str(&center.timezone).unwrap_or(chrono_tz::Asia::Seoul)
 }
 
+/// The UTC range of a local day at the center.
+pub fn day_range(center: &Center, day: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
+    let tz = time_zone(center);
+    let start = |d: NaiveDate| {
+        chrono::TimeZone::from_local_datetime(&tz, &d.and_hms_opt(0, 0, 0).unwrap_or_default())
+            .earliest()
+            .map_or(d.and_hms_opt(0, 0, 0).unwrap_or_default(), |t| t.naive_utc())
+    };
+    (start(day), start(day + Duration::days(1)))
+}
+
 /// The free times of the zones a case was routed to, in the routing's order.
 pub fn for_case(
     conn: &mut DbConn,

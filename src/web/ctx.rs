@@ -92,6 +92,11 @@ impl FromRequest for PageCtx {
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        // Extracted once per request: role extractors (`web::who`) read it too.
+        if let Some(ctx) = req.extensions().get::<PageCtx>() {
+            let ctx = ctx.clone();
+            return Box::pin(async move { Ok(ctx) });
+        }
         let req = req.clone();
         Box::pin(async move {
             let state = req
@@ -104,6 +109,7 @@ impl FromRequest for PageCtx {
                 let user = with_conn(&state, move |conn| Ok(auth::current_user(conn, &token, now)?)).await?;
                 ctx.user = user.and_then(CurrentUser::from_row);
             }
+            req.extensions_mut().insert(ctx.clone());
             Ok(ctx)
         })
     }

@@ -9,15 +9,18 @@ pub mod ctx;
 pub mod documents;
 pub mod errors;
 pub mod health;
+pub mod labels;
 pub use crate::i18n;
 pub mod desk;
 pub mod expert;
 pub mod people;
 pub mod public;
 pub mod reports;
+pub mod respond;
 pub mod schedule;
 pub mod security;
 pub mod staff;
+pub mod who;
 
 use std::sync::Arc;
 
@@ -124,7 +127,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/expert/feed").route(get().to(expert::feed_page)).route(post().to(expert::new_feed)))
         .service(resource("/expert/feed/revoke").route(post().to(expert::revoke_feed)))
         .service(resource("/feeds/{file}").route(get().to(expert::feed)))
-        .service(resource("/centers/{slug}/lobby").route(get().to(expert::lobby)))
+        .service(resource("/centers/{slug}/lobby").route(get().to(public::lobby)))
         .service(resource("/staff/reports").route(get().to(reports::page)))
         .service(resource("/staff/reports/onestop-status.csv").route(get().to(reports::status_csv)))
         .service(resource("/staff/reports/consultations.csv").route(get().to(reports::records_csv)))

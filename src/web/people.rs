@@ -8,25 +8,14 @@ use askama_web::WebTemplate;
 use super::ctx::PageCtx;
 use super::errors::AppError;
 use super::i18n::{T, msg};
+use super::respond::see_other;
+use super::who::Admin;
 use super::{AppState, with_conn};
 use crate::db::{centers, users};
 use crate::domain::Role;
 use crate::domain::password::PasswordError;
 use crate::services::mail;
 use crate::services::people::{self, Invite, PeopleError, SetPasswordError};
-
-/// The signed-in admin and their center.
-fn admin_of(ctx: &PageCtx) -> Result<(i64, i64), AppError> {
-    let user = ctx.require_user()?;
-    if user.role != Role::Admin {
-        return Err(AppError::Forbidden);
-    }
-    Ok((user.id, user.center_id.ok_or(AppError::Forbidden)?))
-}
-
-fn see_other(to: String) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish()
-}
 
 pub struct Person {
     id: i64,
@@ -84,12 +73,13 @@ fn role_key(role: &str) -> &'static str {
 async fn people_page(
     req: &HttpRequest,
     ctx: PageCtx,
+    admin: Admin,
     state: &web::Data<AppState>,
     form: InviteForm,
     errors: [Option<&'static str>; 4],
     notice: Option<&'static str>,
 ) -> Result<HttpResponse, AppError> {
-    let (admin_id, center_id) = admin_of(&ctx)?;
+    let Admin { user_id: admin_id, center_id } = admin;
     let lang = ctx.lang;
     let (rows, zones) =
         with_conn(state, move |conn| Ok((users::all_of_center(conn, center_id)?, centers::zones_of(conn, center_id)?)))
@@ -126,7 +116,7 @@ async fn people_page(
         notice,
     };
     let code = if has_errors { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    Ok(page.customize().with_status(code).respond_to(req).map_into_boxed_body())
+    Ok(super::respond::page(req, page, code))
 }
 
 fn notice_of(done: Option<&str>) -> Option<&'static str> {
@@ -143,20 +133,22 @@ fn notice_of(done: Option<&str>) -> Option<&'static str> {
 pub async fn people(
     req: HttpRequest,
     ctx: PageCtx,
+    admin: Admin,
     state: web::Data<AppState>,
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
     let notice = notice_of(query.done.as_deref());
-    people_page(&req, ctx, &state, InviteForm::default(), [None; 4], notice).await
+    people_page(&req, ctx, admin, &state, InviteForm::default(), [None; 4], notice).await
 }
 
 pub async fn invite(
     req: HttpRequest,
     ctx: PageCtx,
+    admin: Admin,
     state: web::Data<AppState>,
     form: web::Form<InviteForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (_, center_id) = admin_of(&ctx)?;
+    let center_id = admin.center_id;
     let form = form.into_inner();
     let role = match form.role.as_str() {
         "staff" => Some(Role::Staff),
@@ -164,7 +156,16 @@ pub async fn invite(
         _ => None,
     };
     let Some(role) = role else {
-        return people_page(&req, ctx, &state, form, [None, None, Some(msg("people.role_required")), None], None).await;
+        return people_page(
+            &req,
+            ctx,
+            admin,
+            &state,
+            form,
+            [None, None, Some(msg("people.role_required")), None],
+            None,
+        )
+        .await;
     };
     let (f, base, from, now) =
         (form.clone(), state.settings.base_url.clone(), state.settings.mail_from.clone(), state.clock.now());
@@ -175,7 +176,7 @@ pub async fn invite(
     })
     .await?;
     let errors = match r {
-        Ok(_) => return Ok(see_other("/staff/people?done=invited".into())),
+        Ok(_) => return Ok(see_other("/staff/people?done=invited")),
         Err(PeopleError::NameRequired) => [Some(msg("people.name_required")), None, None, None],
         Err(PeopleError::InvalidEmail) => [None, Some(msg("people.email_invalid")), None, None],
         Err(PeopleError::Duplicate) => [None, Some(msg("people.email_taken")), None, None],
@@ -183,7 +184,7 @@ pub async fn invite(
         Err(PeopleError::Db(e)) => return Err(e.into()),
         Err(_) => return Err(AppError::NotFound),
     };
-    people_page(&req, ctx, &state, form, errors, None).await
+    people_page(&req, ctx, admin, &state, form, errors, None).await
 }
 
 #[derive(serde::Deserialize)]
@@ -194,12 +195,12 @@ pub struct ZoneForm {
 
 /// disable | enable | reset | zone, on one of the admin's people.
 pub async fn act(
-    ctx: PageCtx,
+    _ctx: PageCtx,
+    Admin { user_id: admin_id, center_id }: Admin,
     state: web::Data<AppState>,
     path: web::Path<(i64, String)>,
     form: web::Form<ZoneForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (admin_id, center_id) = admin_of(&ctx)?;
     let (id, action) = path.into_inner();
     let zone = form.into_inner().zone;
     let (base, from, now) = (state.settings.base_url.clone(), state.settings.mail_from.clone(), state.clock.now());
@@ -290,7 +291,7 @@ pub async fn set_password(
     let r =
         with_conn(&state, move |conn| Ok(people::set_password(conn, &t2, &form.password, &form.confirm, now))).await?;
     let (password_error, confirm_error) = match r {
-        Ok(_) => return Ok(see_other("/staff/login?done=password".into())),
+        Ok(_) => return Ok(see_other("/staff/login?done=password")),
         Err(SetPasswordError::LinkInvalid) => return Err(AppError::Gone(msg("people.link_invalid"))),
         Err(SetPasswordError::Db(e)) => return Err(e.into()),
         Err(SetPasswordError::Mismatch) => (None, Some(msg("people.password_mismatch"))),
@@ -303,5 +304,5 @@ pub async fn set_password(
         with_conn(&state, move |conn| Ok(people::account_of_link(conn, &t3, now).map(|u| u.email).unwrap_or_default()))
             .await?;
     let page = PasswordPage { t: ctx.t, ctx, token, email, password_error, confirm_error };
-    Ok(no_store(page.customize().with_status(StatusCode::UNPROCESSABLE_ENTITY).respond_to(&req).map_into_boxed_body()))
+    Ok(no_store(super::respond::page(&req, page, StatusCode::UNPROCESSABLE_ENTITY)))
 }

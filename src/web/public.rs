@@ -1,5 +1,8 @@
 //! Public pages: the list of centers, a center's home page, the language switch.
 
+mod lobby;
+pub use lobby::lobby;
+
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::http::header;
 use actix_web::{HttpResponse, Responder, web};

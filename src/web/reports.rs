@@ -9,9 +9,9 @@ use askama_web::WebTemplate;
 use chrono::{Datelike, NaiveDate};
 
 use super::ctx::PageCtx;
-use super::desk::staff_of;
 use super::errors::AppError;
 use super::i18n::T;
+use super::who::{National, Staff};
 use super::{AppState, with_conn};
 use crate::db::centers;
 use crate::services::import;
@@ -83,22 +83,23 @@ fn dates(state: &AppState, center: &centers::Center, q: &ReportQuery) -> (NaiveD
 pub async fn page(
     req: HttpRequest,
     ctx: PageCtx,
+    staff: Staff,
     state: web::Data<AppState>,
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
-    render(&req, ctx, &state, query.into_inner(), None, Vec::new(), StatusCode::OK).await
+    render(&req, ctx, staff, &state, query.into_inner(), None, Vec::new(), StatusCode::OK).await
 }
 
 async fn render(
     req: &HttpRequest,
     ctx: PageCtx,
+    staff: Staff,
     state: &web::Data<AppState>,
     query: ReportQuery,
     import_done: Option<String>,
     import_errors: Vec<String>,
     code: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let staff = staff_of(&ctx)?;
     let center =
         with_conn(state, move |conn| Ok(centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?)).await?;
     let (as_of, compare) = dates(state, &center, &query);
@@ -160,8 +161,8 @@ async fn render(
     }
     .unwrap_or(as_of);
     let tz = crate::services::availability::time_zone(&center);
-    let (start, _) = super::desk::day_range(&center, from);
-    let (_, end) = super::desk::day_range(&center, to);
+    let (start, _) = crate::services::availability::day_range(&center, from);
+    let (_, end) = crate::services::availability::day_range(&center, to);
     let now = state.clock.now();
     let center2 = center.clone();
     let (views, capacity_raw) = with_conn(state, move |conn| {
@@ -268,7 +269,7 @@ async fn render(
         max,
         csv_query,
     };
-    Ok(page.customize().with_status(code).respond_to(req).map_into_boxed_body())
+    Ok(super::respond::page(req, page, code))
 }
 
 fn csv_response(name: &str, body: String) -> HttpResponse {
@@ -279,11 +280,11 @@ fn csv_response(name: &str, body: String) -> HttpResponse {
 }
 
 pub async fn status_csv(
-    ctx: PageCtx,
+    _ctx: PageCtx,
+    staff: Staff,
     state: web::Data<AppState>,
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let staff = staff_of(&ctx)?;
     let query = query.into_inner();
     let center =
         with_conn(&state, move |conn| Ok(centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?)).await?;
@@ -299,8 +300,7 @@ pub async fn status_csv(
     Ok(csv_response(&format!("onestop-status-{}-{as_of}.csv", center.slug), body))
 }
 
-pub async fn records_csv(ctx: PageCtx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let staff = staff_of(&ctx)?;
+pub async fn records_csv(_ctx: PageCtx, staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let now = state.clock.now();
     let (slug, body) = with_conn(&state, move |conn| {
         let center = centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?;
@@ -317,11 +317,11 @@ pub async fn records_csv(ctx: PageCtx, state: web::Data<AppState>) -> Result<Htt
 pub async fn import(
     req: HttpRequest,
     ctx: PageCtx,
+    staff: Staff,
     state: web::Data<AppState>,
     mut payload: actix_multipart::Multipart,
 ) -> Result<HttpResponse, AppError> {
     use futures_util::StreamExt;
-    let staff = staff_of(&ctx)?;
     let mut data = Vec::new();
     while let Some(field) = payload.next().await {
         let mut field = field.map_err(|_| AppError::BadRequest(super::i18n::msg("error.bad_request")))?;
@@ -347,7 +347,7 @@ pub async fn import(
                 .get("reports.imported")
                 .replace("{added}", &done.added.to_string())
                 .replace("{already}", &done.already.to_string());
-            render(&req, ctx, &state, ReportQuery::default(), Some(text), Vec::new(), StatusCode::OK).await
+            render(&req, ctx, staff, &state, ReportQuery::default(), Some(text), Vec::new(), StatusCode::OK).await
         }
         Err(import::ImportError::Invalid { rows, total }) => {
             let mut errors: Vec<String> =
@@ -355,7 +355,8 @@ pub async fn import(
             if total > rows.len() {
                 errors.push(t.fmt("reports.more_bad_rows", "n", total - rows.len()));
             }
-            render(&req, ctx, &state, ReportQuery::default(), None, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            render(&req, ctx, staff, &state, ReportQuery::default(), None, errors, StatusCode::UNPROCESSABLE_ENTITY)
+                .await
         }
         Err(import::ImportError::Db(e)) => Err(e.into()),
     }
@@ -382,11 +383,6 @@ pub struct NationalPage {
     csv_query: String,
 }
 
-fn national_of(ctx: &PageCtx) -> Result<(), AppError> {
-    let user = ctx.require_user()?;
-    if user.role == crate::domain::Role::Admin && user.center_id.is_none() { Ok(()) } else { Err(AppError::Forbidden) }
-}
-
 fn national_dates(state: &AppState, q: &ReportQuery) -> (NaiveDate, Option<NaiveDate>) {
     let today = crate::domain::availability::local_date(crate::domain::center::TIME_ZONE, state.clock.now());
     (parse(&q.as_of).unwrap_or(today), parse(&q.compare))
@@ -396,10 +392,10 @@ fn national_dates(state: &AppState, q: &ReportQuery) -> (NaiveDate, Option<Naive
 /// the same numbers as `onestop report onestop-status`.
 pub async fn national(
     ctx: PageCtx,
+    _: National,
     state: web::Data<AppState>,
     query: web::Query<ReportQuery>,
 ) -> Result<impl Responder, AppError> {
-    national_of(&ctx)?;
     let (as_of, compare) = national_dates(&state, &query);
     let lang = ctx.lang;
     let reps = with_conn(&state, move |conn| {
@@ -452,11 +448,11 @@ pub async fn national(
 }
 
 pub async fn national_csv(
-    ctx: PageCtx,
+    _ctx: PageCtx,
+    _: National,
     state: web::Data<AppState>,
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
-    national_of(&ctx)?;
     let (as_of, compare) = national_dates(&state, &query);
     let body = with_conn(&state, move |conn| {
         let mut out = vec![reports::onestop_status(conn, as_of, None)?];
@@ -474,10 +470,11 @@ pub async fn national_csv(
 pub async fn views_csv(
     req: HttpRequest,
     ctx: PageCtx,
+    staff: Staff,
     state: web::Data<AppState>,
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
     let mut q = query.into_inner();
     q.views_csv = true;
-    render(&req, ctx, &state, q, None, Vec::new(), StatusCode::OK).await
+    render(&req, ctx, staff, &state, q, None, Vec::new(), StatusCode::OK).await
 }

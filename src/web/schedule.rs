@@ -4,17 +4,18 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, Responder, web};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use askama_web::WebTemplate;
 use chrono::{Duration, NaiveTime, TimeZone};
 use diesel::prelude::*;
 
 use super::ctx::PageCtx;
-use super::desk::staff_of;
 use super::errors::AppError;
 use super::i18n::{T, date_label, msg};
+use super::respond::see_other;
+use super::who::Staff;
 use super::{AppState, with_conn};
 use crate::db::centers::{self, NewScheduleRule};
 use crate::db::schedule::{self, PolicyRow};
@@ -99,22 +100,23 @@ pub struct NoticeQuery {
 pub async fn schedule(
     req: HttpRequest,
     ctx: PageCtx,
+    staff: Staff,
     state: web::Data<AppState>,
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
     let notice = query.done.as_deref().map(|_| msg("schedule.saved"));
-    page(&req, ctx, &state, RuleForm::default(), None, notice).await
+    page(&req, ctx, staff, &state, RuleForm::default(), None, notice).await
 }
 
 async fn page(
     req: &HttpRequest,
     ctx: PageCtx,
+    staff: Staff,
     state: &web::Data<AppState>,
     form: RuleForm,
     error: Option<&'static str>,
     notice: Option<&'static str>,
 ) -> Result<HttpResponse, AppError> {
-    let staff = staff_of(&ctx)?;
     let lang = ctx.lang;
     let now = state.clock.now();
     let blocks = with_conn(state, move |conn| {
@@ -216,11 +218,7 @@ async fn page(
         ctx,
     };
     let code = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    Ok(p.customize().with_status(code).respond_to(req).map_into_boxed_body())
-}
-
-fn see_other(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, to.to_owned())).finish()
+    Ok(super::respond::page(req, p, code))
 }
 
 /// The zone, if it is one of the staff member's center.
@@ -235,10 +233,10 @@ fn own_zone(
 pub async fn add_rule(
     req: HttpRequest,
     ctx: PageCtx,
+    staff: Staff,
     state: web::Data<AppState>,
     form: web::Form<RuleForm>,
 ) -> Result<HttpResponse, AppError> {
-    let staff = staff_of(&ctx)?;
     let form = form.into_inner();
     let time = |s: &str| NaiveTime::parse_from_str(s.trim(), "%H:%M").ok();
     let weekday: Option<i16> = form.weekday.parse().ok().filter(|d| (1..=7).contains(d));
@@ -254,7 +252,7 @@ pub async fn add_rule(
         _ => None,
     };
     if error.is_some() {
-        return page(&req, ctx, &state, form, error, None).await;
+        return page(&req, ctx, staff, &state, form, error, None).await;
     }
     let (weekday, start, end, slot, seats) = (
         weekday.unwrap_or(1),
@@ -301,16 +299,16 @@ pub async fn add_rule(
     .await?;
     match r {
         None => Ok(see_other("/staff/schedule?done=rule")),
-        Some(e) => page(&req, ctx, &state, form, Some(e), None).await,
+        Some(e) => page(&req, ctx, staff, &state, form, Some(e), None).await,
     }
 }
 
 pub async fn delete_rule(
-    ctx: PageCtx,
+    _ctx: PageCtx,
+    staff: Staff,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let staff = staff_of(&ctx)?;
     let id = id.into_inner();
     with_conn(&state, move |conn| {
         let zone_ids: Vec<i64> = centers::zones_of(conn, staff.center_id)?.iter().map(|(z, _)| z.id).collect();
@@ -341,11 +339,11 @@ pub struct PolicyForm {
 pub async fn set_policy(
     req: HttpRequest,
     ctx: PageCtx,
+    staff: Staff,
     state: web::Data<AppState>,
     zone: web::Path<i64>,
     form: web::Form<PolicyForm>,
 ) -> Result<HttpResponse, AppError> {
-    let staff = staff_of(&ctx)?;
     let (zone_id, f) = (zone.into_inner(), form.into_inner());
     let num = |s: &str, max: i32| s.trim().parse::<i32>().ok().filter(|n| (0..=max).contains(n));
     let parsed = (
@@ -356,7 +354,7 @@ pub async fn set_policy(
         num(&f.cancel_cutoff_hours, 24 * 30),
     );
     let (Some(notice), Some(horizon), Some(buffer), Some(resched), Some(cancel)) = parsed else {
-        return page(&req, ctx, &state, RuleForm::default(), Some(msg("schedule.policy_invalid")), None).await;
+        return page(&req, ctx, staff, &state, RuleForm::default(), Some(msg("schedule.policy_invalid")), None).await;
     };
     with_conn(&state, move |conn| {
         own_zone(conn, staff.center_id, zone_id)?;

@@ -10,6 +10,7 @@ use super::ctx::{PageCtx, session_token};
 use super::errors::AppError;
 use super::i18n::{T, msg};
 use super::public::safe_local_path;
+use super::who::Staff;
 use super::{AppState, with_conn};
 use crate::db::centers;
 use crate::services::auth::{self, LoginOutcome};
@@ -99,11 +100,7 @@ pub async fn login(
     }
     if page.email_error.is_some() || page.password_error.is_some() {
         page.form_error = Some(msg("form.error_summary"));
-        return Ok(page
-            .customize()
-            .with_status(StatusCode::UNPROCESSABLE_ENTITY)
-            .respond_to(&req)
-            .map_into_boxed_body());
+        return Ok(super::respond::page(&req, page, StatusCode::UNPROCESSABLE_ENTITY));
     }
 
     let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into());
@@ -131,7 +128,7 @@ pub async fn login(
         }
         LoginOutcome::BadCredentials => {
             page.form_error = Some(msg("login.error_bad_credentials"));
-            Ok(page.customize().with_status(StatusCode::UNAUTHORIZED).respond_to(&req).map_into_boxed_body())
+            Ok(super::respond::page(&req, page, StatusCode::UNAUTHORIZED))
         }
         LoginOutcome::Throttled => {
             page.form_error = Some(msg("login.error_throttled"));
@@ -210,15 +207,6 @@ pub struct MailLine {
     attempts: i32,
 }
 
-fn status_key(status: &str) -> &'static str {
-    match status {
-        "sent" => msg("mailbox.status_sent"),
-        "dead" => msg("mailbox.status_dead"),
-        "skipped" => msg("mailbox.status_skipped"),
-        _ => msg("mailbox.status_pending"),
-    }
-}
-
 /// Local time at the center, to the minute.
 fn local_time(center: &centers::Center, t: chrono::NaiveDateTime) -> String {
     let tz = crate::services::availability::time_zone(center);
@@ -234,21 +222,12 @@ pub struct MailboxPage {
     dead: usize,
 }
 
-/// The desk's own center, for staff and admins (experts have no mailbox).
-fn desk_center(ctx: &PageCtx) -> Result<i64, AppError> {
-    let user = ctx.require_user()?;
-    if user.role == crate::domain::Role::Expert {
-        return Err(AppError::Forbidden);
-    }
-    user.center_id.ok_or(AppError::Forbidden)
-}
-
 /// What the product sent (or will send) about this center's cases: in the demo, with the
 /// file transport, this is where staff read the mails; dead ones come first.
-pub async fn mailbox(ctx: PageCtx, state: web::Data<AppState>) -> Result<impl Responder, AppError> {
-    let center_id = desk_center(&ctx)?;
-    let admin = ctx.user.as_ref().is_some_and(|u| u.role == crate::domain::Role::Admin);
-    let user_id = ctx.require_user()?.id;
+pub async fn mailbox(ctx: PageCtx, staff: Staff, state: web::Data<AppState>) -> Result<impl Responder, AppError> {
+    let center_id = staff.center_id;
+    let admin = ctx.is_admin();
+    let user_id = staff.user_id;
     let now = state.clock.now();
     let (center, rows) = with_conn(&state, move |conn| {
         let center = centers::by_id(conn, center_id)?.ok_or(AppError::Forbidden)?;
@@ -265,7 +244,7 @@ pub async fn mailbox(ctx: PageCtx, state: web::Data<AppState>) -> Result<impl Re
             created: local_time(&center, r.created_at),
             subject: r.subject,
             to: r.to_addr,
-            status_key: status_key(&r.status),
+            status_key: super::labels::mail_status_key(&r.status),
             attempts: r.attempts,
         })
         .collect();
@@ -321,12 +300,17 @@ async fn own_message(
     .await
 }
 
-pub async fn mail(ctx: PageCtx, state: web::Data<AppState>, id: web::Path<i64>) -> Result<impl Responder, AppError> {
-    let center_id = desk_center(&ctx)?;
-    let admin = ctx.user.as_ref().is_some_and(|u| u.role == crate::domain::Role::Admin);
+pub async fn mail(
+    ctx: PageCtx,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<impl Responder, AppError> {
+    let center_id = staff.center_id;
+    let admin = ctx.is_admin();
     let (center, r) = own_message(&state, center_id, admin, id.into_inner()).await?;
     // PIPA: reading a message (its recipient, its content) is recorded like opening a case.
-    let (user_id, now, row_id, case_id) = (ctx.require_user()?.id, state.clock.now(), r.id, r.case_id);
+    let (user_id, now, row_id, case_id) = (staff.user_id, state.clock.now(), r.id, r.case_id);
     with_conn(&state, move |conn| {
         Ok(crate::db::desk::log_access_of(conn, user_id, case_id, "mail", Some(&row_id.to_string()), now)?)
     })
@@ -344,7 +328,7 @@ pub async fn mail(ctx: PageCtx, state: web::Data<AppState>, id: web::Path<i64>) 
         id: r.id,
         created: local_time(&center, r.created_at),
         sent: r.sent_at.map(|t| local_time(&center, t)),
-        status_key: status_key(&r.status),
+        status_key: super::labels::mail_status_key(&r.status),
         dead: r.status == "dead",
         subject: r.subject,
         to: r.to_addr,
@@ -359,13 +343,14 @@ pub async fn mail(ctx: PageCtx, state: web::Data<AppState>, id: web::Path<i64>) 
 /// Puts a dead message back in the queue.
 pub async fn retry_mail(
     ctx: PageCtx,
+    staff: Staff,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let center_id = desk_center(&ctx)?;
-    let admin = ctx.user.as_ref().is_some_and(|u| u.role == crate::domain::Role::Admin);
+    let center_id = staff.center_id;
+    let admin = ctx.is_admin();
     let (_, r) = own_message(&state, center_id, admin, id.into_inner()).await?;
     let now = state.clock.now();
     with_conn(&state, move |conn| Ok(crate::db::outbox::revive(conn, r.id, now)?)).await?;
-    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/staff/mailbox/{}", r.id))).finish())
+    Ok(super::respond::see_other(format!("/staff/mailbox/{}", r.id)))
 }

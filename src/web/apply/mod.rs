@@ -36,14 +36,14 @@ fn no_referrer(mut res: HttpResponse) -> HttpResponse {
 }
 
 pub(super) fn see_other(location: String) -> HttpResponse {
-    no_referrer(HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish())
+    no_referrer(crate::web::respond::see_other(location))
 }
 
 pub(super) fn render<R: Responder>(req: &HttpRequest, page: R, status: StatusCode) -> HttpResponse
 where
     R::Body: 'static,
 {
-    no_referrer(page.customize().with_status(status).respond_to(req).map_into_boxed_body())
+    no_referrer(crate::web::respond::page(req, page, status))
 }
 
 // ----- start -------------------------------------------------------------------------------

@@ -1,0 +1,237 @@
+//! Today's board: the day's (or week's) appointments per zone, with the counts a clerk
+//! watches (to book, new today, changed by applicants, waiting now).
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use askama_web::WebTemplate;
+use chrono::{Duration, NaiveDate};
+
+use super::local;
+use crate::db::answers::Answers;
+use crate::db::cases::Case;
+use crate::db::centers::{self};
+use crate::db::desk as q;
+use crate::services::availability::day_range;
+use crate::web::ctx::PageCtx;
+use crate::web::errors::AppError;
+use crate::web::i18n::{T, date_label};
+use crate::web::labels::{appt_status_key, on_duty};
+use crate::web::respond::{self};
+use crate::web::who::Staff;
+use crate::web::{AppState, with_conn};
+
+#[derive(serde::Deserialize, Default)]
+pub struct DayQuery {
+    date: Option<String>,
+    /// `week`: the seven days from the Monday of `date`.
+    view: Option<String>,
+    zone: Option<String>,
+    status: Option<String>,
+    q: Option<String>,
+}
+
+pub struct Row {
+    appt_id: i64,
+    case_id: i64,
+    version: i64,
+    time: String,
+    reference: String,
+    company: String,
+    status: &'static str,
+    ticket: Option<i32>,
+    waiting_since: Option<String>,
+    institution: Option<String>,
+    can_check_in: bool,
+    can_no_show: bool,
+}
+
+pub struct ZoneDay {
+    /// The finance institution(s) on duty that day (the rotation).
+    on_duty: Vec<String>,
+    name: String,
+    code: String,
+    rows: Vec<Row>,
+    waiting: usize,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/appointments.html")]
+pub struct DayPage {
+    ctx: PageCtx,
+    t: T,
+    date: String,
+    date_label: String,
+    is_today: bool,
+    week: bool,
+    prev: String,
+    next: String,
+    zone: String,
+    status: String,
+    q: String,
+    zone_options: Vec<(String, String)>,
+    status_options: Vec<(&'static str, &'static str)>,
+    zones: Vec<ZoneDay>,
+    to_book: i64,
+    new_today: i64,
+    changed_24h: i64,
+    waiting_now: usize,
+    message: Option<&'static str>,
+}
+
+pub async fn appointments(
+    req: HttpRequest,
+    ctx: PageCtx,
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<DayQuery>,
+) -> Result<HttpResponse, AppError> {
+    day_page(&req, ctx, staff, state, query.into_inner(), None, StatusCode::OK).await
+}
+
+pub(super) async fn day_page(
+    req: &HttpRequest,
+    ctx: PageCtx,
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: DayQuery,
+    message: Option<&'static str>,
+    code: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let now = state.clock.now();
+    let lang = ctx.lang;
+    let (center, zones, institutions) = with_conn(&state, move |conn| {
+        let center = centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?;
+        let zones = centers::zones_of(conn, center.id)?;
+        Ok((center, zones, centers::institutions(conn)?))
+    })
+    .await?;
+    let today = local(&center, now).date_naive();
+    let day = query.date.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).unwrap_or(today);
+    let week = query.view.as_deref() == Some("week");
+    let day =
+        if week { day - Duration::days(chrono::Datelike::weekday(&day).num_days_from_monday().into()) } else { day };
+    let (from, _) = day_range(&center, day);
+    let (_, to) = day_range(&center, if week { day + Duration::days(6) } else { day });
+    let center_id = center.id;
+    let (today_start, _) = day_range(&center, today);
+    let zone_ids: Vec<i64> = zones.iter().map(|(z, _)| z.id).collect();
+    let (appts, cases, answers, counts, rules) = with_conn(&state, move |conn| {
+        let appts = q::appointments_between(conn, center_id, from, to)?;
+        let ids: Vec<i64> = appts.iter().map(|a| a.case_id).collect();
+        Ok((
+            appts,
+            q::cases_by_ids(conn, &ids)?,
+            q::answers_by_ids(conn, &ids)?,
+            (
+                q::count_in_status(conn, center_id, "submitted")?,
+                q::submissions_since(conn, center_id, today_start)?,
+                q::applicant_changes_since(conn, center_id, now - Duration::hours(24))?,
+            ),
+            centers::rules_of(conn, &zone_ids)?,
+        ))
+    })
+    .await?;
+    let (to_book, new_today, changed_24h) = counts;
+    let weekday = chrono::Datelike::weekday(&day).number_from_monday() as i16;
+    let cases: HashMap<i64, Case> = cases.into_iter().map(|c| (c.id, c)).collect();
+    let answers: HashMap<i64, Answers> = answers.into_iter().map(|a| (a.case_id, a)).collect();
+    let search = query.q.clone().unwrap_or_default().trim().to_lowercase();
+    let want_status = query.status.clone().unwrap_or_default();
+    let want_zone = query.zone.clone().unwrap_or_default();
+    let mut out = Vec::new();
+    for (zone, kind) in &zones {
+        if !want_zone.is_empty() && kind.code != want_zone {
+            continue;
+        }
+        let mut rows = Vec::new();
+        for a in appts.iter().filter(|a| a.zone_id == zone.id) {
+            let Some(case) = cases.get(&a.case_id) else { continue };
+            let ans = answers.get(&a.case_id);
+            let company = ans.and_then(|x| x.company_name.clone()).unwrap_or_default();
+            let brn = ans.and_then(|x| x.brn.clone()).unwrap_or_default();
+            if !want_status.is_empty() && a.status != want_status {
+                continue;
+            }
+            if !search.is_empty()
+                && ![case.reference.to_lowercase(), company.to_lowercase(), brn.replace('-', "")]
+                    .iter()
+                    .any(|s| s.contains(&search.replace('-', "")) || s.contains(&search))
+            {
+                continue;
+            }
+            rows.push(Row {
+                appt_id: a.id,
+                case_id: case.id,
+                version: case.version,
+                time: {
+                    let l = local(&center, a.starts_at);
+                    if week {
+                        format!("{} {}", date_label(lang, l.date_naive()), l.format("%H:%M"))
+                    } else {
+                        l.format("%H:%M").to_string()
+                    }
+                },
+                reference: case.reference.clone(),
+                company,
+                status: appt_status_key(&a.status),
+                ticket: a.ticket_number,
+                waiting_since: (a.status == "waiting")
+                    .then(|| a.checked_in_at.map(|t| local(&center, t).format("%H:%M").to_string()))
+                    .flatten(),
+                institution: a
+                    .institution_id
+                    .and_then(|id| institutions.iter().find(|i| i.id == id))
+                    .map(|i| lang.pick(&i.name_ko, &i.name_en).to_owned()),
+                // Check-in is for today's visits only (it takes today's lobby ticket).
+                can_check_in: a.status == "booked"
+                    && case.status == "reserved"
+                    && local(&center, a.starts_at).date_naive() == today,
+                can_no_show: matches!(a.status.as_str(), "booked" | "waiting") && now >= a.ends_at,
+            });
+        }
+        let waiting = rows.iter().filter(|r| r.ticket.is_some() && r.waiting_since.is_some()).count();
+        let on_duty = on_duty(lang, &rules, zone.id, weekday, &institutions);
+        out.push(ZoneDay {
+            on_duty,
+            name: lang.pick(&kind.name_ko, &kind.name_en).to_owned(),
+            code: kind.code.clone(),
+            rows,
+            waiting,
+        });
+    }
+    let waiting_now = out.iter().map(|z| z.waiting).sum();
+    let zone_options =
+        zones.iter().map(|(_, k)| (k.code.clone(), lang.pick(&k.name_ko, &k.name_en).to_owned())).collect();
+    let page = DayPage {
+        t: ctx.t,
+        ctx,
+        date: day.format("%Y-%m-%d").to_string(),
+        date_label: if week {
+            format!("{} – {}", date_label(lang, day), date_label(lang, day + Duration::days(6)))
+        } else {
+            date_label(lang, day)
+        },
+        is_today: day == today && !week,
+        week,
+        prev: (day - Duration::days(if week { 7 } else { 1 })).format("%Y-%m-%d").to_string(),
+        next: (day + Duration::days(if week { 7 } else { 1 })).format("%Y-%m-%d").to_string(),
+        zone: want_zone,
+        status: want_status,
+        q: query.q.unwrap_or_default(),
+        zone_options,
+        status_options: ["booked", "waiting", "in_consultation", "done", "no_show"]
+            .into_iter()
+            .map(|c| (c, appt_status_key(c)))
+            .collect(),
+        zones: out,
+        to_book,
+        new_today,
+        changed_24h,
+        waiting_now,
+        message,
+    };
+    Ok(respond::page(req, page, code))
+}

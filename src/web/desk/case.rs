@@ -1,0 +1,243 @@
+//! One case as the desk sees it: the company, the routing, the visit, the documents, the
+//! history, and the actions its state allows.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use askama_web::WebTemplate;
+
+use super::local;
+use crate::db::answers::{Answers, CaseZone};
+use crate::db::appointments::Appointment;
+use crate::db::cases::{Case, CaseEventRow};
+use crate::db::centers::{self, Center};
+use crate::db::{answers, appointments, desk as q, documents};
+use crate::services::desk::{self};
+use crate::web::ctx::PageCtx;
+use crate::web::errors::AppError;
+use crate::web::i18n::{T, date_label, msg};
+use crate::web::labels::{actor_key, appt_status_key, case_status_key};
+use crate::web::respond::{self};
+use crate::web::who::Staff;
+use crate::web::{AppState, with_conn};
+
+pub struct Fact {
+    label: &'static str,
+    value: String,
+}
+
+pub struct Leg2 {
+    zone: String,
+    when: String,
+    status: &'static str,
+    ticket: Option<i32>,
+}
+
+pub struct EventLine {
+    at: String,
+    who: String,
+    what: String,
+    reason: Option<String>,
+}
+
+pub struct DocLine {
+    id: i64,
+    name: String,
+    size_kb: i64,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/case.html")]
+pub struct CasePage {
+    ctx: PageCtx,
+    t: T,
+    id: i64,
+    version: i64,
+    reference: String,
+    status: &'static str,
+    message: Option<&'static str>,
+    /// `message` confirms a success (else it explains a refusal).
+    message_ok: bool,
+    /// The applicant left an address: the desk may mail them a new link.
+    can_send_link: bool,
+    facts: Vec<Fact>,
+    question: Option<String>,
+    routing: Vec<String>,
+    legs: Vec<Leg2>,
+    docs: Vec<DocLine>,
+    events: Vec<EventLine>,
+    zone_choices: Vec<(String, String, bool)>,
+    can_reroute: bool,
+    can_cancel: bool,
+    can_move: bool,
+    can_check_in: Option<i64>,
+    access: Vec<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct CaseQuery {
+    /// What the action that led here did (`link`: a new link was mailed).
+    #[serde(default)]
+    done: String,
+}
+
+pub async fn case(
+    req: HttpRequest,
+    ctx: PageCtx,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    query: web::Query<CaseQuery>,
+) -> Result<HttpResponse, AppError> {
+    // A message with 200 is a confirmation of what just happened; with an error status, a refusal.
+    let notice = (query.done == "link").then_some(msg("desk.link_sent"));
+    case_page(&req, ctx, staff, state, id.into_inner(), notice, StatusCode::OK).await
+}
+
+pub(super) async fn case_page(
+    req: &HttpRequest,
+    ctx: PageCtx,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: i64,
+    message: Option<&'static str>,
+    code: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let now = state.clock.now();
+    let lang = ctx.lang;
+    type Loaded =
+        (Center, Case, Option<Answers>, Vec<CaseZone>, Vec<Appointment>, Vec<CaseEventRow>, Vec<documents::Document>);
+    let loaded: Loaded = with_conn(&state, move |conn| {
+        let case = desk::case_of_center(conn, staff, id).map_err(|_| AppError::NotFound)?;
+        // PIPA: opening a case's personal data is recorded.
+        q::log_access(conn, staff.user_id, case.id, "view", now)?;
+        Ok((
+            centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?,
+            case.clone(),
+            answers::find(conn, case.id)?,
+            answers::zones(conn, case.id)?,
+            appointments::live_of_case(conn, case.id)?,
+            crate::db::cases::events_of(conn, case.id)?,
+            documents::of_case(conn, case.id)?,
+        ))
+    })
+    .await?;
+    let (center, case, ans, zones, legs, events, docs) = loaded;
+    let center_id = center.id;
+    let case_id = case.id;
+    let (zone_rows, users, access) = with_conn(&state, move |conn| {
+        let users: Vec<crate::db::users::User> = crate::db::users::all_of_center(conn, center_id)?;
+        Ok((centers::zones_of(conn, center_id)?, users, q::access_of_case(conn, case_id)?))
+    })
+    .await?;
+    let t = ctx.t;
+    let mut facts = Vec::new();
+    if let Some(a) = &ans {
+        let mut push = |label: &'static str, v: Option<String>| {
+            if let Some(v) = v.filter(|v| !v.is_empty()) {
+                facts.push(Fact { label, value: v });
+            }
+        };
+        push(msg("apply.company.name"), a.company_name.clone());
+        push(msg("apply.company.brn"), a.brn.clone());
+        push(msg("apply.company.representative"), a.representative.clone());
+        push(msg("apply.company.employees"), a.employees.map(|n| n.to_string()));
+        push(msg("apply.contact.name"), a.contact_name.clone());
+        push(msg("apply.contact.email"), a.contact_email.clone());
+        push(msg("apply.contact.phone"), a.contact_phone.clone());
+    }
+    let zone_name = |zid: i64| {
+        zone_rows
+            .iter()
+            .find(|(z, _)| z.id == zid)
+            .map_or(String::new(), |(_, k)| lang.pick(&k.name_ko, &k.name_en).to_owned())
+    };
+    let user_name =
+        |uid: Option<i64>| uid.and_then(|u| users.iter().find(|x| x.id == u)).map(|u| u.display_name.clone());
+    let status: crate::domain::CaseStatus = case.status.parse().unwrap_or(crate::domain::CaseStatus::Draft);
+    use crate::domain::CaseStatus as S;
+    let page = CasePage {
+        t,
+        id: case.id,
+        version: case.version,
+        status: case_status_key(&case.status),
+        message,
+        message_ok: code == StatusCode::OK,
+        can_send_link: ans.as_ref().is_some_and(|a| a.contact_email.is_some()) && status != S::Draft,
+        facts,
+        question: ans.as_ref().and_then(|a| a.question.clone()),
+        // The zone's name, then why the case went there (a case routed by hand has no reason).
+        routing: zones
+            .iter()
+            .map(|z| {
+                let name = zone_rows
+                    .iter()
+                    .find(|(_, k)| k.code == z.zone_kind)
+                    .map_or(z.zone_kind.clone(), |(_, k)| lang.pick(&k.name_ko, &k.name_en).to_owned());
+                match lang.pick(&z.explanation_ko, &z.explanation_en) {
+                    "" => name,
+                    why => format!("{name}: {why}"),
+                }
+            })
+            .collect(),
+        legs: legs
+            .iter()
+            .map(|a| {
+                let l = local(&center, a.starts_at);
+                Leg2 {
+                    zone: zone_name(a.zone_id),
+                    when: format!("{} {}", date_label(lang, l.date_naive()), l.format("%H:%M")),
+                    status: appt_status_key(&a.status),
+                    ticket: a.ticket_number,
+                }
+            })
+            .collect(),
+        docs: docs
+            .iter()
+            .map(|d| DocLine { id: d.id, name: d.original_name.clone(), size_kb: (d.size_bytes + 1023) / 1024 })
+            .collect(),
+        events: events
+            .iter()
+            .map(|e| EventLine {
+                at: local(&center, e.at).format("%Y-%m-%d %H:%M").to_string(),
+                who: user_name(e.actor_user_id).unwrap_or_else(|| t.get(actor_key(&e.actor_kind)).to_owned()),
+                what: format!("{} → {}", t.get(case_status_key(&e.from_status)), t.get(case_status_key(&e.to_status))),
+                reason: e.reason.clone(),
+            })
+            .collect(),
+        zone_choices: zone_rows
+            .iter()
+            .map(|(_, k)| {
+                (
+                    k.code.clone(),
+                    lang.pick(&k.name_ko, &k.name_en).to_owned(),
+                    zones.iter().any(|z| z.zone_kind == k.code),
+                )
+            })
+            .collect(),
+        can_reroute: matches!(status, S::Submitted | S::Reserved),
+        can_cancel: matches!(status, S::Submitted | S::Reserved | S::NoShow),
+        can_move: matches!(status, S::Submitted | S::Reserved | S::NoShow),
+        can_check_in: (status == S::Reserved)
+            .then(|| {
+                let today = local(&center, now).date_naive();
+                legs.iter()
+                    .find(|a| a.status == "booked" && local(&center, a.starts_at).date_naive() == today)
+                    .map(|a| a.id)
+            })
+            .flatten(),
+        access: access
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {}",
+                    local(&center, r.at).format("%Y-%m-%d %H:%M"),
+                    user_name(Some(r.user_id)).unwrap_or_default()
+                )
+            })
+            .collect(),
+        reference: case.reference,
+        ctx,
+    };
+    Ok(respond::page(req, page, code))
+}

@@ -1,0 +1,32 @@
+//! Check-in: a visitor of today's visit arrives and gets the lobby ticket.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::{VersionForm, back_to, refused};
+use crate::db::desk as q;
+use crate::services::desk::{self};
+use crate::web::ctx::PageCtx;
+use crate::web::errors::AppError;
+use crate::web::respond::see_other;
+use crate::web::who::Staff;
+use crate::web::{AppState, with_conn};
+
+pub async fn check_in(
+    req: HttpRequest,
+    ctx: PageCtx,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<VersionForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, form, now) = (id.into_inner(), form.into_inner(), state.clock.now());
+    let version = form.version;
+    let r = with_conn(&state, move |conn| Ok(desk::check_in(conn, staff, id, version, now))).await?;
+    match r {
+        Ok(_) => Ok(see_other(back_to(&form.back, "/staff/appointments".into()))),
+        Err(e) => {
+            let case_id = with_conn(&state, move |conn| Ok(q::appointment(conn, id)?.map(|a| a.case_id))).await?;
+            refused(&req, ctx, staff, state, case_id, e).await
+        }
+    }
+}

@@ -1,0 +1,272 @@
+//! Closures: days or hours a zone (or the whole center) is closed, and the visits they hit.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use askama_web::WebTemplate;
+use chrono::NaiveDate;
+
+use super::local;
+use crate::db::appointments::Appointment;
+use crate::db::centers::{self};
+use crate::db::desk as q;
+use crate::services::availability::{self, day_range};
+use crate::web::ctx::PageCtx;
+use crate::web::errors::AppError;
+use crate::web::i18n::{T, date_label, msg};
+use crate::web::respond::{self, see_other};
+use crate::web::who::Staff;
+use crate::web::{AppState, with_conn};
+
+#[derive(serde::Deserialize, Default, Clone)]
+pub struct ClosureForm {
+    #[serde(default)]
+    starts_on: String,
+    #[serde(default)]
+    ends_on: String,
+    #[serde(default)]
+    scope: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub struct ClosureLine {
+    id: i64,
+    dates: String,
+    scope: String,
+    reason: String,
+}
+
+pub struct Affected {
+    case_id: i64,
+    reference: String,
+    when: String,
+    zone: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/closures.html")]
+pub struct ClosuresPage {
+    ctx: PageCtx,
+    t: T,
+    lines: Vec<ClosureLine>,
+    form: ClosureForm,
+    scopes: Vec<(String, String)>,
+    starts_error: Option<&'static str>,
+    ends_error: Option<&'static str>,
+    reason_error: Option<&'static str>,
+    has_errors: bool,
+    affected: Vec<Affected>,
+    added: bool,
+}
+
+async fn closures_page(
+    req: &HttpRequest,
+    ctx: PageCtx,
+    staff: Staff,
+    state: &web::Data<AppState>,
+    form: ClosureForm,
+    errors: [Option<&'static str>; 3],
+    added: Option<(NaiveDate, NaiveDate, Option<String>)>,
+) -> Result<HttpResponse, AppError> {
+    let lang = ctx.lang;
+    let now = state.clock.now();
+    let (center, zones, rows, experts) = with_conn(state, move |conn| {
+        let center = centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?;
+        let today = local(&center, now).date_naive();
+        let experts: Vec<crate::db::users::User> = crate::db::users::all_of_center(conn, center.id)?
+            .into_iter()
+            .filter(|u| u.role == "expert" && u.disabled_at.is_none())
+            .collect();
+        Ok((center.clone(), centers::zones_of(conn, center.id)?, q::closures_from(conn, center.id, today)?, experts))
+    })
+    .await?;
+    let t = ctx.t;
+    let expert_label = |uid: i64| {
+        experts
+            .iter()
+            .find(|u| u.id == uid)
+            .map_or(String::new(), |u| t.fmt("closures.expert_away", "name", &u.display_name))
+    };
+    let zone_name = |zid: Option<i64>| match zid {
+        Some(z) => zones
+            .iter()
+            .find(|(x, _)| x.id == z)
+            .map_or(String::new(), |(_, k)| lang.pick(&k.name_ko, &k.name_en).to_owned()),
+        None => ctx.t.get("closures.whole_center").to_owned(),
+    };
+    // What the new closure hits: the booked visits on the days it closes (an expert's absence
+    // closes their zone only when every expert of it is away).
+    let mut affected = Vec::new();
+    if let Some((from, to, _)) = &added {
+        let (start, _) = day_range(&center, *from);
+        let (_, end) = day_range(&center, *to);
+        let (center_id, from, to) = (center.id, *from, *to);
+        let zs: Vec<centers::Zone> = zones.iter().map(|(z, _)| z.clone()).collect();
+        let tz = availability::time_zone(&center);
+        let hit: Vec<Appointment> = with_conn(state, move |conn| {
+            let mut closed = HashMap::new();
+            for z in &zs {
+                closed.insert(z.id, crate::db::schedule::zone_schedule(conn, z, from, to)?.closed);
+            }
+            Ok(q::appointments_between(conn, center_id, start, end)?
+                .into_iter()
+                .filter(|a| {
+                    a.status == "booked"
+                        && closed
+                            .get(&a.zone_id)
+                            .is_some_and(|c| c.contains(&crate::domain::availability::local_date(tz, a.starts_at)))
+                })
+                .collect())
+        })
+        .await?;
+        let ids: Vec<i64> = hit.iter().map(|a| a.case_id).collect();
+        let cases = with_conn(state, move |conn| Ok(q::cases_by_ids(conn, &ids)?)).await?;
+        for a in hit {
+            let l = local(&center, a.starts_at);
+            affected.push(Affected {
+                case_id: a.case_id,
+                reference: cases.iter().find(|c| c.id == a.case_id).map(|c| c.reference.clone()).unwrap_or_default(),
+                when: format!("{} {}", date_label(lang, l.date_naive()), l.format("%H:%M")),
+                zone: zone_name(Some(a.zone_id)),
+            });
+        }
+    }
+    let has_errors = errors.iter().any(Option::is_some);
+    let page = ClosuresPage {
+        lines: rows
+            .iter()
+            .map(|r| ClosureLine {
+                id: r.id,
+                dates: if r.starts_on == r.ends_on {
+                    date_label(lang, r.starts_on)
+                } else {
+                    format!("{} – {}", date_label(lang, r.starts_on), date_label(lang, r.ends_on))
+                },
+                scope: match r.expert_user_id {
+                    Some(uid) => expert_label(uid),
+                    None => zone_name(r.zone_id),
+                },
+                reason: r.reason.clone(),
+            })
+            .collect(),
+        scopes: zones
+            .iter()
+            .map(|(_, k)| (k.code.clone(), lang.pick(&k.name_ko, &k.name_en).to_owned()))
+            .chain(experts.iter().map(|u| (format!("expert:{}", u.id), expert_label(u.id))))
+            .collect(),
+        form,
+        starts_error: errors[0],
+        ends_error: errors[1],
+        reason_error: errors[2],
+        has_errors,
+        affected,
+        added: added.is_some(),
+        t: ctx.t,
+        ctx,
+    };
+    let code = if has_errors { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok(respond::page(req, page, code))
+}
+
+pub async fn closures(
+    req: HttpRequest,
+    ctx: PageCtx,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    closures_page(&req, ctx, staff, &state, ClosureForm::default(), [None; 3], None).await
+}
+
+pub async fn add_closure(
+    req: HttpRequest,
+    ctx: PageCtx,
+    staff: Staff,
+    state: web::Data<AppState>,
+    form: web::Form<ClosureForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let parse = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+    let mut errors = [None; 3];
+    let starts = parse(&form.starts_on);
+    let ends = if form.ends_on.trim().is_empty() { starts } else { parse(&form.ends_on) };
+    if starts.is_none() {
+        errors[0] = Some(msg("closures.date_invalid"));
+    }
+    match (starts, ends) {
+        (_, None) => errors[1] = Some(msg("closures.date_invalid")),
+        (Some(s), Some(e)) if e < s => errors[1] = Some(msg("closures.ends_before_start")),
+        (Some(s), Some(e)) if (e - s).num_days() > 366 => errors[1] = Some(msg("closures.too_long")),
+        _ => {}
+    }
+    let reason = match crate::domain::text::required_line(&form.reason, 200) {
+        Ok(r) => r,
+        Err(crate::domain::text::TextError::Characters) => {
+            errors[2] = Some(msg("apply.error.characters"));
+            String::new()
+        }
+        Err(_) => {
+            errors[2] = Some(msg("closures.reason_required"));
+            String::new()
+        }
+    };
+    if errors.iter().any(Option::is_some) {
+        return closures_page(&req, ctx, staff, &state, form, errors, None).await;
+    }
+    let (starts, ends) = (starts.unwrap_or_default(), ends.unwrap_or_default());
+    let scope = Some(form.scope.clone()).filter(|s| !s.is_empty());
+    let sc = scope.clone();
+    let now = state.clock.now();
+    let ok = with_conn(&state, move |conn| {
+        let (zone_id, expert_user_id) = match sc.as_deref() {
+            Some(s) if s.starts_with("expert:") => {
+                let id: i64 = s["expert:".len()..].parse().unwrap_or(-1);
+                match crate::db::users::by_id(conn, id)? {
+                    Some(u) if u.role == "expert" && u.center_id == Some(staff.center_id) => (u.zone_id, Some(u.id)),
+                    _ => return Ok(false),
+                }
+            }
+            Some(code) => match centers::zone_by_kind(conn, staff.center_id, code)? {
+                Some(z) => (Some(z.id), None),
+                None => return Ok(false),
+            },
+            None => (None, None),
+        };
+        crate::db::schedule::add_closure(
+            conn,
+            &crate::db::schedule::NewClosure {
+                center_id: staff.center_id,
+                zone_id,
+                expert_user_id,
+                starts_on: starts,
+                ends_on: ends,
+                reason: &reason,
+                created_by: Some(staff.user_id),
+                created_at: now,
+            },
+        )?;
+        Ok(true)
+    })
+    .await?;
+    if !ok {
+        // Only a crafted form names a scope that is not on the list.
+        return Err(AppError::BadRequest(msg("error.bad_request")));
+    }
+    closures_page(&req, ctx, staff, &state, ClosureForm::default(), [None; 3], Some((starts, ends, scope))).await
+}
+
+pub async fn delete_closure(
+    _ctx: PageCtx,
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let n = with_conn(&state, move |conn| Ok(q::delete_closure(conn, staff.center_id, id)?)).await?;
+    if n == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(see_other("/staff/closures"))
+}

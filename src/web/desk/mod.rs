@@ -1,0 +1,103 @@
+//! The staff desk: today's board, submissions, one case with its history, check-in, no-show,
+//! re-routing, cancelling and moving on the applicant's behalf, walk-ins, closures and the
+//! audit view — one file per page or action. Staff and admins of a center only (`who::Staff`);
+//! every object is checked against their center (another center's case answers 404, like one
+//! that does not exist).
+
+mod audit;
+mod board;
+mod cancel;
+mod case;
+mod cases;
+mod check_in;
+mod closures;
+mod document;
+mod move_visit;
+mod no_show;
+mod reroute;
+mod send_link;
+mod walk_in;
+
+pub use audit::audit;
+pub use board::appointments;
+pub use cancel::cancel;
+pub use case::case;
+pub use cases::cases;
+pub use check_in::check_in;
+pub use closures::{add_closure, closures, delete_closure};
+pub use document::document;
+pub use move_visit::{move_form, move_visit};
+pub use no_show::no_show;
+pub use reroute::reroute;
+pub use send_link::send_link;
+pub use walk_in::{walk_in, walk_in_form};
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{NaiveDateTime, TimeZone};
+
+use crate::db::centers::Center;
+use crate::services::availability;
+use crate::services::booking;
+use crate::services::desk::DeskError;
+use crate::web::AppState;
+use crate::web::ctx::PageCtx;
+use crate::web::errors::AppError;
+use crate::web::i18n::msg;
+use crate::web::who::Staff;
+
+fn local(center: &Center, t: NaiveDateTime) -> chrono::DateTime<chrono_tz::Tz> {
+    availability::time_zone(center).from_utc_datetime(&t)
+}
+
+/// Check-in and no-show forms carry the case version their page showed.
+#[derive(serde::Deserialize)]
+pub struct VersionForm {
+    #[serde(default)]
+    version: i64,
+    #[serde(default)]
+    back: String,
+}
+
+fn back_to(back: &str, fallback: String) -> String {
+    let back = super::public::safe_local_path(Some(back));
+    if back.starts_with("/staff/") { back.to_owned() } else { fallback }
+}
+
+/// What a desk action's refusal shows: the case page with the message, or a plain error.
+async fn refused(
+    req: &HttpRequest,
+    ctx: PageCtx,
+    staff: Staff,
+    state: web::Data<AppState>,
+    case_id: Option<i64>,
+    e: DeskError,
+) -> Result<HttpResponse, AppError> {
+    let (key, code) = match e {
+        DeskError::NotFound => return Err(AppError::NotFound),
+        DeskError::Db(e) => return Err(e.into()),
+        DeskError::Conflict => (msg("desk.changed"), StatusCode::CONFLICT),
+        DeskError::WrongState => (msg("desk.wrong_state"), StatusCode::CONFLICT),
+        DeskError::TooEarly => (msg("desk.too_early"), StatusCode::CONFLICT),
+        DeskError::NotToday => (msg("desk.not_today"), StatusCode::CONFLICT),
+        DeskError::NoAddress => (msg("desk.no_address"), StatusCode::CONFLICT),
+        DeskError::ReasonRequired => (msg("desk.reason_required"), StatusCode::UNPROCESSABLE_ENTITY),
+        DeskError::Characters => (msg("desk.reason_characters"), StatusCode::UNPROCESSABLE_ENTITY),
+        DeskError::NoZone => (msg("desk.no_zone"), StatusCode::UNPROCESSABLE_ENTITY),
+    };
+    match case_id {
+        Some(id) => case::case_page(req, ctx, staff, state, id, Some(key), code).await,
+        None => board::day_page(req, ctx, staff, state, board::DayQuery::default(), Some(key), code).await,
+    }
+}
+
+fn staff_op(state: &AppState, staff: Staff) -> booking::Op {
+    booking::Op {
+        by: staff.acting(),
+        now: state.clock.now(),
+        base_url: state.settings.base_url.clone(),
+        mail_from: state.settings.mail_from.clone(),
+        link: None,
+        override_notice: None,
+    }
+}

@@ -1,0 +1,212 @@
+//! The pre-brief of a case routed to the expert's zone, with the outcome and referral forms.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use askama_web::WebTemplate;
+
+use crate::db::centers::{self};
+use crate::db::{answers, desk as q, documents};
+use crate::domain::consultation::{FINANCE_PRODUCTS, INSTITUTIONS, IP_ADVICE, LEGAL_ADVICE, OutcomeForm};
+use crate::domain::questionnaire::FieldError;
+use crate::services::consult::{self};
+use crate::web::ctx::PageCtx;
+use crate::web::errors::AppError;
+use crate::web::i18n::{T, date_label, msg};
+use crate::web::respond::{self};
+use crate::web::who::Expert;
+use crate::web::{AppState, with_conn};
+
+pub struct Earlier {
+    date: String,
+    zone: String,
+    summary: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "expert/case.html")]
+pub struct CasePage {
+    ctx: PageCtx,
+    t: T,
+    id: i64,
+    version: i64,
+    reference: String,
+    zone_kind: String,
+    facts: Vec<(&'static str, String)>,
+    topics: Vec<String>,
+    question: Option<String>,
+    routing: Vec<String>,
+    docs: Vec<(i64, String)>,
+    earlier: Vec<Earlier>,
+    /// The open consultation of this expert's zone: the outcome form.
+    open: Option<i64>,
+    /// The completed consultation of this zone, if the case can be referred on.
+    referable: Option<i64>,
+    form: OutcomeForm,
+    errors: Vec<FieldError>,
+    institutions: Vec<(&'static str, String)>,
+    products: Vec<(&'static str, &'static str)>,
+    advice: Vec<(&'static str, &'static str)>,
+    other_zones: Vec<(String, String)>,
+    message: Option<&'static str>,
+}
+
+impl CasePage {
+    pub fn error(&self, field: &str) -> Option<&'static str> {
+        self.errors.iter().find(|e| e.field == field).map(|e| e.key)
+    }
+}
+
+pub async fn case(
+    req: HttpRequest,
+    ctx: PageCtx,
+    expert: Expert,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    case_page(&req, ctx, expert, &state, id.into_inner(), OutcomeForm::default(), Vec::new(), None, StatusCode::OK)
+        .await
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn case_page(
+    req: &HttpRequest,
+    ctx: PageCtx,
+    expert: Expert,
+    state: &web::Data<AppState>,
+    id: i64,
+    form: OutcomeForm,
+    errors: Vec<FieldError>,
+    message: Option<&'static str>,
+    code: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let lang = ctx.lang;
+    let now = state.clock.now();
+    let loaded = with_conn(state, move |conn| {
+        let case = match crate::db::cases::find(conn, id)? {
+            Some(c) if c.center_id == expert.center_id => c,
+            _ => return Err(AppError::NotFound),
+        };
+        let zones = answers::zones(conn, case.id)?;
+        let all = centers::zones_of(conn, expert.center_id)?;
+        let my_kind = all.iter().find(|(z, _)| z.id == expert.zone_id).map(|(_, k)| k.code.clone()).unwrap_or_default();
+        let consultations = consult::of_case(conn, case.id)?;
+        // An expert sees the cases routed to their zone or consulted there.
+        if !zones.iter().any(|z| z.zone_kind == my_kind) && !consultations.iter().any(|c| c.zone_id == expert.zone_id) {
+            return Err(AppError::NotFound);
+        }
+        q::log_access(conn, expert.user_id, case.id, "view", now)?;
+        let ans = answers::find(conn, case.id)?;
+        let earlier = match ans.as_ref().and_then(|a| a.brn.clone()) {
+            Some(brn) => consult::earlier_of_company(conn, expert.center_id, &brn, case.id)?,
+            None => Vec::new(),
+        };
+        Ok((
+            case.clone(),
+            ans,
+            answers::topics(conn, case.id)?,
+            zones,
+            all,
+            my_kind,
+            consultations,
+            earlier,
+            documents::of_case(conn, case.id)?,
+            centers::institutions(conn)?,
+            centers::by_id(conn, expert.center_id)?.ok_or(AppError::Forbidden)?,
+        ))
+    })
+    .await?;
+    let (case, ans, topics, zones, all, my_kind, consultations, earlier, docs, institutions, center) = loaded;
+    let mut facts = Vec::new();
+    if let Some(a) = &ans {
+        for (label, v) in [
+            (msg("apply.company.name"), a.company_name.clone()),
+            (msg("apply.company.brn"), a.brn.clone()),
+            (msg("apply.company.industry"), a.industry.clone()),
+            (msg("apply.company.stage"), a.stage.clone()),
+            (msg("apply.company.employees"), a.employees.map(|n| n.to_string())),
+            (msg("apply.contact.name"), a.contact_name.clone()),
+        ] {
+            if let Some(v) = v.filter(|v| !v.is_empty()) {
+                facts.push((label, v));
+            }
+        }
+    }
+    let open = consultations.iter().find(|c| c.zone_id == expert.zone_id && c.completed_at.is_none()).map(|c| c.id);
+    let referable = (case.status == "consulted")
+        .then(|| {
+            consultations.iter().rev().find(|c| c.zone_id == expert.zone_id && c.completed_at.is_some()).map(|c| c.id)
+        })
+        .flatten();
+    let zone_name =
+        |zid: i64| all.iter().find(|(z, _)| z.id == zid).map(|(_, k)| lang.pick(&k.name_ko, &k.name_en).to_owned());
+    let page = CasePage {
+        t: ctx.t,
+        id: case.id,
+        version: case.version,
+        reference: case.reference.clone(),
+        facts,
+        topics,
+        question: ans.as_ref().and_then(|a| a.question.clone()),
+        routing: zones.iter().map(|z| lang.pick(&z.explanation_ko, &z.explanation_en).to_owned()).collect(),
+        docs: docs.iter().map(|d| (d.id, d.original_name.clone())).collect(),
+        earlier: earlier
+            .iter()
+            .map(|c| Earlier {
+                date: c.consulted_on.map(|d| date_label(lang, d)).unwrap_or_default(),
+                zone: zone_name(c.zone_id).unwrap_or_default(),
+                summary: c.summary.clone().or_else(|| c.notes.clone()).unwrap_or_default(),
+            })
+            .collect(),
+        open,
+        referable,
+        form,
+        errors,
+        institutions: INSTITUTIONS
+            .iter()
+            .map(|code| {
+                let name =
+                    institutions.iter().find(|i| i.code == *code).map(|i| lang.pick(&i.name_ko, &i.name_en).to_owned());
+                (*code, name.unwrap_or_else(|| (*code).to_owned()))
+            })
+            .collect(),
+        products: FINANCE_PRODUCTS.iter().map(|p| (*p, product_key(p))).collect(),
+        advice: if my_kind == "ip" { IP_ADVICE.to_vec() } else { LEGAL_ADVICE.to_vec() }
+            .into_iter()
+            .map(|a| (a, advice_key(a)))
+            .collect(),
+        other_zones: all
+            .iter()
+            .filter(|(z, _)| z.id != expert.zone_id)
+            .map(|(_, k)| (k.code.clone(), lang.pick(&k.name_ko, &k.name_en).to_owned()))
+            .collect(),
+        zone_kind: my_kind,
+        message,
+        ctx,
+    };
+    let _ = center;
+    Ok(respond::page(req, page, code))
+}
+
+pub(super) fn product_key(p: &str) -> &'static str {
+    match p {
+        "guarantee" => msg("outcome.product.guarantee"),
+        "loan" => msg("outcome.product.loan"),
+        "investment" => msg("outcome.product.investment"),
+        _ => msg("outcome.product.other"),
+    }
+}
+
+pub(super) fn advice_key(a: &str) -> &'static str {
+    match a {
+        "application" => msg("outcome.advice.application"),
+        "prior_art" => msg("outcome.advice.prior_art"),
+        "transfer" => msg("outcome.advice.transfer"),
+        "dispute" => msg("outcome.advice.dispute"),
+        "contract" => msg("outcome.advice.contract"),
+        "labor" => msg("outcome.advice.labor"),
+        "governance" => msg("outcome.advice.governance"),
+        "licensing" => msg("outcome.advice.licensing"),
+        _ => msg("outcome.advice.other"),
+    }
+}

@@ -1,0 +1,69 @@
+//! Words for the codes the database keeps: states, actors, institutions on duty. Pages show
+//! these, never the codes.
+
+use crate::db::centers;
+use crate::web::i18n::{Lang, msg};
+
+/// A case's state, in words.
+pub fn case_status_key(status: &str) -> &'static str {
+    match status {
+        "submitted" => msg("status.submitted"),
+        "reserved" => msg("status.reserved"),
+        "waiting" => msg("status.waiting"),
+        "in_consultation" => msg("status.in_consultation"),
+        "consulted" => msg("status.consulted"),
+        "no_show" => msg("status.no_show"),
+        "cancelled" => msg("status.cancelled"),
+        _ => msg("status.draft"),
+    }
+}
+
+/// An appointment's state, in words.
+pub fn appt_status_key(status: &str) -> &'static str {
+    match status {
+        "booked" => msg("appt.booked"),
+        "waiting" => msg("appt.waiting"),
+        "in_consultation" => msg("appt.in_consultation"),
+        "done" => msg("appt.done"),
+        "no_show" => msg("appt.no_show"),
+        _ => msg("appt.cancelled"),
+    }
+}
+
+/// The finance institution(s) on duty in a zone on a weekday (the rotation in its rules).
+pub fn on_duty(
+    lang: Lang,
+    rules: &[centers::ScheduleRule],
+    zone_id: i64,
+    weekday: i16,
+    institutions: &[centers::Institution],
+) -> Vec<String> {
+    let mut names: Vec<String> = rules
+        .iter()
+        .filter(|r| r.zone_id == zone_id && r.weekday == weekday)
+        .filter_map(|r| r.institution_id.and_then(|id| institutions.iter().find(|i| i.id == id)))
+        .map(|i| lang.pick(&i.name_ko, &i.name_en).to_owned())
+        .collect();
+    names.dedup();
+    names
+}
+
+/// Who did something in a case's history.
+pub fn actor_key(kind: &str) -> &'static str {
+    match kind {
+        "applicant" => msg("actor.applicant"),
+        "staff" => msg("actor.staff"),
+        "expert" => msg("actor.expert"),
+        _ => msg("actor.system"),
+    }
+}
+
+/// A mail's state in the outbox.
+pub fn mail_status_key(status: &str) -> &'static str {
+    match status {
+        "sent" => msg("mailbox.status_sent"),
+        "dead" => msg("mailbox.status_dead"),
+        "skipped" => msg("mailbox.status_skipped"),
+        _ => msg("mailbox.status_pending"),
+    }
+}
