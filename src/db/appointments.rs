@@ -75,6 +75,16 @@ pub fn take_seat(conn: &mut DbConn, a: &NewAppointment, seats: i32) -> QueryResu
     Ok(None)
 }
 
+/// A zone's booked visits from a time on.
+pub fn booked_from(conn: &mut DbConn, zone_id: i64, from: NaiveDateTime) -> QueryResult<Vec<Appointment>> {
+    appointments::table
+        .filter(appointments::zone_id.eq(zone_id))
+        .filter(appointments::status.eq("booked"))
+        .filter(appointments::starts_at.ge(from))
+        .select(Appointment::as_select())
+        .load(conn)
+}
+
 pub fn live_of_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<Appointment>> {
     appointments::table
         .filter(appointments::case_id.eq(case_id))

@@ -138,3 +138,11 @@ pub fn ensure_zone(conn: &mut DbConn, center_id: i64, kind: &str) -> QueryResult
 pub fn insert_rule(conn: &mut DbConn, rule: &NewScheduleRule) -> QueryResult<()> {
     diesel::insert_into(schedule_rules::table).values(rule).execute(conn).map(|_| ())
 }
+
+/// Deletes a rule if it belongs to one of the zones; returns how many rows went (0 or 1).
+pub fn delete_rule(conn: &mut DbConn, rule_id: i64, zone_ids: &[i64]) -> QueryResult<usize> {
+    diesel::delete(
+        schedule_rules::table.filter(schedule_rules::id.eq(rule_id)).filter(schedule_rules::zone_id.eq_any(zone_ids)),
+    )
+    .execute(conn)
+}

@@ -369,3 +369,16 @@ mod injection_tests {
         assert!(attendee.contains("CN=\"김  URL:http://evil.example/pay 'x';ROLE=CHAIR\""), "{attendee}");
     }
 }
+
+/// A new secret address for the expert's calendar feed (the old one stops working). Returns
+/// the token, shown once; only its hash is kept.
+pub fn new_feed(conn: &mut crate::db::DbConn, expert_user_id: i64) -> diesel::QueryResult<String> {
+    let token = crate::token::new_token();
+    crate::db::users::set_feed_token(conn, expert_user_id, Some(&crate::token::hash_token(&token)))?;
+    Ok(token)
+}
+
+/// Revokes the expert's calendar feed address.
+pub fn revoke_feed(conn: &mut crate::db::DbConn, expert_user_id: i64) -> diesel::QueryResult<()> {
+    crate::db::users::set_feed_token(conn, expert_user_id, None).map(|_| ())
+}

@@ -500,3 +500,8 @@ mod redaction_tests {
         assert_eq!(redacted("see /apply/ and /feeds/x"), ("see /apply/ and /feeds/x".to_owned(), false));
     }
 }
+
+/// Puts a dead message back in the queue ("send again" in the mailbox).
+pub fn send_again(conn: &mut DbConn, id: i64, now: chrono::NaiveDateTime) -> QueryResult<()> {
+    outbox::revive(conn, id, now).map(|_| ())
+}

@@ -1,14 +1,17 @@
 //! Use cases: one function per action, one transaction each. Time comes in as a parameter so
 //! that tests control it; nothing here knows about HTTP.
 
+pub mod access;
 pub mod auth;
 pub mod availability;
 pub mod booking;
 pub mod calendar;
 pub mod case_flow;
+pub mod closures;
 pub mod consult;
 pub mod demo;
 pub mod desk;
+pub mod documents;
 pub mod import;
 pub mod mail;
 pub mod mailer;
@@ -17,6 +20,7 @@ pub mod people;
 pub mod questionnaire;
 pub mod reports;
 pub mod scale;
+pub mod schedule;
 pub mod spreadsheet;
 pub mod users;
 

@@ -198,6 +198,12 @@ pub fn save_contact(
     })
 }
 
+/// The documents step has nothing to save (uploads are saved one by one): going on marks it
+/// done.
+pub fn save_documents_step(conn: &mut DbConn, case_id: i64, now: NaiveDateTime) -> Result<(), diesel::result::Error> {
+    answers::mark_step(conn, case_id, "documents", now).map(|_| ())
+}
+
 pub fn save_needs(conn: &mut DbConn, case_id: i64, n: &Needs, now: NaiveDateTime) -> Result<(), diesel::result::Error> {
     db::write_tx(conn, |conn| {
         let weekdays = n.weekdays.iter().map(u8::to_string).collect::<Vec<_>>().join(",");
@@ -449,7 +455,7 @@ pub fn purge_expired(
             Ok(true)
         })?;
         if done {
-            let dir = data_dir.join("uploads").join(case_id.to_string());
+            let dir = crate::services::documents::upload_dir(data_dir, case_id);
             if let Err(e) = std::fs::remove_dir_all(&dir) {
                 if e.kind() != std::io::ErrorKind::NotFound {
                     tracing::warn!(case_id, error = %e, "could not remove a purged draft's files");

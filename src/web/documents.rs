@@ -8,16 +8,16 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use askama_web::WebTemplate;
 use futures_util::StreamExt;
-use sha2::{Digest, Sha256};
 
 use super::apply::{StepFrame, frame, load_draft, render, see_other};
 use super::ctx::PageCtx;
 use super::errors::AppError;
 use super::i18n::{T, msg};
 use super::{AppState, with_conn};
-use crate::db::documents::{self, Document, NewDocument};
+use crate::db::documents::{self, Document};
 use crate::domain::documents::{KINDS, MAX_FILE_BYTES, MAX_FILES, check_kind, clean_name, detect};
 use crate::domain::questionnaire::{FieldError, Step};
+use crate::services::documents::{self as services_documents, DocumentError, Upload};
 use crate::services::questionnaire::Draft;
 
 /// Beyond this the request is refused outright (413); up to it an oversize file gets a message.
@@ -92,7 +92,7 @@ pub(super) async fn page(
 }
 
 fn upload_dir(state: &AppState, case_id: i64) -> std::path::PathBuf {
-    state.settings.data_dir.join("uploads").join(case_id.to_string())
+    services_documents::upload_dir(&state.settings.data_dir, case_id)
 }
 
 /// Reads a small text field.
@@ -190,56 +190,35 @@ pub async fn upload(
         return page(&req, ctx, &state, &d, &token, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     let (name, bytes) = file.expect("checked above");
-    let stored_name = crate::token::random_hex::<16>();
-    let sha = hex::encode(Sha256::digest(&bytes));
-    let dir = upload_dir(&state, case_id);
-    let path = dir.join(&stored_name);
-    let size = bytes.len() as i64;
-    web::block(move || -> std::io::Result<()> {
-        std::fs::create_dir_all(&dir)?;
-        std::fs::write(&path, &bytes)
-    })
-    .await?
-    .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("storing an upload")))?;
-    let now = state.clock.now();
+    let (now, data_dir) = (state.clock.now(), state.settings.data_dir.clone());
     let kind = kind.trim().to_owned();
-    let stored = stored_name.clone();
     let outcome = with_conn(&state, move |conn| {
-        Ok(documents::insert_within(
-            conn,
-            &NewDocument {
-                case_id,
-                kind: &kind,
-                original_name: &name,
-                stored_name: &stored,
-                content_type,
-                size_bytes: size,
-                sha256: &sha,
-                uploaded_at: now,
-            },
-            MAX_FILES,
-            crate::domain::documents::MAX_TOTAL_BYTES,
-        )?)
+        let upload = Upload { kind: &kind, original_name: &name, content_type, bytes: &bytes };
+        Ok(services_documents::attach(conn, &data_dir, case_id, &upload, now))
     })
     .await?;
-    if let Err(refused) = outcome {
-        // A concurrent upload took the last place: the file written for this one goes.
-        let path = upload_dir(&state, case_id).join(&stored_name);
-        let _ = web::block(move || std::fs::remove_file(path)).await;
-        let key = match refused {
-            documents::Refused::TooMany => "apply.error.file_count",
-            documents::Refused::TooLarge => "apply.error.file_total",
-        };
-        return page(
-            &req,
-            ctx,
-            &state,
-            &d,
-            &token,
-            vec![FieldError { field: "file", key }],
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    match outcome {
+        Ok(()) => {}
+        Err(DocumentError::Refused(refused)) => {
+            let key = match refused {
+                documents::Refused::TooMany => "apply.error.file_count",
+                documents::Refused::TooLarge => "apply.error.file_total",
+            };
+            return page(
+                &req,
+                ctx,
+                &state,
+                &d,
+                &token,
+                vec![FieldError { field: "file", key }],
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+        Err(DocumentError::Io(e)) => {
+            return Err(AppError::Internal(anyhow::Error::new(e).context("storing an upload")));
+        }
+        Err(DocumentError::Db(e)) => return Err(e.into()),
     }
     Ok(see_other(format!("/apply/{token}/documents")))
 }
@@ -288,8 +267,13 @@ pub async fn delete(state: web::Data<AppState>, path: web::Path<(String, String)
     let (token, id) = path.into_inner();
     let (d, doc) = owned_document(&state, &token, &id).await?;
     let (case_id, doc_id) = (d.case.id, doc.id);
-    with_conn(&state, move |conn| Ok(documents::delete(conn, case_id, doc_id)?)).await?;
-    let file = upload_dir(&state, case_id).join(&doc.stored_name);
-    let _ = web::block(move || std::fs::remove_file(file)).await;
+    let data_dir = state.settings.data_dir.clone();
+    with_conn(&state, move |conn| {
+        services_documents::remove(conn, &data_dir, case_id, doc_id).map_err(|e| match e {
+            DocumentError::Db(e) => e.into(),
+            e => AppError::Internal(e.into()),
+        })
+    })
+    .await?;
     Ok(see_other(format!("/apply/{token}/documents")))
 }

@@ -155,6 +155,27 @@ impl From<diesel::result::Error> for AppError {
     }
 }
 
+impl From<crate::services::access::AccessError> for AppError {
+    fn from(e: crate::services::access::AccessError) -> Self {
+        match e {
+            crate::services::access::AccessError::NotFound => AppError::NotFound,
+            crate::services::access::AccessError::Db(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::services::schedule::ScheduleError> for AppError {
+    fn from(e: crate::services::schedule::ScheduleError) -> Self {
+        use crate::services::schedule::ScheduleError as E;
+        match e {
+            E::NotFound => AppError::NotFound,
+            // The form shows this one; reaching here means a handler forgot to.
+            E::Overlap => AppError::BadRequest(crate::web::i18n::msg("schedule.overlap")),
+            E::Db(e) => e.into(),
+        }
+    }
+}
+
 impl From<diesel::r2d2::PoolError> for AppError {
     /// No connection came free in time: the server is busy, not broken.
     fn from(e: diesel::r2d2::PoolError) -> Self {

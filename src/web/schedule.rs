@@ -9,7 +9,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use askama_web::WebTemplate;
 use chrono::{Duration, NaiveTime, TimeZone};
-use diesel::prelude::*;
 
 use super::ctx::PageCtx;
 use super::errors::AppError;
@@ -17,10 +16,10 @@ use super::i18n::{T, date_label, msg};
 use super::respond::see_other;
 use super::who::Staff;
 use super::{AppState, with_conn};
-use crate::db::centers::{self, NewScheduleRule};
+use crate::db::centers;
 use crate::db::schedule::{self, PolicyRow};
-use crate::db::schema::schedule_rules;
 use crate::domain::availability;
+use crate::services::schedule::{self as schedule_service, ScheduleError};
 
 pub struct RuleLine {
     id: i64,
@@ -148,12 +147,7 @@ async fn page(
                 s.policy.horizon_days = 366;
                 availability::free_slots(&s, tz, now, &HashMap::new())
             };
-            let booked: Vec<crate::db::appointments::Appointment> = crate::db::schema::appointments::table
-                .filter(crate::db::schema::appointments::zone_id.eq(zone.id))
-                .filter(crate::db::schema::appointments::status.eq("booked"))
-                .filter(crate::db::schema::appointments::starts_at.ge(now))
-                .select(crate::db::appointments::Appointment::as_select())
-                .load(conn)?;
+            let booked = crate::db::appointments::booked_from(conn, zone.id, now)?;
             let case_ids: Vec<i64> = booked.iter().map(|a| a.case_id).collect();
             let cases = crate::db::desk::cases_by_ids(conn, &case_ids)?;
             let stranded = booked
@@ -221,15 +215,6 @@ async fn page(
     Ok(super::respond::page(req, p, code))
 }
 
-/// The zone, if it is one of the staff member's center.
-fn own_zone(
-    conn: &mut crate::db::DbConn,
-    center_id: i64,
-    zone_id: i64,
-) -> Result<(centers::Zone, centers::ZoneKind), AppError> {
-    centers::zones_of(conn, center_id)?.into_iter().find(|(z, _)| z.id == zone_id).ok_or(AppError::NotFound)
-}
-
 pub async fn add_rule(
     req: HttpRequest,
     ctx: PageCtx,
@@ -263,62 +248,32 @@ pub async fn add_rule(
     );
     let f = form.clone();
     let r = with_conn(&state, move |conn| {
-        let (zone, kind) = own_zone(conn, staff.center_id, f.zone)?;
-        let institution_id = if kind.code == "finance" && !f.institution.is_empty() {
-            Some(
-                centers::institutions(conn)?
-                    .into_iter()
-                    .find(|i| i.code == f.institution)
-                    .ok_or(AppError::NotFound)?
-                    .id,
-            )
-        } else {
-            None
+        let rule = schedule_service::Rule {
+            zone_id: f.zone,
+            weekday,
+            start,
+            end,
+            slot_minutes: slot,
+            seats,
+            institution: &f.institution,
         };
-        crate::db::write_tx(conn, |conn| {
-            let overlapping = centers::rules_of(conn, &[zone.id])?
-                .iter()
-                .any(|r| r.weekday == weekday && r.start_time < end && start < r.end_time);
-            if overlapping {
-                return Ok(Some(msg("schedule.overlap")));
-            }
-            diesel::insert_into(schedule_rules::table)
-                .values(&NewScheduleRule {
-                    zone_id: zone.id,
-                    weekday,
-                    start_time: start,
-                    end_time: end,
-                    slot_minutes: slot,
-                    seats,
-                    institution_id,
-                })
-                .execute(conn)?;
-            Ok(None)
-        })
+        Ok(schedule_service::add_rule(conn, staff, &rule))
     })
     .await?;
     match r {
-        None => Ok(see_other("/staff/schedule?done=rule")),
-        Some(e) => page(&req, ctx, staff, &state, form, Some(e), None).await,
+        Ok(()) => Ok(see_other("/staff/schedule?done=rule")),
+        Err(ScheduleError::Overlap) => page(&req, ctx, staff, &state, form, Some(msg("schedule.overlap")), None).await,
+        Err(e) => Err(e.into()),
     }
 }
 
 pub async fn delete_rule(
-    _ctx: PageCtx,
     staff: Staff,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    with_conn(&state, move |conn| {
-        let zone_ids: Vec<i64> = centers::zones_of(conn, staff.center_id)?.iter().map(|(z, _)| z.id).collect();
-        let n = diesel::delete(
-            schedule_rules::table.filter(schedule_rules::id.eq(id)).filter(schedule_rules::zone_id.eq_any(zone_ids)),
-        )
-        .execute(conn)?;
-        if n == 0 { Err(AppError::NotFound) } else { Ok(()) }
-    })
-    .await?;
+    with_conn(&state, move |conn| Ok(schedule_service::delete_rule(conn, staff, id)?)).await?;
     Ok(see_other("/staff/schedule?done=rule"))
 }
 
@@ -357,9 +312,9 @@ pub async fn set_policy(
         return page(&req, ctx, staff, &state, RuleForm::default(), Some(msg("schedule.policy_invalid")), None).await;
     };
     with_conn(&state, move |conn| {
-        own_zone(conn, staff.center_id, zone_id)?;
-        schedule::set_policy(
+        schedule_service::set_policy(
             conn,
+            staff,
             &PolicyRow {
                 zone_id,
                 min_notice_minutes: notice * 60,

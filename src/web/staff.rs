@@ -232,7 +232,7 @@ pub async fn mailbox(ctx: PageCtx, staff: Staff, state: web::Data<AppState>) -> 
     let (center, rows) = with_conn(&state, move |conn| {
         let center = centers::by_id(conn, center_id)?.ok_or(AppError::Forbidden)?;
         // The list shows recipients' addresses: reading it is an access to personal data (PIPA).
-        crate::db::desk::log_access_of(conn, user_id, None, "mailbox", None, now)?;
+        crate::services::access::record(conn, user_id, None, "mailbox", None, now)?;
         Ok((center, crate::db::outbox::recent_of_center(conn, center_id, admin, 200)?))
     })
     .await?;
@@ -312,7 +312,7 @@ pub async fn mail(
     // PIPA: reading a message (its recipient, its content) is recorded like opening a case.
     let (user_id, now, row_id, case_id) = (staff.user_id, state.clock.now(), r.id, r.case_id);
     with_conn(&state, move |conn| {
-        Ok(crate::db::desk::log_access_of(conn, user_id, case_id, "mail", Some(&row_id.to_string()), now)?)
+        Ok(crate::services::access::record(conn, user_id, case_id, "mail", Some(&row_id.to_string()), now)?)
     })
     .await?;
     let account_link = crate::services::mail::carries_account_link(&r.kind);
@@ -351,6 +351,6 @@ pub async fn retry_mail(
     let admin = ctx.is_admin();
     let (_, r) = own_message(&state, center_id, admin, id.into_inner()).await?;
     let now = state.clock.now();
-    with_conn(&state, move |conn| Ok(crate::db::outbox::revive(conn, r.id, now)?)).await?;
+    with_conn(&state, move |conn| Ok(crate::services::mail::send_again(conn, r.id, now)?)).await?;
     Ok(super::respond::see_other(format!("/staff/mailbox/{}", r.id)))
 }

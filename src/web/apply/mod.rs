@@ -334,9 +334,7 @@ pub async fn step_post(
             }
             with_conn(&state, move |conn| Ok(q::save_consent(conn, case_id, third_party, now)?)).await?
         }
-        Step::Documents => {
-            with_conn(&state, move |conn| Ok(crate::db::answers::mark_step(conn, case_id, "documents", now)?)).await?
-        }
+        Step::Documents => with_conn(&state, move |conn| Ok(q::save_documents_step(conn, case_id, now)?)).await?,
         Step::Review => return Err(AppError::NotFound),
     }
     Ok(see_other(format!("/apply/{token}/{}", next_step(&d, step).slug())))

@@ -6,7 +6,7 @@ use askama_web::WebTemplate;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 
 use super::local;
-use crate::db::centers::{self};
+use crate::db::centers;
 use crate::db::desk as q;
 use crate::services::availability::day_range;
 use crate::web::ctx::PageCtx;

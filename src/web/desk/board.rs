@@ -12,14 +12,14 @@ use chrono::{Duration, NaiveDate};
 use super::local;
 use crate::db::answers::Answers;
 use crate::db::cases::Case;
-use crate::db::centers::{self};
+use crate::db::centers;
 use crate::db::desk as q;
 use crate::services::availability::day_range;
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
 use crate::web::i18n::{T, date_label};
 use crate::web::labels::{appt_status_key, on_duty};
-use crate::web::respond::{self};
+use crate::web::respond;
 use crate::web::who::Staff;
 use crate::web::{AppState, with_conn};
 

@@ -12,12 +12,11 @@ use crate::db::appointments::Appointment;
 use crate::db::cases::{Case, CaseEventRow};
 use crate::db::centers::{self, Center};
 use crate::db::{answers, appointments, desk as q, documents};
-use crate::services::desk::{self};
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
 use crate::web::i18n::{T, date_label, msg};
 use crate::web::labels::{actor_key, appt_status_key, case_status_key};
-use crate::web::respond::{self};
+use crate::web::respond;
 use crate::web::who::Staff;
 use crate::web::{AppState, with_conn};
 
@@ -108,9 +107,8 @@ pub(super) async fn case_page(
     type Loaded =
         (Center, Case, Option<Answers>, Vec<CaseZone>, Vec<Appointment>, Vec<CaseEventRow>, Vec<documents::Document>);
     let loaded: Loaded = with_conn(&state, move |conn| {
-        let case = desk::case_of_center(conn, staff, id).map_err(|_| AppError::NotFound)?;
         // PIPA: opening a case's personal data is recorded.
-        q::log_access(conn, staff.user_id, case.id, "view", now)?;
+        let case = crate::services::access::case_for_staff(conn, staff, id, now)?;
         Ok((
             centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?,
             case.clone(),

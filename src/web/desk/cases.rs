@@ -8,7 +8,7 @@ use askama_web::WebTemplate;
 
 use super::local;
 use crate::db::answers::{Answers, CaseZone};
-use crate::db::centers::{self};
+use crate::db::centers;
 use crate::db::{answers, desk as q};
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;

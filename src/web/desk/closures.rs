@@ -10,9 +10,10 @@ use chrono::NaiveDate;
 
 use super::local;
 use crate::db::appointments::Appointment;
-use crate::db::centers::{self};
+use crate::db::centers;
 use crate::db::desk as q;
 use crate::services::availability::{self, day_range};
+use crate::services::closures::{self, ClosureError};
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
 use crate::web::i18n::{T, date_label, msg};
@@ -219,54 +220,27 @@ pub async fn add_closure(
     let scope = Some(form.scope.clone()).filter(|s| !s.is_empty());
     let sc = scope.clone();
     let now = state.clock.now();
-    let ok = with_conn(&state, move |conn| {
-        let (zone_id, expert_user_id) = match sc.as_deref() {
-            Some(s) if s.starts_with("expert:") => {
-                let id: i64 = s["expert:".len()..].parse().unwrap_or(-1);
-                match crate::db::users::by_id(conn, id)? {
-                    Some(u) if u.role == "expert" && u.center_id == Some(staff.center_id) => (u.zone_id, Some(u.id)),
-                    _ => return Ok(false),
-                }
-            }
-            Some(code) => match centers::zone_by_kind(conn, staff.center_id, code)? {
-                Some(z) => (Some(z.id), None),
-                None => return Ok(false),
-            },
-            None => (None, None),
-        };
-        crate::db::schedule::add_closure(
-            conn,
-            &crate::db::schedule::NewClosure {
-                center_id: staff.center_id,
-                zone_id,
-                expert_user_id,
-                starts_on: starts,
-                ends_on: ends,
-                reason: &reason,
-                created_by: Some(staff.user_id),
-                created_at: now,
-            },
-        )?;
-        Ok(true)
-    })
-    .await?;
-    if !ok {
+    match with_conn(&state, move |conn| Ok(closures::add(conn, staff, sc.as_deref(), starts, ends, &reason, now)))
+        .await?
+    {
+        Ok(()) => {}
         // Only a crafted form names a scope that is not on the list.
-        return Err(AppError::BadRequest(msg("error.bad_request")));
+        Err(ClosureError::NotFound) => return Err(AppError::BadRequest(msg("error.bad_request"))),
+        Err(ClosureError::Db(e)) => return Err(e.into()),
     }
     closures_page(&req, ctx, staff, &state, ClosureForm::default(), [None; 3], Some((starts, ends, scope))).await
 }
 
 pub async fn delete_closure(
-    _ctx: PageCtx,
     staff: Staff,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let n = with_conn(&state, move |conn| Ok(q::delete_closure(conn, staff.center_id, id)?)).await?;
-    if n == 0 {
-        return Err(AppError::NotFound);
+    match with_conn(&state, move |conn| Ok(closures::delete(conn, staff, id))).await? {
+        Ok(()) => {}
+        Err(ClosureError::NotFound) => return Err(AppError::NotFound),
+        Err(ClosureError::Db(e)) => return Err(e.into()),
     }
     Ok(see_other("/staff/closures"))
 }

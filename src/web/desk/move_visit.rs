@@ -6,8 +6,8 @@ use askama::Template;
 use askama_web::WebTemplate;
 
 use super::{local, refused, staff_op};
-use crate::db::centers::{self};
-use crate::services::availability::{self};
+use crate::db::centers;
+use crate::services::availability;
 use crate::services::booking::{self, BookError, Leg};
 use crate::services::desk::{self, DeskError};
 use crate::web::ctx::PageCtx;

@@ -4,7 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::{VersionForm, back_to, refused};
 use crate::db::desk as q;
-use crate::services::desk::{self};
+use crate::services::desk;
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
 use crate::web::respond::see_other;

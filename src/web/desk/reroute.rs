@@ -3,7 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::refused;
-use crate::services::desk::{self};
+use crate::services::desk;
 use crate::services::mail;
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;

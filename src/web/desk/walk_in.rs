@@ -6,7 +6,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 
 use super::refused;
-use crate::db::centers::{self};
+use crate::db::centers;
 use crate::services::desk::{self, DeskError};
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;

@@ -5,15 +5,15 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use askama_web::WebTemplate;
 
-use crate::db::centers::{self};
-use crate::db::{answers, desk as q, documents};
+use crate::db::centers;
+use crate::db::{answers, documents};
 use crate::domain::consultation::{FINANCE_PRODUCTS, INSTITUTIONS, IP_ADVICE, LEGAL_ADVICE, OutcomeForm};
 use crate::domain::questionnaire::FieldError;
-use crate::services::consult::{self};
+use crate::services::consult;
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
 use crate::web::i18n::{T, date_label, msg};
-use crate::web::respond::{self};
+use crate::web::respond;
 use crate::web::who::Expert;
 use crate::web::{AppState, with_conn};
 
@@ -83,19 +83,12 @@ pub(super) async fn case_page(
     let lang = ctx.lang;
     let now = state.clock.now();
     let loaded = with_conn(state, move |conn| {
-        let case = match crate::db::cases::find(conn, id)? {
-            Some(c) if c.center_id == expert.center_id => c,
-            _ => return Err(AppError::NotFound),
-        };
+        // An expert sees the cases routed to their zone or consulted there.
+        let case = crate::services::access::case_for_expert(conn, expert, id, now)?;
         let zones = answers::zones(conn, case.id)?;
         let all = centers::zones_of(conn, expert.center_id)?;
         let my_kind = all.iter().find(|(z, _)| z.id == expert.zone_id).map(|(_, k)| k.code.clone()).unwrap_or_default();
         let consultations = consult::of_case(conn, case.id)?;
-        // An expert sees the cases routed to their zone or consulted there.
-        if !zones.iter().any(|z| z.zone_kind == my_kind) && !consultations.iter().any(|c| c.zone_id == expert.zone_id) {
-            return Err(AppError::NotFound);
-        }
-        q::log_access(conn, expert.user_id, case.id, "view", now)?;
         let ans = answers::find(conn, case.id)?;
         let earlier = match ans.as_ref().and_then(|a| a.brn.clone()) {
             Some(brn) => consult::earlier_of_company(conn, expert.center_id, &brn, case.id)?,

@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use crate::db::centers::{self};
+use crate::db::centers;
 use crate::services::availability::time_zone;
 use crate::services::consult::{self, ConsultError};
 use crate::web::ctx::PageCtx;

@@ -6,7 +6,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use chrono::Duration;
 
-use crate::db::centers::{self};
+use crate::db::centers;
 use crate::db::desk as q;
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
@@ -37,17 +37,15 @@ pub async fn new_feed(
     expert: Expert,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let token = crate::token::new_token();
-    let hash = crate::token::hash_token(&token);
-    with_conn(&state, move |conn| Ok(crate::db::users::set_feed_token(conn, expert.user_id, Some(&hash))?)).await?;
+    let token = with_conn(&state, move |conn| Ok(crate::services::calendar::new_feed(conn, expert.user_id)?)).await?;
     let url = format!("{}/feeds/{token}.ics", state.settings.base_url);
     let mut res = FeedPage { t: ctx.t, ctx, has_feed: true, new_url: Some(url) }.respond_to(&req).map_into_boxed_body();
     res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     Ok(res)
 }
 
-pub async fn revoke_feed(_ctx: PageCtx, expert: Expert, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    with_conn(&state, move |conn| Ok(crate::db::users::set_feed_token(conn, expert.user_id, None)?)).await?;
+pub async fn revoke_feed(expert: Expert, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    with_conn(&state, move |conn| Ok(crate::services::calendar::revoke_feed(conn, expert.user_id)?)).await?;
     Ok(see_other("/expert/feed"))
 }
 

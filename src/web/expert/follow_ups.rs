@@ -7,14 +7,14 @@ use askama_web::WebTemplate;
 use chrono::Duration;
 
 use super::case::product_key;
-use crate::db::centers::{self};
+use crate::db::centers;
 use crate::db::desk as q;
 use crate::services::availability::time_zone;
-use crate::services::consult::{self};
+use crate::services::consult;
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
 use crate::web::i18n::{T, date_label};
-use crate::web::respond::{self};
+use crate::web::respond;
 use crate::web::who::Expert;
 use crate::web::{AppState, with_conn};
 

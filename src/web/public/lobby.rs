@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, Responder, web};
 use askama::Template;
 use askama_web::WebTemplate;
 
-use crate::db::centers::{self};
+use crate::db::centers;
 use crate::db::desk as q;
 use crate::services::availability::time_zone;
 use crate::web::ctx::PageCtx;

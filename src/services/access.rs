@@ -1,0 +1,131 @@
+//! Opening personal data, and the record of it (PIPA): who may open which case or document,
+//! and the access-log row every opening leaves — a case's page, a document, the mailbox, a
+//! mail, an export of records. Web handlers open through here; none writes the log itself.
+
+use chrono::NaiveDateTime;
+
+use crate::db::cases::Case;
+use crate::db::documents::{self, Document};
+use crate::db::{DbConn, answers, centers, desk as log};
+use crate::services::consult::{self, Expert};
+use crate::services::desk::{self, Staff};
+
+/// Not this user's to open: no such object, or another center's or zone's (they look the same).
+#[derive(Debug, thiserror::Error)]
+pub enum AccessError {
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+/// What was opened, as the access log names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opening {
+    /// A case's page (the desk's case page, the expert's pre-brief).
+    View,
+    Document,
+}
+
+impl Opening {
+    fn action(self) -> &'static str {
+        match self {
+            Opening::View => "view",
+            Opening::Document => "document",
+        }
+    }
+}
+
+/// A case of the staff member's center, opened (and recorded).
+pub fn case_for_staff(conn: &mut DbConn, staff: Staff, case_id: i64, now: NaiveDateTime) -> Result<Case, AccessError> {
+    let case = desk::case_of_center(conn, staff, case_id).map_err(|e| match e {
+        desk::DeskError::Db(e) => AccessError::Db(e),
+        _ => AccessError::NotFound,
+    })?;
+    log::log_access(conn, staff.user_id, case.id, Opening::View.action(), now)?;
+    Ok(case)
+}
+
+/// A case the expert may see — routed to their zone or consulted there — opened (and recorded).
+pub fn case_for_expert(
+    conn: &mut DbConn,
+    expert: Expert,
+    case_id: i64,
+    now: NaiveDateTime,
+) -> Result<Case, AccessError> {
+    let case = expert_case(conn, expert, case_id)?;
+    log::log_access(conn, expert.user_id, case.id, Opening::View.action(), now)?;
+    Ok(case)
+}
+
+/// A document of a case of the staff member's center (the download is recorded).
+pub fn document_for_staff(
+    conn: &mut DbConn,
+    staff: Staff,
+    case_id: i64,
+    doc_id: i64,
+    now: NaiveDateTime,
+) -> Result<Document, AccessError> {
+    let case = desk::case_of_center(conn, staff, case_id).map_err(|e| match e {
+        desk::DeskError::Db(e) => AccessError::Db(e),
+        _ => AccessError::NotFound,
+    })?;
+    document_of(conn, staff.user_id, &case, doc_id, now)
+}
+
+/// A document of a case the expert may see (the download is recorded).
+pub fn document_for_expert(
+    conn: &mut DbConn,
+    expert: Expert,
+    case_id: i64,
+    doc_id: i64,
+    now: NaiveDateTime,
+) -> Result<Document, AccessError> {
+    let case = expert_case(conn, expert, case_id)?;
+    document_of(conn, expert.user_id, &case, doc_id, now)
+}
+
+/// An opening that names no case, or more than a case: the mailbox list (`mailbox`), one mail
+/// (`mail`, detail = its id), an export of records (`export_consultations`).
+pub fn record(
+    conn: &mut DbConn,
+    user_id: i64,
+    case_id: Option<i64>,
+    action: &str,
+    detail: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<(), AccessError> {
+    Ok(log::log_access_of(conn, user_id, case_id, action, detail, now)?)
+}
+
+fn document_of(
+    conn: &mut DbConn,
+    user_id: i64,
+    case: &Case,
+    doc_id: i64,
+    now: NaiveDateTime,
+) -> Result<Document, AccessError> {
+    let doc = documents::find_of_case(conn, case.id, doc_id)?.ok_or(AccessError::NotFound)?;
+    log::log_access(conn, user_id, case.id, Opening::Document.action(), now)?;
+    Ok(doc)
+}
+
+/// The case, if the expert may see it: of their center, and routed to their zone or consulted
+/// there.
+fn expert_case(conn: &mut DbConn, expert: Expert, case_id: i64) -> Result<Case, AccessError> {
+    let case = match crate::db::cases::find(conn, case_id)? {
+        Some(c) if c.center_id == expert.center_id => c,
+        _ => return Err(AccessError::NotFound),
+    };
+    let kind = centers::zones_of(conn, expert.center_id)?
+        .into_iter()
+        .find(|(z, _)| z.id == expert.zone_id)
+        .map(|(_, k)| k.code)
+        .unwrap_or_default();
+    let routed = answers::zones(conn, case.id)?.iter().any(|z| z.zone_kind == kind);
+    if routed || consult::of_case(conn, case.id)?.iter().any(|c| c.zone_id == expert.zone_id) {
+        Ok(case)
+    } else {
+        Err(AccessError::NotFound)
+    }
+}
