@@ -142,10 +142,12 @@ pub async fn resume(state: web::Data<AppState>, token: web::Path<String>) -> Res
 // ----- the step pages are built in `pages.rs` ------------------------------------------
 
 mod pages;
+mod review;
 
 pub use pages::StepFrame;
 pub(in crate::web) use pages::frame;
 use pages::*;
+use review::*;
 
 pub async fn step_get(
     req: HttpRequest,

@@ -60,7 +60,7 @@ pub struct VersionForm {
 }
 
 fn back_to(back: &str, fallback: String) -> String {
-    let back = super::public::safe_local_path(Some(back));
+    let back = crate::web::public::safe_local_path(Some(back));
     if back.starts_with("/staff/") { back.to_owned() } else { fallback }
 }
 

@@ -1,30 +1,21 @@
-//! The center's reports for staff: the one-stop status as of a day (and beside a second day),
-//! the month-by-month consultations as a chart drawn on the server (SVG, with a title and the
-//! numbers as a table), and the CSV downloads (the report, and the consultation records).
+//! The center's report page: the one-stop status as of a day (and beside a second day), the
+//! monthly chart (SVG drawn on the server, with the numbers as a table) and the other views,
+//! also as CSV (`views_csv`).
 
-use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, Responder, web};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use askama_web::WebTemplate;
 use chrono::{Datelike, NaiveDate};
 
-use super::ctx::PageCtx;
-use super::errors::AppError;
-use super::i18n::T;
-use super::who::{National, Staff};
-use super::{AppState, with_conn};
+use super::{ReportQuery, csv_response, dates};
 use crate::db::centers;
-use crate::services::import;
 use crate::services::reports::{self, StatusRow, eok};
-
-#[derive(serde::Deserialize, Default)]
-pub struct ReportQuery {
-    as_of: Option<String>,
-    compare: Option<String>,
-    /// Set by the views CSV route: the same numbers as a download.
-    #[serde(skip)]
-    views_csv: bool,
-}
+use crate::web::ctx::PageCtx;
+use crate::web::errors::AppError;
+use crate::web::i18n::T;
+use crate::web::who::Staff;
+use crate::web::{AppState, with_conn};
 
 pub struct Line {
     date: String,
@@ -70,16 +61,6 @@ pub struct ReportsPage {
 /// Days ahead beyond which the next free IP or finance time is flagged.
 const NEXT_FREE_WARNING_DAYS: i64 = 14;
 
-fn parse(d: &Option<String>) -> Option<NaiveDate> {
-    d.as_deref().and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
-}
-
-fn dates(state: &AppState, center: &centers::Center, q: &ReportQuery) -> (NaiveDate, Option<NaiveDate>) {
-    let today =
-        crate::domain::availability::local_date(crate::services::availability::time_zone(center), state.clock.now());
-    (parse(&q.as_of).unwrap_or(today), parse(&q.compare))
-}
-
 pub async fn page(
     req: HttpRequest,
     ctx: PageCtx,
@@ -90,7 +71,7 @@ pub async fn page(
     render(&req, ctx, staff, &state, query.into_inner(), None, Vec::new(), StatusCode::OK).await
 }
 
-async fn render(
+pub(super) async fn render(
     req: &HttpRequest,
     ctx: PageCtx,
     staff: Staff,
@@ -195,7 +176,7 @@ async fn render(
                 offered,
                 booked,
                 if offered == 0 { 0 } else { booked * 100 / offered },
-                next.map(|d| super::i18n::date_label(lang, d)).unwrap_or_else(|| "-".into()),
+                next.map(|d| crate::web::i18n::date_label(lang, d)).unwrap_or_else(|| "-".into()),
                 warn,
             )
         })
@@ -269,200 +250,7 @@ async fn render(
         max,
         csv_query,
     };
-    Ok(super::respond::page(req, page, code))
-}
-
-fn csv_response(name: &str, body: String) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")))
-        .body(body)
-}
-
-pub async fn status_csv(
-    _ctx: PageCtx,
-    staff: Staff,
-    state: web::Data<AppState>,
-    query: web::Query<ReportQuery>,
-) -> Result<HttpResponse, AppError> {
-    let query = query.into_inner();
-    let center =
-        with_conn(&state, move |conn| Ok(centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?)).await?;
-    let (as_of, compare) = dates(&state, &center, &query);
-    let body = with_conn(&state, move |conn| {
-        let mut out = vec![reports::onestop_status(conn, as_of, Some(staff.center_id))?];
-        if let Some(d) = compare {
-            out.push(reports::onestop_status(conn, d, Some(staff.center_id))?);
-        }
-        reports::render_status(&out, true, false).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))
-    })
-    .await?;
-    Ok(csv_response(&format!("onestop-status-{}-{as_of}.csv", center.slug), body))
-}
-
-pub async fn records_csv(_ctx: PageCtx, staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let now = state.clock.now();
-    let (slug, body) = with_conn(&state, move |conn| {
-        let center = centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?;
-        // Exporting the records reads personal data (companies, business numbers): recorded.
-        crate::services::access::record(conn, staff.user_id, None, "export_consultations", None, now)?;
-        Ok((center.slug, reports::records_csv(conn, staff.center_id).map_err(AppError::Internal)?))
-    })
-    .await?;
-    Ok(csv_response(&format!("consultations-{slug}.csv"), body))
-}
-
-/// Importing past records of the staff member's own center from the page (multipart; the CSRF
-/// token travels in the action's query string).
-pub async fn import(
-    req: HttpRequest,
-    ctx: PageCtx,
-    staff: Staff,
-    state: web::Data<AppState>,
-    mut payload: actix_multipart::Multipart,
-) -> Result<HttpResponse, AppError> {
-    use futures_util::StreamExt;
-    let mut data = Vec::new();
-    while let Some(field) = payload.next().await {
-        let mut field = field.map_err(|_| AppError::BadRequest(super::i18n::msg("error.bad_request")))?;
-        let is_file = field.name() == Some("file");
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|_| AppError::BadRequest(super::i18n::msg("error.bad_request")))?;
-            if data.len() + chunk.len() > 10 * 1024 * 1024 {
-                return Err(AppError::TooLarge);
-            }
-            if is_file {
-                data.extend_from_slice(&chunk);
-            }
-        }
-    }
-    let now = state.clock.now();
-    let r =
-        with_conn(&state, move |conn| Ok(import::consultations_csv(conn, data.as_slice(), Some(staff.center_id), now)))
-            .await?;
-    let t = ctx.t;
-    match r {
-        Ok(done) => {
-            let text = t
-                .get("reports.imported")
-                .replace("{added}", &done.added.to_string())
-                .replace("{already}", &done.already.to_string());
-            render(&req, ctx, staff, &state, ReportQuery::default(), Some(text), Vec::new(), StatusCode::OK).await
-        }
-        Err(import::ImportError::Invalid { rows, total }) => {
-            let mut errors: Vec<String> =
-                rows.iter().map(|b| format!("{} {}", t.fmt("reports.bad_row", "line", b.line), b.reason)).collect();
-            if total > rows.len() {
-                errors.push(t.fmt("reports.more_bad_rows", "n", total - rows.len()));
-            }
-            render(&req, ctx, staff, &state, ReportQuery::default(), None, errors, StatusCode::UNPROCESSABLE_ENTITY)
-                .await
-        }
-        Err(import::ImportError::Db(e)) => Err(e.into()),
-    }
-}
-
-// ----- the national roll-up (a national admin: no center) -----------------------------------------
-
-pub struct NationalLine {
-    center: String,
-    date: String,
-    row: StatusRow,
-    eok: String,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "staff/national.html")]
-pub struct NationalPage {
-    ctx: PageCtx,
-    t: T,
-    as_of: String,
-    compare: String,
-    lines: Vec<NationalLine>,
-    totals: Vec<NationalLine>,
-    csv_query: String,
-}
-
-fn national_dates(state: &AppState, q: &ReportQuery) -> (NaiveDate, Option<NaiveDate>) {
-    let today = crate::domain::availability::local_date(crate::domain::center::TIME_ZONE, state.clock.now());
-    (parse(&q.as_of).unwrap_or(today), parse(&q.compare))
-}
-
-/// Every center's one-stop status and the national total, as of one day and beside another:
-/// the same numbers as `onestop report onestop-status`.
-pub async fn national(
-    ctx: PageCtx,
-    _: National,
-    state: web::Data<AppState>,
-    query: web::Query<ReportQuery>,
-) -> Result<impl Responder, AppError> {
-    let (as_of, compare) = national_dates(&state, &query);
-    let lang = ctx.lang;
-    let reps = with_conn(&state, move |conn| {
-        let mut out = vec![reports::onestop_status(conn, as_of, None)?];
-        if let Some(d) = compare {
-            out.push(reports::onestop_status(conn, d, None)?);
-        }
-        Ok(out)
-    })
-    .await?;
-    let names = with_conn(&state, move |conn| Ok(centers::all(conn)?)).await?;
-    let name = |slug: &str| {
-        names.iter().find(|c| c.slug == slug).map_or(slug.to_owned(), |c| lang.pick(&c.name_ko, &c.name_en).to_owned())
-    };
-    let mut lines = Vec::new();
-    if let Some(first) = reps.first() {
-        for (i, (slug, _, _)) in first.rows.iter().enumerate() {
-            for r in &reps {
-                let row = r.rows[i].2.clone();
-                lines.push(NationalLine {
-                    center: name(slug),
-                    date: r.as_of.to_string(),
-                    eok: eok(row.finance_won),
-                    row,
-                });
-            }
-        }
-    }
-    let totals = reps
-        .iter()
-        .map(|r| NationalLine {
-            center: String::new(),
-            date: r.as_of.to_string(),
-            eok: eok(r.total.finance_won),
-            row: r.total.clone(),
-        })
-        .collect();
-    Ok(NationalPage {
-        t: ctx.t,
-        ctx,
-        as_of: as_of.to_string(),
-        compare: compare.map(|d| d.to_string()).unwrap_or_default(),
-        lines,
-        totals,
-        csv_query: match compare {
-            Some(c) => format!("as_of={as_of}&compare={c}"),
-            None => format!("as_of={as_of}"),
-        },
-    })
-}
-
-pub async fn national_csv(
-    _ctx: PageCtx,
-    _: National,
-    state: web::Data<AppState>,
-    query: web::Query<ReportQuery>,
-) -> Result<HttpResponse, AppError> {
-    let (as_of, compare) = national_dates(&state, &query);
-    let body = with_conn(&state, move |conn| {
-        let mut out = vec![reports::onestop_status(conn, as_of, None)?];
-        if let Some(d) = compare {
-            out.push(reports::onestop_status(conn, d, None)?);
-        }
-        reports::render_status(&out, true, true).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))
-    })
-    .await?;
-    Ok(csv_response(&format!("onestop-status-national-{as_of}.csv"), body))
+    Ok(crate::web::respond::page(req, page, code))
 }
 
 /// The other views of the report page (quarter, institutions, company facets, rates, capacity)

@@ -1,0 +1,60 @@
+//! Cancelling the visit from the applicant's link, with a reason.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::visit::visit_page;
+use super::{applicant_op, ended};
+use crate::domain::CaseStatus;
+use crate::services::booking::{self, BookError};
+use crate::web::apply::{load, see_other};
+use crate::web::ctx::PageCtx;
+use crate::web::errors::AppError;
+use crate::web::i18n::msg;
+use crate::web::{AppState, with_conn};
+
+#[derive(serde::Deserialize)]
+pub struct CancelForm {
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn cancel(
+    req: HttpRequest,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    form: web::Form<CancelForm>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let d = load(&state, &token).await?;
+    if !matches!(d.status, CaseStatus::Reserved | CaseStatus::Submitted) {
+        return Err(ended(d.status));
+    }
+    let reason = match crate::domain::text::required_line(&form.into_inner().reason, 500) {
+        Ok(r) => r,
+        Err(e) => {
+            let key = match e {
+                crate::domain::text::TextError::Characters => msg("apply.error.characters"),
+                crate::domain::text::TextError::TooLong => msg("apply.error.too_long"),
+                crate::domain::text::TextError::Empty => msg("apply.visit.reason_required"),
+            };
+            return visit_page(&req, ctx, &state, &d, &token, Some(key), StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    let (case, op) = (d.case.clone(), applicant_op(&state, &token, state.clock.now()));
+    let outcome = with_conn(&state, move |conn| match booking::cancel(conn, &case, &reason, &op) {
+        Ok(()) => Ok(Ok(())),
+        Err(BookError::Db(e)) => Err(e.into()),
+        Err(e) => Ok(Err(e)),
+    })
+    .await?;
+    match outcome {
+        Ok(()) => Ok(see_other(format!("/apply/{token}/visit"))),
+        Err(BookError::PastCutoff) => {
+            visit_page(&req, ctx, &state, &d, &token, Some(msg("apply.visit.past_cutoff")), StatusCode::CONFLICT).await
+        }
+        // Cancelled meanwhile (a replay): the link now says so.
+        Err(_) => Ok(see_other(format!("/apply/{token}/visit"))),
+    }
+}

@@ -1,0 +1,114 @@
+//! The booked visit as the applicant sees it: when, where, and what they can still change.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use askama_web::WebTemplate;
+
+use super::ended;
+use crate::db::{appointments, centers};
+use crate::domain::CaseStatus;
+use crate::services::availability;
+use crate::services::questionnaire::Draft;
+use crate::web::apply::{load, render, see_other};
+use crate::web::ctx::PageCtx;
+use crate::web::errors::AppError;
+use crate::web::i18n::{T, date_label};
+use crate::web::{AppState, with_conn};
+
+pub struct VisitLeg {
+    pub zone: String,
+    pub when: String,
+    pub institution: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "apply/visit.html")]
+pub struct VisitPage {
+    ctx: PageCtx,
+    t: T,
+    token: String,
+    reference: String,
+    center_name: String,
+    legs: Vec<VisitLeg>,
+    /// What the experts wrote for the applicant, per zone.
+    summaries: Vec<(String, String)>,
+    can_change: bool,
+    message: Option<&'static str>,
+}
+
+pub async fn visit(
+    req: HttpRequest,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let d = load(&state, &token).await?;
+    match d.status {
+        CaseStatus::Draft => Ok(see_other(format!("/apply/{token}"))),
+        CaseStatus::Submitted => Ok(see_other(format!("/apply/{token}/book"))),
+        CaseStatus::Cancelled => Err(ended(d.status)),
+        _ => visit_page(&req, ctx, &state, &d, &token, None, StatusCode::OK).await,
+    }
+}
+
+pub(super) async fn visit_page(
+    req: &HttpRequest,
+    ctx: PageCtx,
+    state: &web::Data<AppState>,
+    d: &Draft,
+    token: &str,
+    message: Option<&'static str>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let (center, case_id) = (d.center.clone(), d.case.id);
+    let (appts, zones, institutions, consultations) = with_conn(state, move |conn| {
+        Ok((
+            appointments::live_of_case(conn, case_id)?,
+            centers::zones_of(conn, center.id)?,
+            centers::institutions(conn)?,
+            crate::services::consult::of_case(conn, case_id)?,
+        ))
+    })
+    .await?;
+    let tz = availability::time_zone(&d.center);
+    let lang = ctx.lang;
+    let legs = appts
+        .iter()
+        .map(|a| {
+            let local = crate::domain::availability::local_date(tz, a.starts_at);
+            let time = chrono::TimeZone::from_utc_datetime(&tz, &a.starts_at).format("%H:%M").to_string();
+            VisitLeg {
+                zone: zones
+                    .iter()
+                    .find(|(z, _)| z.id == a.zone_id)
+                    .map_or(String::new(), |(_, k)| lang.pick(&k.name_ko, &k.name_en).to_owned()),
+                when: format!("{} {time}", date_label(lang, local)),
+                institution: a
+                    .institution_id
+                    .and_then(|id| institutions.iter().find(|i| i.id == id))
+                    .map(|i| lang.pick(&i.name_ko, &i.name_en).to_owned()),
+            }
+        })
+        .collect();
+    let page = VisitPage {
+        t: ctx.t,
+        ctx,
+        token: token.to_owned(),
+        reference: d.case.reference.clone(),
+        center_name: lang.pick(&d.center.name_ko, &d.center.name_en).to_owned(),
+        legs,
+        summaries: consultations
+            .iter()
+            .filter_map(|c| {
+                let zone =
+                    zones.iter().find(|(z, _)| z.id == c.zone_id).map(|(_, k)| lang.pick(&k.name_ko, &k.name_en))?;
+                Some((zone.to_owned(), c.summary.clone()?))
+            })
+            .collect(),
+        can_change: d.status == CaseStatus::Reserved,
+        message,
+    };
+    Ok(render(req, page, status))
+}

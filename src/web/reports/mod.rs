@@ -1,0 +1,47 @@
+//! The center's reports for staff: the one-stop status as of a day (and beside a second day),
+//! the month-by-month consultations as a chart drawn on the server (SVG, with a title and the
+//! numbers as a table), and the CSV downloads (the report, and the consultation records).
+//! One file per page or download.
+
+mod downloads;
+mod import;
+mod national;
+mod page;
+
+pub use downloads::{records_csv, status_csv};
+pub use import::import;
+pub use national::{national, national_csv};
+pub use page::{page, views_csv};
+
+use actix_web::HttpResponse;
+use actix_web::http::header;
+use chrono::NaiveDate;
+
+use crate::db::centers;
+use crate::web::AppState;
+
+#[derive(serde::Deserialize, Default)]
+pub struct ReportQuery {
+    as_of: Option<String>,
+    compare: Option<String>,
+    /// Set by the views CSV route: the same numbers as a download.
+    #[serde(skip)]
+    views_csv: bool,
+}
+
+fn parse(d: &Option<String>) -> Option<NaiveDate> {
+    d.as_deref().and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
+}
+
+fn dates(state: &AppState, center: &centers::Center, q: &ReportQuery) -> (NaiveDate, Option<NaiveDate>) {
+    let today =
+        crate::domain::availability::local_date(crate::services::availability::time_zone(center), state.clock.now());
+    (parse(&q.as_of).unwrap_or(today), parse(&q.compare))
+}
+
+fn csv_response(name: &str, body: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")))
+        .body(body)
+}
