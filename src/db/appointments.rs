@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::appointments;
+use crate::domain::AppointmentStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = appointments)]
@@ -14,7 +15,7 @@ pub struct Appointment {
     pub zone_id: i64,
     pub starts_at: NaiveDateTime,
     pub ends_at: NaiveDateTime,
-    pub status: String,
+    pub status: AppointmentStatus,
     pub institution_id: Option<i64>,
     pub ticket_number: Option<i32>,
     pub created_at: NaiveDateTime,
@@ -23,8 +24,10 @@ pub struct Appointment {
     pub checked_in_at: Option<NaiveDateTime>,
 }
 
-/// The appointments of a visit still to happen or happening (not cancelled, no-show or done).
-pub const LIVE: [&str; 3] = ["booked", "waiting", "in_consultation"];
+/// The appointments of a visit still to happen or happening (not cancelled, no-show or done),
+/// as stored.
+pub const LIVE: [&str; 3] =
+    [AppointmentStatus::LIVE[0].as_str(), AppointmentStatus::LIVE[1].as_str(), AppointmentStatus::LIVE[2].as_str()];
 
 pub struct NewAppointment {
     pub case_id: i64,

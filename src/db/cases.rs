@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{case_events, cases, reference_counters};
+use crate::domain::CaseStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = cases)]
@@ -12,7 +13,7 @@ pub struct Case {
     pub id: i64,
     pub center_id: i64,
     pub reference: String,
-    pub status: String,
+    pub status: CaseStatus,
     pub version: i64,
     pub lang: String,
     pub created_at: NaiveDateTime,
@@ -31,8 +32,8 @@ pub struct CaseEventRow {
     pub actor_kind: String,
     pub actor_user_id: Option<i64>,
     pub event: String,
-    pub from_status: String,
-    pub to_status: String,
+    pub from_status: CaseStatus,
+    pub to_status: CaseStatus,
     pub reason: Option<String>,
 }
 

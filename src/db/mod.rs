@@ -13,6 +13,7 @@ pub mod outbox;
 pub mod schedule;
 pub mod schema;
 pub mod sessions;
+pub mod types;
 pub mod users;
 
 use std::time::Duration;

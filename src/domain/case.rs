@@ -58,6 +58,19 @@ impl CaseStatus {
     }
 }
 
+/// Compares with a stored code (`status == "reserved"`), for reading rows in tests and tools.
+impl PartialEq<&str> for CaseStatus {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<str> for CaseStatus {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
 impl fmt::Display for CaseStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

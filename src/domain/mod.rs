@@ -5,8 +5,10 @@ pub mod center;
 pub mod password;
 pub mod role;
 
+pub use appointment::AppointmentStatus;
 pub use case::{Actor, CaseEvent, CaseStatus, TransitionError};
 pub use role::Role;
+pub mod appointment;
 pub mod availability;
 pub mod brn;
 pub mod consultation;

@@ -101,7 +101,7 @@ pub fn fire_in_tx(conn: &mut DbConn, f: &Fire<'_>, now: NaiveDateTime) -> Result
     if f.expected_version.is_some_and(|v| v != current.version) {
         return Err(FireError::Conflict);
     }
-    let from: CaseStatus = current.status.parse().map_err(|_| FireError::Corrupt)?;
+    let from: CaseStatus = current.status;
     let to = case::transition(from, f.event, f.by.actor)?;
     if !cases::set_status_if_version(conn, f.case_id, current.version, to.as_str(), now)? {
         return Err(FireError::Conflict);

@@ -10,6 +10,7 @@ use diesel::prelude::*;
 use crate::db::answers::{self, CaseZone};
 use crate::db::schema::{appointments, consultations};
 use crate::db::{self, DbConn, centers, desk};
+use crate::domain::AppointmentStatus;
 use crate::domain::consultation::{Outcome, OutcomeForm};
 use crate::domain::questionnaire::FieldError;
 use crate::domain::{Actor, CaseEvent};
@@ -146,7 +147,7 @@ pub fn start(
         if case.version != version {
             return Err(ConsultError::Conflict);
         }
-        if appt.status != "waiting" {
+        if appt.status != AppointmentStatus::Waiting {
             return Err(ConsultError::WrongState);
         }
         case_flow::fire_in_tx(conn, &Fire::new(case.id, expert.acting(), CaseEvent::Start).at_version(version), now)?;

@@ -10,6 +10,8 @@ use crate::db::appointments::{self, NewAppointment};
 use crate::db::cases::Case;
 use crate::db::centers::{self, Center};
 use crate::db::{self, DbConn, desk};
+use crate::domain::AppointmentStatus;
+use crate::domain::CaseStatus;
 use crate::domain::{Actor, CaseEvent};
 use crate::services::case_flow::{self, ActingAs, Fire, FireError};
 use crate::services::mail;
@@ -82,7 +84,7 @@ impl From<FireError> for DeskError {
 /// The case, if it belongs to the staff member's center.
 pub fn case_of_center(conn: &mut DbConn, staff: Staff, case_id: i64) -> Result<Case, DeskError> {
     match db::cases::find(conn, case_id)? {
-        Some(c) if c.center_id == staff.center_id && c.status != "draft" => Ok(c),
+        Some(c) if c.center_id == staff.center_id && c.status != CaseStatus::Draft => Ok(c),
         _ => Err(DeskError::NotFound),
     }
 }
@@ -112,7 +114,7 @@ pub fn check_in(
         if case.version != version {
             return Err(DeskError::Conflict);
         }
-        if appt.status != "booked" {
+        if appt.status != AppointmentStatus::Booked {
             return Err(DeskError::WrongState);
         }
         let center = centers::by_id(conn, staff.center_id)?.ok_or(DeskError::NotFound)?;

@@ -17,6 +17,7 @@ use lettre::{Message, Transport as _};
 use crate::config::{MailSettings, MailTransport};
 use crate::db::outbox::{self, OutboxRow, Outcome};
 use crate::db::{self, DbConn, appointments, cases};
+use crate::domain::CaseStatus;
 use crate::i18n::{Lang, T};
 
 /// A message handed to the in-memory transport.
@@ -191,8 +192,8 @@ fn no_longer_holds(
         return Ok(Some("the visit it is about was moved or cancelled"));
     }
     if row.kind == "reminder" {
-        let status = cases::find(conn, case_id)?.map(|c| c.status).unwrap_or_default();
-        if status != "reserved" {
+        let status = cases::find(conn, case_id)?.map(|c| c.status);
+        if status != Some(CaseStatus::Reserved) {
             return Ok(Some("the case is no longer waiting for its visit"));
         }
     }

@@ -120,7 +120,7 @@ pub fn find_by_token(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> Resu
     else {
         return Ok(Lookup::NotFound);
     };
-    let status: CaseStatus = case.status.parse().unwrap_or(CaseStatus::Cancelled);
+    let status: CaseStatus = case.status;
     if status == CaseStatus::Draft && case.draft_expires_at.is_some_and(|t| t <= now) {
         return Ok(Lookup::Expired);
     }

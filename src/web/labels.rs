@@ -2,31 +2,32 @@
 //! these, never the codes.
 
 use crate::db::centers;
+use crate::domain::{AppointmentStatus, CaseStatus};
 use crate::web::i18n::{Lang, msg};
 
 /// A case's state, in words.
-pub fn case_status_key(status: &str) -> &'static str {
+pub fn case_status_key(status: CaseStatus) -> &'static str {
     match status {
-        "submitted" => msg("status.submitted"),
-        "reserved" => msg("status.reserved"),
-        "waiting" => msg("status.waiting"),
-        "in_consultation" => msg("status.in_consultation"),
-        "consulted" => msg("status.consulted"),
-        "no_show" => msg("status.no_show"),
-        "cancelled" => msg("status.cancelled"),
-        _ => msg("status.draft"),
+        CaseStatus::Draft => msg("status.draft"),
+        CaseStatus::Submitted => msg("status.submitted"),
+        CaseStatus::Reserved => msg("status.reserved"),
+        CaseStatus::Waiting => msg("status.waiting"),
+        CaseStatus::InConsultation => msg("status.in_consultation"),
+        CaseStatus::Consulted => msg("status.consulted"),
+        CaseStatus::NoShow => msg("status.no_show"),
+        CaseStatus::Cancelled => msg("status.cancelled"),
     }
 }
 
 /// An appointment's state, in words.
-pub fn appt_status_key(status: &str) -> &'static str {
+pub fn appt_status_key(status: AppointmentStatus) -> &'static str {
     match status {
-        "booked" => msg("appt.booked"),
-        "waiting" => msg("appt.waiting"),
-        "in_consultation" => msg("appt.in_consultation"),
-        "done" => msg("appt.done"),
-        "no_show" => msg("appt.no_show"),
-        _ => msg("appt.cancelled"),
+        AppointmentStatus::Booked => msg("appt.booked"),
+        AppointmentStatus::Waiting => msg("appt.waiting"),
+        AppointmentStatus::InConsultation => msg("appt.in_consultation"),
+        AppointmentStatus::Done => msg("appt.done"),
+        AppointmentStatus::NoShow => msg("appt.no_show"),
+        AppointmentStatus::Cancelled => msg("appt.cancelled"),
     }
 }
 

@@ -43,7 +43,7 @@ async fn a_case_walks_through_its_life_and_every_step_is_in_the_trail() {
     let events = cases::events_of(&mut conn, id).unwrap();
     let trail: Vec<(String, String, String, String)> = events
         .iter()
-        .map(|e| (e.actor_kind.clone(), e.event.clone(), e.from_status.clone(), e.to_status.clone()))
+        .map(|e| (e.actor_kind.clone(), e.event.clone(), e.from_status.to_string(), e.to_status.to_string()))
         .collect();
     assert_eq!(
         trail,

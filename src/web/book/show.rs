@@ -85,7 +85,7 @@ pub async fn show(
     let (t, st, lang) = (token.clone(), state.clone(), ctx.lang);
     let found = with_conn(&state, move |conn| {
         let Some((case, center)) = crate::db::cases::with_center_by_token(conn, &t)? else { return Ok(None) };
-        let status: CaseStatus = case.status.parse().unwrap_or(CaseStatus::Cancelled);
+        let status: CaseStatus = case.status;
         let shown = match status {
             CaseStatus::Submitted | CaseStatus::NoShow | CaseStatus::Reserved => {
                 Some(times_shown(conn, &st, &center, case.id, lang)?)

@@ -99,7 +99,7 @@ pub async fn audit(
             AuditLine {
                 at: local(&center, e.at).format("%Y-%m-%d %H:%M").to_string(),
                 who: name(e.actor_user_id, &e.actor_kind),
-                what: format!("{} → {}", t.get(case_status_key(&e.from_status)), t.get(case_status_key(&e.to_status))),
+                what: format!("{} → {}", t.get(case_status_key(e.from_status)), t.get(case_status_key(e.to_status))),
                 case_id: Some(e.case_id),
                 reference: reference(e.case_id),
                 reason: e.reason.clone(),

@@ -14,6 +14,8 @@ use crate::db::answers::Answers;
 use crate::db::cases::Case;
 use crate::db::centers;
 use crate::db::desk as q;
+use crate::domain::AppointmentStatus;
+use crate::domain::CaseStatus;
 use crate::services::availability::day_range;
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
@@ -152,7 +154,7 @@ pub(super) async fn day_page(
             let ans = answers.get(&a.case_id);
             let company = ans.and_then(|x| x.company_name.clone()).unwrap_or_default();
             let brn = ans.and_then(|x| x.brn.clone()).unwrap_or_default();
-            if !want_status.is_empty() && a.status != want_status {
+            if !want_status.is_empty() && a.status.as_str() != want_status {
                 continue;
             }
             if !search.is_empty()
@@ -176,9 +178,9 @@ pub(super) async fn day_page(
                 },
                 reference: case.reference.clone(),
                 company,
-                status: appt_status_key(&a.status),
+                status: appt_status_key(a.status),
                 ticket: a.ticket_number,
-                waiting_since: (a.status == "waiting")
+                waiting_since: (a.status == AppointmentStatus::Waiting)
                     .then(|| a.checked_in_at.map(|t| local(&center, t).format("%H:%M").to_string()))
                     .flatten(),
                 institution: a
@@ -186,10 +188,11 @@ pub(super) async fn day_page(
                     .and_then(|id| institutions.iter().find(|i| i.id == id))
                     .map(|i| lang.pick(&i.name_ko, &i.name_en).to_owned()),
                 // Check-in is for today's visits only (it takes today's lobby ticket).
-                can_check_in: a.status == "booked"
-                    && case.status == "reserved"
+                can_check_in: a.status == AppointmentStatus::Booked
+                    && case.status == CaseStatus::Reserved
                     && local(&center, a.starts_at).date_naive() == today,
-                can_no_show: matches!(a.status.as_str(), "booked" | "waiting") && now >= a.ends_at,
+                can_no_show: matches!(a.status, AppointmentStatus::Booked | AppointmentStatus::Waiting)
+                    && now >= a.ends_at,
             });
         }
         let waiting = rows.iter().filter(|r| r.ticket.is_some() && r.waiting_since.is_some()).count();
@@ -222,9 +225,10 @@ pub(super) async fn day_page(
         status: want_status,
         q: query.q.unwrap_or_default(),
         zone_options,
-        status_options: ["booked", "waiting", "in_consultation", "done", "no_show"]
+        status_options: AppointmentStatus::ALL
             .into_iter()
-            .map(|c| (c, appt_status_key(c)))
+            .filter(|s| *s != AppointmentStatus::Cancelled)
+            .map(|s| (s.as_str(), appt_status_key(s)))
             .collect(),
         zones: out,
         to_book,

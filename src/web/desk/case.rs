@@ -12,6 +12,7 @@ use crate::db::appointments::Appointment;
 use crate::db::cases::{Case, CaseEventRow};
 use crate::db::centers::{self, Center};
 use crate::db::{answers, appointments, desk as q, documents};
+use crate::domain::AppointmentStatus;
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
 use crate::web::i18n::{T, date_label, msg};
@@ -152,13 +153,13 @@ pub(super) async fn case_page(
     };
     let user_name =
         |uid: Option<i64>| uid.and_then(|u| users.iter().find(|x| x.id == u)).map(|u| u.display_name.clone());
-    let status: crate::domain::CaseStatus = case.status.parse().unwrap_or(crate::domain::CaseStatus::Draft);
+    let status = case.status;
     use crate::domain::CaseStatus as S;
     let page = CasePage {
         t,
         id: case.id,
         version: case.version,
-        status: case_status_key(&case.status),
+        status: case_status_key(case.status),
         message,
         message_ok: code == StatusCode::OK,
         can_send_link: ans.as_ref().is_some_and(|a| a.contact_email.is_some()) && status != S::Draft,
@@ -185,7 +186,7 @@ pub(super) async fn case_page(
                 Leg2 {
                     zone: zone_name(a.zone_id),
                     when: format!("{} {}", date_label(lang, l.date_naive()), l.format("%H:%M")),
-                    status: appt_status_key(&a.status),
+                    status: appt_status_key(a.status),
                     ticket: a.ticket_number,
                 }
             })
@@ -199,7 +200,7 @@ pub(super) async fn case_page(
             .map(|e| EventLine {
                 at: local(&center, e.at).format("%Y-%m-%d %H:%M").to_string(),
                 who: user_name(e.actor_user_id).unwrap_or_else(|| t.get(actor_key(&e.actor_kind)).to_owned()),
-                what: format!("{} → {}", t.get(case_status_key(&e.from_status)), t.get(case_status_key(&e.to_status))),
+                what: format!("{} → {}", t.get(case_status_key(e.from_status)), t.get(case_status_key(e.to_status))),
                 reason: e.reason.clone(),
             })
             .collect(),
@@ -220,7 +221,9 @@ pub(super) async fn case_page(
             .then(|| {
                 let today = local(&center, now).date_naive();
                 legs.iter()
-                    .find(|a| a.status == "booked" && local(&center, a.starts_at).date_naive() == today)
+                    .find(|a| {
+                        a.status == AppointmentStatus::Booked && local(&center, a.starts_at).date_naive() == today
+                    })
                     .map(|a| a.id)
             })
             .flatten(),

@@ -10,6 +10,7 @@ use super::local;
 use crate::db::answers::{Answers, CaseZone};
 use crate::db::centers;
 use crate::db::{answers, desk as q};
+use crate::domain::CaseStatus;
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
 use crate::web::i18n::T;
@@ -53,11 +54,11 @@ pub async fn cases(
     query: web::Query<ListQuery>,
 ) -> Result<impl Responder, AppError> {
     let query = query.into_inner();
-    let statuses: Vec<(&'static str, &'static str)> =
-        ["submitted", "reserved", "waiting", "in_consultation", "consulted", "no_show", "cancelled"]
-            .into_iter()
-            .map(|s| (s, case_status_key(s)))
-            .collect();
+    let statuses: Vec<(&'static str, &'static str)> = CaseStatus::ALL
+        .into_iter()
+        .filter(|s| *s != CaseStatus::Draft)
+        .map(|s| (s.as_str(), case_status_key(s)))
+        .collect();
     let status = query.status.filter(|s| statuses.iter().any(|(c, _)| c == s)).unwrap_or_else(|| "submitted".into());
     let page = query.page.unwrap_or(1).clamp(1, 10_000);
     let lang = ctx.lang;
@@ -90,7 +91,7 @@ pub async fn cases(
                         .join(" / ")
                 })
                 .unwrap_or_default(),
-            status: case_status_key(&c.status),
+            status: case_status_key(c.status),
             updated: local(&center, c.updated_at).format("%Y-%m-%d %H:%M").to_string(),
             reference: c.reference,
         })

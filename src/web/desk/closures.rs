@@ -12,6 +12,7 @@ use super::local;
 use crate::db::appointments::Appointment;
 use crate::db::centers;
 use crate::db::desk as q;
+use crate::domain::AppointmentStatus;
 use crate::services::availability::{self, day_range};
 use crate::services::closures::{self, ClosureError};
 use crate::web::ctx::PageCtx;
@@ -115,7 +116,7 @@ async fn closures_page(
             Ok(q::appointments_between(conn, center_id, start, end)?
                 .into_iter()
                 .filter(|a| {
-                    a.status == "booked"
+                    a.status == AppointmentStatus::Booked
                         && closed
                             .get(&a.zone_id)
                             .is_some_and(|c| c.contains(&crate::domain::availability::local_date(tz, a.starts_at)))

@@ -7,6 +7,7 @@ use askama_web::WebTemplate;
 
 use super::{local, refused, staff_op};
 use crate::db::centers;
+use crate::domain::CaseStatus;
 use crate::services::availability;
 use crate::services::booking::{self, BookError, Leg};
 use crate::services::desk::{self, DeskError};
@@ -177,7 +178,7 @@ pub async fn move_visit(
             Err(_) => return Err(AppError::NotFound),
         };
         let center = centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?;
-        let reserved = case.status == "reserved";
+        let reserved = case.status == CaseStatus::Reserved;
         case.version = version;
         let r = if reserved {
             booking::reschedule(conn, &center, &case, &legs, &op)

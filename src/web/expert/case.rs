@@ -7,6 +7,7 @@ use askama_web::WebTemplate;
 
 use crate::db::centers;
 use crate::db::{answers, documents};
+use crate::domain::CaseStatus;
 use crate::domain::consultation::{FINANCE_PRODUCTS, INSTITUTIONS, IP_ADVICE, LEGAL_ADVICE, OutcomeForm};
 use crate::domain::questionnaire::FieldError;
 use crate::services::consult;
@@ -126,7 +127,7 @@ pub(super) async fn case_page(
         }
     }
     let open = consultations.iter().find(|c| c.zone_id == expert.zone_id && c.completed_at.is_none()).map(|c| c.id);
-    let referable = (case.status == "consulted")
+    let referable = (case.status == CaseStatus::Consulted)
         .then(|| {
             consultations.iter().rev().find(|c| c.zone_id == expert.zone_id && c.completed_at.is_some()).map(|c| c.id)
         })

@@ -8,6 +8,7 @@ use chrono::Duration;
 
 use crate::db::centers;
 use crate::db::desk as q;
+use crate::domain::AppointmentStatus;
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
 use crate::web::i18n::T;
@@ -65,7 +66,7 @@ pub async fn feed(state: web::Data<AppState>, file: web::Path<String>) -> Result
         let appts: Vec<_> =
             q::appointments_between(conn, center_id, now - Duration::days(7), now + Duration::days(62))?
                 .into_iter()
-                .filter(|a| a.zone_id == zone_id && a.status != "no_show")
+                .filter(|a| a.zone_id == zone_id && a.status != AppointmentStatus::NoShow)
                 .collect();
         let ids: Vec<i64> = appts.iter().map(|a| a.case_id).collect();
         let cases = q::cases_by_ids(conn, &ids)?;

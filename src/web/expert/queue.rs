@@ -12,6 +12,8 @@ use super::hhmm;
 use crate::db::answers::Answers;
 use crate::db::centers;
 use crate::db::desk as q;
+use crate::domain::AppointmentStatus;
+use crate::domain::CaseStatus;
 use crate::services::availability::time_zone;
 use crate::services::consult;
 use crate::web::ctx::PageCtx;
@@ -128,9 +130,11 @@ pub(super) async fn queue_page(
                 ticket: a.ticket_number,
                 reference: case.reference.clone(),
                 company: answers.get(&a.case_id).and_then(|x| x.company_name.clone()).unwrap_or_default(),
-                state: crate::web::labels::appt_status_key(&a.status),
-                waiting_since: (a.status == "waiting").then(|| a.checked_in_at.map(|t| hhmm(&center, t))).flatten(),
-                can_start: a.status == "waiting" && case.status == "waiting",
+                state: crate::web::labels::appt_status_key(a.status),
+                waiting_since: (a.status == AppointmentStatus::Waiting)
+                    .then(|| a.checked_in_at.map(|t| hhmm(&center, t)))
+                    .flatten(),
+                can_start: a.status == AppointmentStatus::Waiting && case.status == CaseStatus::Waiting,
                 consultation: open.map(|c| c.id),
             })
         })

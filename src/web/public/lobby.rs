@@ -7,6 +7,7 @@ use askama_web::WebTemplate;
 
 use crate::db::centers;
 use crate::db::desk as q;
+use crate::domain::AppointmentStatus;
 use crate::services::availability::time_zone;
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
@@ -57,10 +58,10 @@ pub async fn lobby(
                 name: lang.pick(&k.name_ko, &k.name_en).to_owned(),
                 serving: mine
                     .clone()
-                    .filter(|a| a.status == "in_consultation")
+                    .filter(|a| a.status == AppointmentStatus::InConsultation)
                     .filter_map(|a| a.ticket_number)
                     .collect(),
-                waiting: mine.filter(|a| a.status == "waiting").count(),
+                waiting: mine.filter(|a| a.status == AppointmentStatus::Waiting).count(),
             }
         })
         .collect();
