@@ -3,8 +3,8 @@
 //! default. Writes pass the value's `as_str()`. (The domain stays free of diesel: the mapping is
 //! here.)
 
-use crate::domain::CaseStatus;
 use crate::domain::appointment::AppointmentStatus;
+use crate::domain::{CaseStatus, Role};
 
 /// Reading a `Text` column as the type on every backend (SQLite, PostgreSQL and the
 /// multi-backend connection), for a type with `FromStr`.
@@ -34,7 +34,7 @@ macro_rules! text_column {
     )*};
 }
 
-text_column!(AppointmentStatus, CaseStatus);
+text_column!(AppointmentStatus, CaseStatus, Role);
 
 #[cfg(test)]
 mod tests {

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::users;
+use crate::domain::Role;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = users)]
@@ -13,7 +14,7 @@ pub struct User {
     pub center_id: Option<i64>,
     pub email: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
     pub zone_id: Option<i64>,
     pub password_hash: String,
     pub disabled_at: Option<NaiveDateTime>,

@@ -25,6 +25,13 @@ impl Role {
     }
 }
 
+/// Compares with a stored code (`role == "expert"`), for reading rows in tests and tools.
+impl PartialEq<&str> for Role {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

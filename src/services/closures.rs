@@ -5,6 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::db::schedule::{self, NewClosure};
 use crate::db::{DbConn, centers, desk, users};
+use crate::domain::Role;
 use crate::services::desk::Staff;
 
 #[derive(Debug, thiserror::Error)]
@@ -31,7 +32,7 @@ pub fn add(
         Some(s) if s.starts_with("expert:") => {
             let id: i64 = s["expert:".len()..].parse().map_err(|_| ClosureError::NotFound)?;
             match users::by_id(conn, id)? {
-                Some(u) if u.role == "expert" && u.center_id == Some(staff.center_id) => (u.zone_id, Some(u.id)),
+                Some(u) if u.role == Role::Expert && u.center_id == Some(staff.center_id) => (u.zone_id, Some(u.id)),
                 _ => return Err(ClosureError::NotFound),
             }
         }

@@ -131,7 +131,7 @@ pub fn enable(conn: &mut DbConn, center_id: i64, id: i64) -> Result<(), PeopleEr
 
 pub fn assign_zone(conn: &mut DbConn, center_id: i64, id: i64, zone_kind: &str) -> Result<(), PeopleError> {
     let user = user_of_center(conn, center_id, id)?;
-    if user.role != "expert" {
+    if user.role != Role::Expert {
         return Err(PeopleError::NotFound);
     }
     let zone = centers::zone_by_kind(conn, center_id, zone_kind)?.ok_or(PeopleError::ZoneRequired)?;

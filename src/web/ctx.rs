@@ -26,7 +26,7 @@ pub struct CurrentUser {
 impl CurrentUser {
     fn from_row(u: User) -> Option<Self> {
         Some(CurrentUser {
-            role: u.role.parse().ok()?,
+            role: u.role,
             id: u.id,
             email: u.email,
             display_name: u.display_name,

@@ -62,11 +62,11 @@ pub struct NoticeQuery {
     done: Option<String>,
 }
 
-fn role_key(role: &str) -> &'static str {
+fn role_key(role: Role) -> &'static str {
     match role {
-        "admin" => msg("role.admin"),
-        "expert" => msg("role.expert"),
-        _ => msg("role.staff"),
+        Role::Admin => msg("role.admin"),
+        Role::Expert => msg("role.expert"),
+        Role::Staff => msg("role.staff"),
     }
 }
 
@@ -92,8 +92,8 @@ async fn people_page(
                 id: u.id,
                 zone: zone.map(|(_, k)| lang.pick(&k.name_ko, &k.name_en).to_owned()),
                 zone_code: zone.map(|(_, k)| k.code.clone()).unwrap_or_default(),
-                role: role_key(&u.role),
-                is_expert: u.role == "expert",
+                role: role_key(u.role),
+                is_expert: u.role == Role::Expert,
                 active: u.disabled_at.is_none(),
                 is_self: u.id == admin_id,
                 name: u.display_name,

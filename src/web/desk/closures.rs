@@ -80,7 +80,7 @@ async fn closures_page(
         let today = local(&center, now).date_naive();
         let experts: Vec<crate::db::users::User> = crate::db::users::all_of_center(conn, center.id)?
             .into_iter()
-            .filter(|u| u.role == "expert" && u.disabled_at.is_none())
+            .filter(|u| u.role == crate::domain::Role::Expert && u.disabled_at.is_none())
             .collect();
         Ok((center.clone(), centers::zones_of(conn, center.id)?, q::closures_from(conn, center.id, today)?, experts))
     })
