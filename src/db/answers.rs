@@ -202,3 +202,9 @@ pub fn zones(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<CaseZone>> {
         .select(CaseZone::as_select())
         .load(conn)
 }
+
+// ----- several cases at once (the desk's pages: rows first, then what they refer to) -----
+
+pub fn answers_by_ids(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Answers>> {
+    case_answers::table.filter(case_answers::case_id.eq_any(ids)).select(Answers::as_select()).load(conn)
+}

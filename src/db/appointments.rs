@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::appointments;
+use super::schema::{appointments, zones};
 use crate::domain::AppointmentStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -103,5 +103,54 @@ pub fn cancel_live(conn: &mut DbConn, case_id: i64, now: NaiveDateTime) -> Query
         appointments::table.filter(appointments::case_id.eq(case_id)).filter(appointments::status.eq_any(LIVE)),
     )
     .set((appointments::status.eq("cancelled"), appointments::updated_at.eq(now)))
+    .execute(conn)
+}
+
+// ----- a center's appointments as the desk and the queue read and change them -----
+
+/// Appointments of the center's zones starting in `[from, to)` (UTC), in time order.
+pub fn appointments_between(
+    conn: &mut DbConn,
+    center_id: i64,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<Appointment>> {
+    let zone_ids = zones::table.filter(zones::center_id.eq(center_id)).select(zones::id);
+    appointments::table
+        .filter(appointments::zone_id.eq_any(zone_ids))
+        .filter(appointments::starts_at.ge(from))
+        .filter(appointments::starts_at.lt(to))
+        .filter(appointments::status.ne("cancelled"))
+        .order((appointments::starts_at, appointments::id))
+        .select(Appointment::as_select())
+        .load(conn)
+}
+
+pub fn appointment(conn: &mut DbConn, id: i64) -> QueryResult<Option<Appointment>> {
+    appointments::table.find(id).select(Appointment::as_select()).first(conn).optional()
+}
+
+/// Marks the case's booked appointments as waiting with the ticket.
+pub fn set_waiting(conn: &mut DbConn, case_id: i64, ticket: i32, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        appointments::table.filter(appointments::case_id.eq(case_id)).filter(appointments::status.eq("booked")),
+    )
+    .set((
+        appointments::status.eq("waiting"),
+        appointments::ticket_number.eq(Some(ticket)),
+        appointments::checked_in_at.eq(Some(now)),
+        appointments::updated_at.eq(now),
+    ))
+    .execute(conn)
+}
+
+/// Marks the case's live appointments as not attended.
+pub fn set_no_show(conn: &mut DbConn, case_id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        appointments::table
+            .filter(appointments::case_id.eq(case_id))
+            .filter(appointments::status.eq_any(super::appointments::LIVE)),
+    )
+    .set((appointments::status.eq("no_show"), appointments::updated_at.eq(now)))
     .execute(conn)
 }

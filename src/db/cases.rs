@@ -142,3 +142,76 @@ pub fn with_center_by_token(conn: &mut DbConn, token: &str) -> QueryResult<Optio
 pub fn set_applicant_token(conn: &mut DbConn, case_id: i64, token_hash: &str) -> QueryResult<()> {
     diesel::update(cases::table.find(case_id)).set(cases::applicant_token_hash.eq(token_hash)).execute(conn).map(drop)
 }
+
+// ----- several cases at once (the desk's pages: rows first, then what they refer to) -----
+
+pub fn cases_by_ids(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Case>> {
+    cases::table.filter(cases::id.eq_any(ids)).select(Case::as_select()).load(conn)
+}
+
+/// The center's cases in one status (all but drafts when `None`), newest first, a page at a time.
+pub fn cases_of_center(
+    conn: &mut DbConn,
+    center_id: i64,
+    status: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<Case>> {
+    let mut q = cases::table.filter(cases::center_id.eq(center_id)).filter(cases::status.ne("draft")).into_boxed();
+    if let Some(s) = status {
+        q = q.filter(cases::status.eq(s.to_owned()));
+    }
+    q.order((cases::updated_at.desc(), cases::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select(Case::as_select())
+        .load(conn)
+}
+
+pub fn count_in_status(conn: &mut DbConn, center_id: i64, status: &str) -> QueryResult<i64> {
+    cases::table.filter(cases::center_id.eq(center_id)).filter(cases::status.eq(status)).count().get_result(conn)
+}
+
+/// The center's case events, newest first, optionally by one user and within `[from, to)`.
+pub fn events_of_center(
+    conn: &mut DbConn,
+    center_id: i64,
+    user_id: Option<i64>,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<super::cases::CaseEventRow>> {
+    use super::schema::case_events;
+    let of_center = cases::table.filter(cases::center_id.eq(center_id)).select(cases::id);
+    let mut q = case_events::table
+        .filter(case_events::case_id.eq_any(of_center))
+        .filter(case_events::at.ge(from))
+        .filter(case_events::at.lt(to))
+        .into_boxed();
+    if let Some(u) = user_id {
+        q = q.filter(case_events::actor_user_id.eq(u));
+    }
+    q.order((case_events::at.desc(), case_events::id.desc()))
+        .limit(limit)
+        .select(super::cases::CaseEventRow::as_select())
+        .load(conn)
+}
+
+/// How many bookings applicants moved or cancelled themselves since `since` (the desk's
+/// "changes you have not seen on the phone" count).
+pub fn applicant_changes_since(conn: &mut DbConn, center_id: i64, since: NaiveDateTime) -> QueryResult<i64> {
+    use super::schema::case_events;
+    let of_center = cases::table.filter(cases::center_id.eq(center_id)).select(cases::id);
+    case_events::table
+        .filter(case_events::case_id.eq_any(of_center))
+        .filter(case_events::actor_kind.eq("applicant"))
+        .filter(case_events::event.eq_any(["reschedule", "cancel"]))
+        .filter(case_events::at.ge(since))
+        .count()
+        .get_result(conn)
+}
+
+/// How many cases were submitted since `since`.
+pub fn submissions_since(conn: &mut DbConn, center_id: i64, since: NaiveDateTime) -> QueryResult<i64> {
+    cases::table.filter(cases::center_id.eq(center_id)).filter(cases::submitted_at.ge(since)).count().get_result(conn)
+}

@@ -2,17 +2,19 @@
 //! write-transaction helper. Query functions live in one file per aggregate and take
 //! `&mut DbConn`.
 
+pub mod access_log;
 pub mod answers;
 pub mod appointments;
 pub mod cases;
 pub mod centers;
-pub mod desk;
+pub mod closures;
 pub mod documents;
 pub mod limits;
 pub mod outbox;
 pub mod schedule;
 pub mod schema;
 pub mod sessions;
+pub mod tickets;
 pub mod types;
 pub mod users;
 

@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 
 use crate::db::cases::Case;
 use crate::db::documents::{self, Document};
-use crate::db::{DbConn, answers, centers, desk as log};
+use crate::db::{DbConn, answers, centers};
 use crate::services::consult::{self, Expert};
 use crate::services::desk::{self, Staff};
 
@@ -42,7 +42,7 @@ pub fn case_for_staff(conn: &mut DbConn, staff: Staff, case_id: i64, now: NaiveD
         desk::DeskError::Db(e) => AccessError::Db(e),
         _ => AccessError::NotFound,
     })?;
-    log::log_access(conn, staff.user_id, case.id, Opening::View.action(), now)?;
+    crate::db::access_log::log_access(conn, staff.user_id, case.id, Opening::View.action(), now)?;
     Ok(case)
 }
 
@@ -54,7 +54,7 @@ pub fn case_for_expert(
     now: NaiveDateTime,
 ) -> Result<Case, AccessError> {
     let case = expert_case(conn, expert, case_id)?;
-    log::log_access(conn, expert.user_id, case.id, Opening::View.action(), now)?;
+    crate::db::access_log::log_access(conn, expert.user_id, case.id, Opening::View.action(), now)?;
     Ok(case)
 }
 
@@ -95,7 +95,7 @@ pub fn record(
     detail: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<(), AccessError> {
-    Ok(log::log_access_of(conn, user_id, case_id, action, detail, now)?)
+    Ok(crate::db::access_log::log_access_of(conn, user_id, case_id, action, detail, now)?)
 }
 
 fn document_of(
@@ -106,7 +106,7 @@ fn document_of(
     now: NaiveDateTime,
 ) -> Result<Document, AccessError> {
     let doc = documents::find_of_case(conn, case.id, doc_id)?.ok_or(AccessError::NotFound)?;
-    log::log_access(conn, user_id, case.id, Opening::Document.action(), now)?;
+    crate::db::access_log::log_access(conn, user_id, case.id, Opening::Document.action(), now)?;
     Ok(doc)
 }
 

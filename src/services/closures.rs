@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::db::schedule::{self, NewClosure};
-use crate::db::{DbConn, centers, desk, users};
+use crate::db::{DbConn, centers, users};
 use crate::domain::Role;
 use crate::services::desk::Staff;
 
@@ -60,7 +60,7 @@ pub fn add(
 
 /// Lifts a closure of the staff member's center.
 pub fn delete(conn: &mut DbConn, staff: Staff, id: i64) -> Result<(), ClosureError> {
-    match desk::delete_closure(conn, staff.center_id, id)? {
+    match crate::db::closures::delete_closure(conn, staff.center_id, id)? {
         0 => Err(ClosureError::NotFound),
         _ => Ok(()),
     }

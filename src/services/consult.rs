@@ -9,7 +9,7 @@ use diesel::prelude::*;
 
 use crate::db::answers::{self, CaseZone};
 use crate::db::schema::{appointments, consultations};
-use crate::db::{self, DbConn, centers, desk};
+use crate::db::{self, DbConn, centers};
 use crate::domain::AppointmentStatus;
 use crate::domain::consultation::{Outcome, OutcomeForm};
 use crate::domain::questionnaire::FieldError;
@@ -139,7 +139,7 @@ pub fn start(
     now: NaiveDateTime,
 ) -> Result<i64, ConsultError> {
     db::write_tx(conn, |conn| {
-        let appt = desk::appointment(conn, appt_id)?.ok_or(ConsultError::NotFound)?;
+        let appt = crate::db::appointments::appointment(conn, appt_id)?.ok_or(ConsultError::NotFound)?;
         if appt.zone_id != expert.zone_id {
             return Err(ConsultError::NotFound);
         }

@@ -9,7 +9,7 @@ use crate::db::answers::{self, CaseZone};
 use crate::db::appointments::{self, NewAppointment};
 use crate::db::cases::Case;
 use crate::db::centers::{self, Center};
-use crate::db::{self, DbConn, desk};
+use crate::db::{self, DbConn};
 use crate::domain::AppointmentStatus;
 use crate::domain::CaseStatus;
 use crate::domain::{Actor, CaseEvent};
@@ -95,7 +95,7 @@ fn appointment_of_center(
     staff: Staff,
     appt_id: i64,
 ) -> Result<(appointments::Appointment, Case), DeskError> {
-    let appt = desk::appointment(conn, appt_id)?.ok_or(DeskError::NotFound)?;
+    let appt = crate::db::appointments::appointment(conn, appt_id)?.ok_or(DeskError::NotFound)?;
     let case = case_of_center(conn, staff, appt.case_id)?;
     Ok((appt, case))
 }
@@ -124,8 +124,8 @@ pub fn check_in(
             return Err(DeskError::NotToday);
         }
         case_flow::fire_in_tx(conn, &Fire::new(case.id, staff.acting(), CaseEvent::CheckIn).at_version(version), now)?;
-        let ticket = desk::next_ticket(conn, center.id, day)?;
-        desk::set_waiting(conn, case.id, ticket, now)?;
+        let ticket = crate::db::tickets::next_ticket(conn, center.id, day)?;
+        crate::db::appointments::set_waiting(conn, case.id, ticket, now)?;
         Ok(ticket)
     })
 }
@@ -151,7 +151,7 @@ pub fn no_show(
             &Fire::new(case.id, staff.acting(), CaseEvent::MarkNoShow).at_version(version),
             now,
         )?;
-        desk::set_no_show(conn, case.id, now)?;
+        crate::db::appointments::set_no_show(conn, case.id, now)?;
         Ok(())
     })
 }
@@ -268,8 +268,8 @@ pub fn walk_in(conn: &mut DbConn, staff: Staff, w: &WalkIn<'_>, now: NaiveDateTi
         appointments::take_seat(conn, &appt, 1000)?.ok_or(DeskError::Conflict)?;
         case_flow::fire_in_tx(conn, &Fire::new(case_id, by, CaseEvent::CheckIn), now)?;
         let day = crate::domain::availability::local_date(crate::services::availability::time_zone(&center), now);
-        let ticket = desk::next_ticket(conn, center.id, day)?;
-        desk::set_waiting(conn, case_id, ticket, now)?;
+        let ticket = crate::db::tickets::next_ticket(conn, center.id, day)?;
+        crate::db::appointments::set_waiting(conn, case_id, ticket, now)?;
         Ok((case_id, ticket))
     })
 }
@@ -292,7 +292,7 @@ pub fn send_new_link(
         crate::db::cases::set_applicant_token(conn, case.id, &crate::token::hash_token(&token))?;
         let link = format!("{}/apply/{token}", env.base_url);
         crate::services::mail::queue_new_link(conn, env, &case, &to, &link)?;
-        desk::log_access_of(conn, staff.user_id, Some(case.id), "send_link", None, env.now)?;
+        crate::db::access_log::log_access_of(conn, staff.user_id, Some(case.id), "send_link", None, env.now)?;
         Ok(())
     })
 }

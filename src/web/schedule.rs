@@ -149,7 +149,7 @@ async fn page(
             };
             let booked = crate::db::appointments::booked_from(conn, zone.id, now)?;
             let case_ids: Vec<i64> = booked.iter().map(|a| a.case_id).collect();
-            let cases = crate::db::desk::cases_by_ids(conn, &case_ids)?;
+            let cases = crate::db::cases::cases_by_ids(conn, &case_ids)?;
             let stranded = booked
                 .iter()
                 .filter(|a| {

@@ -7,7 +7,6 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 
 use super::local;
 use crate::db::centers;
-use crate::db::desk as q;
 use crate::services::availability::day_range;
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
@@ -75,17 +74,23 @@ pub async fn audit(
     let center_id = center.id;
     let k2 = kind.clone();
     let (events, access) = with_conn(&state, move |conn| {
-        let events =
-            if k2 == "access" { Vec::new() } else { q::events_of_center(conn, center_id, who, from, to, 500)? };
-        let access =
-            if k2 == "changes" { Vec::new() } else { q::access_of_center(conn, center_id, who, from, to, 500)? };
+        let events = if k2 == "access" {
+            Vec::new()
+        } else {
+            crate::db::cases::events_of_center(conn, center_id, who, from, to, 500)?
+        };
+        let access = if k2 == "changes" {
+            Vec::new()
+        } else {
+            crate::db::access_log::access_of_center(conn, center_id, who, from, to, 500)?
+        };
         Ok((events, access))
     })
     .await?;
     let mut ids: Vec<i64> = events.iter().map(|e| e.case_id).chain(access.iter().filter_map(|a| a.case_id)).collect();
     ids.sort_unstable();
     ids.dedup();
-    let refs = with_conn(&state, move |conn| Ok(q::cases_by_ids(conn, &ids)?)).await?;
+    let refs = with_conn(&state, move |conn| Ok(crate::db::cases::cases_by_ids(conn, &ids)?)).await?;
     let t = ctx.t;
     let name = |uid: Option<i64>, actor: &str| match uid.and_then(|u| people.iter().find(|p| p.id == u)) {
         Some(p) => p.display_name.clone(),

@@ -13,7 +13,6 @@ use super::local;
 use crate::db::answers::Answers;
 use crate::db::cases::Case;
 use crate::db::centers;
-use crate::db::desk as q;
 use crate::domain::AppointmentStatus;
 use crate::domain::CaseStatus;
 use crate::services::availability::day_range;
@@ -121,16 +120,16 @@ pub(super) async fn day_page(
     let (today_start, _) = day_range(&center, today);
     let zone_ids: Vec<i64> = zones.iter().map(|(z, _)| z.id).collect();
     let (appts, cases, answers, counts, rules) = with_conn(&state, move |conn| {
-        let appts = q::appointments_between(conn, center_id, from, to)?;
+        let appts = crate::db::appointments::appointments_between(conn, center_id, from, to)?;
         let ids: Vec<i64> = appts.iter().map(|a| a.case_id).collect();
         Ok((
             appts,
-            q::cases_by_ids(conn, &ids)?,
-            q::answers_by_ids(conn, &ids)?,
+            crate::db::cases::cases_by_ids(conn, &ids)?,
+            crate::db::answers::answers_by_ids(conn, &ids)?,
             (
-                q::count_in_status(conn, center_id, "submitted")?,
-                q::submissions_since(conn, center_id, today_start)?,
-                q::applicant_changes_since(conn, center_id, now - Duration::hours(24))?,
+                crate::db::cases::count_in_status(conn, center_id, "submitted")?,
+                crate::db::cases::submissions_since(conn, center_id, today_start)?,
+                crate::db::cases::applicant_changes_since(conn, center_id, now - Duration::hours(24))?,
             ),
             centers::rules_of(conn, &zone_ids)?,
         ))

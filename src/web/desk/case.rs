@@ -11,7 +11,7 @@ use crate::db::answers::{Answers, CaseZone};
 use crate::db::appointments::Appointment;
 use crate::db::cases::{Case, CaseEventRow};
 use crate::db::centers::{self, Center};
-use crate::db::{answers, appointments, desk as q, documents};
+use crate::db::{answers, appointments, documents};
 use crate::domain::AppointmentStatus;
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
@@ -126,7 +126,7 @@ pub(super) async fn case_page(
     let case_id = case.id;
     let (zone_rows, users, access) = with_conn(&state, move |conn| {
         let users: Vec<crate::db::users::User> = crate::db::users::all_of_center(conn, center_id)?;
-        Ok((centers::zones_of(conn, center_id)?, users, q::access_of_case(conn, case_id)?))
+        Ok((centers::zones_of(conn, center_id)?, users, crate::db::access_log::access_of_case(conn, case_id)?))
     })
     .await?;
     let t = ctx.t;

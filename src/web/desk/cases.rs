@@ -7,9 +7,9 @@ use askama::Template;
 use askama_web::WebTemplate;
 
 use super::local;
+use crate::db::answers;
 use crate::db::answers::{Answers, CaseZone};
 use crate::db::centers;
-use crate::db::{answers, desk as q};
 use crate::domain::CaseStatus;
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
@@ -65,13 +65,13 @@ pub async fn cases(
     let st = status.clone();
     let (center, rows, answers, zones) = with_conn(&state, move |conn| {
         let center = centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?;
-        let rows = q::cases_of_center(conn, staff.center_id, Some(&st), (page - 1) * PAGE, PAGE + 1)?;
+        let rows = crate::db::cases::cases_of_center(conn, staff.center_id, Some(&st), (page - 1) * PAGE, PAGE + 1)?;
         let ids: Vec<i64> = rows.iter().map(|c| c.id).collect();
         let mut zones = HashMap::new();
         for id in &ids {
             zones.insert(*id, answers::zones(conn, *id)?);
         }
-        Ok((center, rows, q::answers_by_ids(conn, &ids)?, zones))
+        Ok((center, rows, crate::db::answers::answers_by_ids(conn, &ids)?, zones))
     })
     .await?;
     let has_next = rows.len() as i64 > PAGE;

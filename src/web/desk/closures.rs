@@ -11,7 +11,6 @@ use chrono::NaiveDate;
 use super::local;
 use crate::db::appointments::Appointment;
 use crate::db::centers;
-use crate::db::desk as q;
 use crate::domain::AppointmentStatus;
 use crate::services::availability::{self, day_range};
 use crate::services::closures::{self, ClosureError};
@@ -82,7 +81,12 @@ async fn closures_page(
             .into_iter()
             .filter(|u| u.role == crate::domain::Role::Expert && u.disabled_at.is_none())
             .collect();
-        Ok((center.clone(), centers::zones_of(conn, center.id)?, q::closures_from(conn, center.id, today)?, experts))
+        Ok((
+            center.clone(),
+            centers::zones_of(conn, center.id)?,
+            crate::db::closures::closures_from(conn, center.id, today)?,
+            experts,
+        ))
     })
     .await?;
     let t = ctx.t;
@@ -113,7 +117,7 @@ async fn closures_page(
             for z in &zs {
                 closed.insert(z.id, crate::db::schedule::zone_schedule(conn, z, from, to)?.closed);
             }
-            Ok(q::appointments_between(conn, center_id, start, end)?
+            Ok(crate::db::appointments::appointments_between(conn, center_id, start, end)?
                 .into_iter()
                 .filter(|a| {
                     a.status == AppointmentStatus::Booked
@@ -125,7 +129,7 @@ async fn closures_page(
         })
         .await?;
         let ids: Vec<i64> = hit.iter().map(|a| a.case_id).collect();
-        let cases = with_conn(state, move |conn| Ok(q::cases_by_ids(conn, &ids)?)).await?;
+        let cases = with_conn(state, move |conn| Ok(crate::db::cases::cases_by_ids(conn, &ids)?)).await?;
         for a in hit {
             let l = local(&center, a.starts_at);
             affected.push(Affected {

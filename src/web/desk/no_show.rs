@@ -3,7 +3,6 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::{VersionForm, back_to, refused};
-use crate::db::desk as q;
 use crate::services::desk;
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
@@ -25,7 +24,9 @@ pub async fn no_show(
     match r {
         Ok(()) => Ok(see_other(back_to(&form.back, "/staff/appointments".into()))),
         Err(e) => {
-            let case_id = with_conn(&state, move |conn| Ok(q::appointment(conn, id)?.map(|a| a.case_id))).await?;
+            let case_id =
+                with_conn(&state, move |conn| Ok(crate::db::appointments::appointment(conn, id)?.map(|a| a.case_id)))
+                    .await?;
             refused(&req, ctx, staff, state, case_id, e).await
         }
     }

@@ -7,7 +7,6 @@ use askama_web::WebTemplate;
 use chrono::Duration;
 
 use crate::db::centers;
-use crate::db::desk as q;
 use crate::domain::AppointmentStatus;
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
@@ -63,13 +62,17 @@ pub async fn feed(state: web::Data<AppState>, file: web::Path<String>) -> Result
         let center = centers::by_id(conn, center_id)?.ok_or(AppError::NotFound)?;
         let zone =
             centers::zones_of(conn, center_id)?.into_iter().find(|(z, _)| z.id == zone_id).ok_or(AppError::NotFound)?;
-        let appts: Vec<_> =
-            q::appointments_between(conn, center_id, now - Duration::days(7), now + Duration::days(62))?
-                .into_iter()
-                .filter(|a| a.zone_id == zone_id && a.status != AppointmentStatus::NoShow)
-                .collect();
+        let appts: Vec<_> = crate::db::appointments::appointments_between(
+            conn,
+            center_id,
+            now - Duration::days(7),
+            now + Duration::days(62),
+        )?
+        .into_iter()
+        .filter(|a| a.zone_id == zone_id && a.status != AppointmentStatus::NoShow)
+        .collect();
         let ids: Vec<i64> = appts.iter().map(|a| a.case_id).collect();
-        let cases = q::cases_by_ids(conn, &ids)?;
+        let cases = crate::db::cases::cases_by_ids(conn, &ids)?;
         let items: Vec<crate::services::calendar::FeedItem> = appts
             .iter()
             .map(|a| crate::services::calendar::FeedItem {

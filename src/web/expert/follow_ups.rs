@@ -8,7 +8,6 @@ use chrono::Duration;
 
 use super::case::product_key;
 use crate::db::centers;
-use crate::db::desk as q;
 use crate::services::availability::time_zone;
 use crate::services::consult;
 use crate::web::ctx::PageCtx;
@@ -63,7 +62,7 @@ pub(super) async fn follow_ups_page(
         let is_finance = centers::zones_of(conn, expert.center_id)?
             .iter()
             .any(|(z, k)| z.id == expert.zone_id && k.code == "finance");
-        Ok((items, q::cases_by_ids(conn, &ids)?, is_finance))
+        Ok((items, crate::db::cases::cases_by_ids(conn, &ids)?, is_finance))
     })
     .await?;
     let page = FollowUpsPage {

@@ -11,7 +11,6 @@ use chrono::NaiveDate;
 use super::hhmm;
 use crate::db::answers::Answers;
 use crate::db::centers;
-use crate::db::desk as q;
 use crate::domain::AppointmentStatus;
 use crate::domain::CaseStatus;
 use crate::services::availability::time_zone;
@@ -93,8 +92,10 @@ pub(super) async fn queue_page(
     let (center_id, zone_id) = (center.id, expert.zone_id);
     let weekday = chrono::Datelike::weekday(&day).number_from_monday() as i16;
     let (appts, cases, answers, rules, consultations, follow_ups) = with_conn(state, move |conn| {
-        let appts: Vec<_> =
-            q::appointments_between(conn, center_id, from, to)?.into_iter().filter(|a| a.zone_id == zone_id).collect();
+        let appts: Vec<_> = crate::db::appointments::appointments_between(conn, center_id, from, to)?
+            .into_iter()
+            .filter(|a| a.zone_id == zone_id)
+            .collect();
         let ids: Vec<i64> = appts.iter().map(|a| a.case_id).collect();
         let mut consultations = HashMap::new();
         for id in &ids {
@@ -106,8 +107,8 @@ pub(super) async fn queue_page(
         }
         Ok((
             appts,
-            q::cases_by_ids(conn, &ids)?,
-            q::answers_by_ids(conn, &ids)?,
+            crate::db::cases::cases_by_ids(conn, &ids)?,
+            crate::db::answers::answers_by_ids(conn, &ids)?,
             centers::rules_of(conn, &[zone_id])?,
             consultations,
             consult::due_follow_ups(conn, zone_id, today)?.len(),

@@ -3,7 +3,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use crate::db::desk as q;
 use crate::services::consult::{self, ConsultError};
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
@@ -30,7 +29,9 @@ pub async fn start(
     let r = with_conn(&state, move |conn| Ok(consult::start(conn, expert, id, version, now))).await?;
     match r {
         Ok(_) => {
-            let case_id = with_conn(&state, move |conn| Ok(q::appointment(conn, id)?.map(|a| a.case_id))).await?;
+            let case_id =
+                with_conn(&state, move |conn| Ok(crate::db::appointments::appointment(conn, id)?.map(|a| a.case_id)))
+                    .await?;
             Ok(see_other(format!("/expert/cases/{}", case_id.unwrap_or_default())))
         }
         Err(ConsultError::NotFound) => Err(AppError::NotFound),

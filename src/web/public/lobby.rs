@@ -6,7 +6,6 @@ use askama::Template;
 use askama_web::WebTemplate;
 
 use crate::db::centers;
-use crate::db::desk as q;
 use crate::domain::AppointmentStatus;
 use crate::services::availability::time_zone;
 use crate::web::ctx::PageCtx;
@@ -47,7 +46,11 @@ pub async fn lobby(
         let tz = time_zone(&center);
         let today = crate::domain::availability::local_date(tz, now);
         let (start, end) = crate::services::availability::day_range(&center, today);
-        Ok((center.clone(), centers::zones_of(conn, center.id)?, q::appointments_between(conn, center.id, start, end)?))
+        Ok((
+            center.clone(),
+            centers::zones_of(conn, center.id)?,
+            crate::db::appointments::appointments_between(conn, center.id, start, end)?,
+        ))
     })
     .await?;
     let zones = zones
