@@ -5,8 +5,8 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use onestop::db::{centers, schedule};
 use onestop::services::availability;
 
+use crate::fixtures::fill_all;
 use crate::helpers::{browser_client, spawn_app_with_demo};
-use crate::questionnaire::fill_all;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -1,51 +1,15 @@
 //! Booking a visit: the journey through the pages, and seats under concurrency (both DBs).
 
-use onestop::db::answers::{self, CaseZone};
 use onestop::db::cases::{self, Case};
-use onestop::db::centers::{self, Center};
+use onestop::db::centers;
 use onestop::db::{self, appointments};
-use onestop::domain::CaseEvent;
 use onestop::services::availability;
 use onestop::services::booking::{self, BookError, Leg};
-use onestop::services::case_flow::{self, Fire};
 
+use crate::fixtures::{
+    COMPANY, CONTACT, booked_legal_case, fill_all, gyeongnam, parse_ics, post_step, start_draft, submitted_case,
+};
 use crate::helpers::{TestApp, browser_client, csrf_from, race, spawn_app_with_demo, texts};
-use crate::questionnaire::fill_all;
-
-/// A submitted case routed to `zones`, made directly in the database (the questionnaire has
-/// its own tests).
-pub fn submitted_case(app: &TestApp, center: &Center, zones: &[&str]) -> Case {
-    let mut conn = app.conn();
-    let now = db::now();
-    let (id, _) = case_flow::open_case(&mut conn, center.id, &center.ref_prefix, "ko", now).unwrap();
-    case_flow::fire(&mut conn, &Fire::new(id, booking::APPLICANT, CaseEvent::Submit), now).unwrap();
-    let rows: Vec<CaseZone> = zones
-        .iter()
-        .enumerate()
-        .map(|(i, z)| CaseZone {
-            case_id: id,
-            zone_kind: z.to_string(),
-            is_primary: i == 0,
-            institution_code: None,
-            explanation_ko: String::new(),
-            explanation_en: String::new(),
-            sort_order: i as i32,
-        })
-        .collect();
-    answers::replace_zones(&mut conn, id, &rows).unwrap();
-    let contact = answers::ContactChange {
-        contact_name: Some("김지원"),
-        contact_email: Some("jiwon@example.com"),
-        contact_phone: Some("010-1234-5678"),
-    };
-    answers::insert_empty(&mut conn, id, now).unwrap();
-    answers::save(&mut conn, id, "contact", contact, now).unwrap();
-    cases::find(&mut conn, id).unwrap().unwrap()
-}
-
-pub fn gyeongnam(app: &TestApp) -> Center {
-    centers::by_slug(&mut app.conn(), "gyeongnam").unwrap().unwrap()
-}
 
 #[tokio::test]
 async fn sixty_four_applicants_race_for_the_last_seat_and_exactly_one_gets_it() {
@@ -195,23 +159,6 @@ async fn the_second_of_two_applicants_for_one_seat_gets_a_clear_page_with_other_
             .unwrap();
         assert!(matches!(r.status().as_u16(), 409 | 422), "{bad:?} → {}", r.status());
     }
-}
-
-/// A case at the demo center with a legal visit booked on the first free slot; returns it
-/// (reloaded) and the legal slots of that day for moving it.
-pub fn booked_legal_case(app: &TestApp) -> (Center, Case, Vec<Leg>) {
-    let center = gyeongnam(app);
-    let case = submitted_case(app, &center, &["legal"]);
-    let now = db::now();
-    let times = availability::for_case(&mut app.conn(), &center, case.id, now).unwrap();
-    // The first day with a full legal schedule (the first free day may be cut short by the
-    // minimum notice, depending on the time of day the suite runs).
-    let max = times.zones[0].days.values().map(Vec::len).max().unwrap();
-    let (_, slots) = times.zones[0].days.iter().find(|(_, s)| s.len() == max).unwrap();
-    let legs: Vec<Leg> = slots.iter().map(|s| Leg { zone_id: s.zone_id, starts_at: s.starts_at }).collect();
-    booking::reserve(&mut app.conn(), &center, &case, &legs[..1], &booking::Op::applicant(now)).unwrap();
-    let case = cases::find(&mut app.conn(), case.id).unwrap().unwrap();
-    (center, case, legs)
 }
 
 #[tokio::test]
@@ -547,44 +494,8 @@ fn version_of(app: &TestApp, case: i64) -> i64 {
     onestop::db::cases::find(&mut app.conn(), case).unwrap().unwrap().version
 }
 
-/// Reads a calendar file with an independent parser, Python's icalendar (installed by
-/// .ci/run): per event "METHOD start-in-UTC TZID UID SEQUENCE STATUS". `None` when the package
-/// is missing (then only the text was checked).
-pub fn parse_ics(ics: &str) -> Option<Vec<String>> {
-    let script = r#"
-import sys, datetime, icalendar
-cal = icalendar.Calendar.from_ical(sys.stdin.read())
-for e in cal.walk('VEVENT'):
-    start = e.decoded('dtstart').astimezone(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%S%z')
-    print(cal.get('method'), start, e['dtstart'].params.get('TZID'), e.get('uid'), e.get('sequence'), e.get('status'))
-"#;
-    let out = std::process::Command::new("python3")
-        .args(["-c", script])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child.stdin.take().unwrap().write_all(ics.as_bytes())?;
-            child.wait_with_output()
-        });
-    match out {
-        Ok(out) if out.status.success() => {
-            Some(String::from_utf8(out.stdout).unwrap().lines().map(str::to_owned).collect())
-        }
-        Ok(out) if String::from_utf8_lossy(&out.stderr).contains("No module named") => {
-            assert!(std::env::var("CI").is_err(), "CI must have Python icalendar");
-            eprintln!("Python icalendar is not installed: checked the calendar file's text only");
-            None
-        }
-        other => panic!("the independent parser refused the calendar: {other:?}\n{ics}"),
-    }
-}
-
 /// Goes through the questionnaire pages with one legal topic and submits; returns the base path.
 async fn submit_legal_case(app: &TestApp, client: &reqwest::Client, topic: &str) -> String {
-    use crate::questionnaire::{COMPANY, CONTACT, post_step, start_draft};
     let base = start_draft(app, client, "gyeongnam").await;
     post_step(app, client, &base, "company", COMPANY).await;
     post_step(app, client, &base, "contact", CONTACT).await;

@@ -5,7 +5,7 @@ use onestop::domain::Role;
 use onestop::domain::password::NewPassword;
 use onestop::services::users::{self, NewAccount};
 
-use crate::booking::{booked_legal_case, gyeongnam, submitted_case};
+use crate::fixtures::{booked_legal_case, gyeongnam, submitted_case};
 use crate::helpers::{TestApp, browser_client, csrf_from, spawn_app_with_demo, submit_login};
 
 fn version_on(html: &str, action: &str) -> String {

@@ -10,7 +10,7 @@ use onestop::services::consult::{self, ConsultError, Expert};
 use onestop::services::desk::{self, Staff};
 use onestop::services::users::{self, NewAccount};
 
-use crate::booking::{gyeongnam, submitted_case};
+use crate::fixtures::{gyeongnam, submitted_case};
 use crate::helpers::{TestApp, browser_client, csrf_from, race, spawn_app_with_demo, submit_login};
 
 fn user_id(app: &TestApp, email: &str) -> i64 {
@@ -322,7 +322,7 @@ async fn an_expert_subscribes_to_a_feed_without_personal_data_and_revokes_it() {
     let ics = r.text().await.unwrap();
     assert!(ics.contains(&case.reference) && ics.contains("TZID=Asia/Seoul"), "{ics}");
     assert!(!ics.contains("jiwon") && !ics.contains("김지원") && !ics.contains("010-"), "no personal data");
-    if let Some(events) = crate::booking::parse_ics(&ics) {
+    if let Some(events) = crate::fixtures::parse_ics(&ics) {
         assert_eq!(events.len(), 1, "{events:?}");
     }
     // Only the hash is stored; revoking stops the address.

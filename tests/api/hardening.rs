@@ -7,9 +7,8 @@ use std::sync::Arc;
 use diesel::prelude::*;
 use onestop::db::{self, DbConn, appointments, outbox};
 
-use crate::booking::{booked_legal_case, gyeongnam, submitted_case};
+use crate::fixtures::{COMPANY, CONTACT, booked_legal_case, gyeongnam, post_step, start_draft, submitted_case};
 use crate::helpers::{TestApp, browser_client, csrf_from, spawn_app, spawn_app_with_demo, spawn_with, texts};
-use crate::questionnaire::{COMPANY, CONTACT, post_step, start_draft};
 
 fn outbox_rows(app: &TestApp) -> Vec<outbox::OutboxRow> {
     use onestop::db::schema::email_outbox as e;
@@ -319,7 +318,7 @@ async fn drafts_per_address_and_mails_per_recipient_are_limited_and_greetings_ca
     }
     // The fourth draft from the same address in the hour: a clear page, nothing made.
     let page = client.get(app.url("/centers/gyeongnam/apply")).send().await.unwrap().text().await.unwrap();
-    let (csrf, key) = (csrf_from(&page).unwrap(), crate::questionnaire::hidden_value(&page, "key"));
+    let (csrf, key) = (csrf_from(&page).unwrap(), crate::fixtures::hidden_value(&page, "key"));
     let r = client
         .post(app.url("/centers/gyeongnam/apply"))
         .form(&[("_csrf", csrf.as_str()), ("key", &key)])
@@ -532,7 +531,7 @@ async fn a_request_that_cannot_get_the_lock_in_time_gets_the_busy_page() {
     let app = spawn_with(|s| s.limits.lock_wait = std::time::Duration::from_millis(300), false).await;
     let client = browser_client();
     let page = client.get(app.url("/centers/gyeongnam/apply")).send().await.unwrap().text().await.unwrap();
-    let (csrf, key) = (csrf_from(&page).unwrap(), crate::questionnaire::hidden_value(&page, "key"));
+    let (csrf, key) = (csrf_from(&page).unwrap(), crate::fixtures::hidden_value(&page, "key"));
     // Another writer holds the lock that starting a draft needs, for longer than the wait.
     let mut holder = app.conn();
     let postgres = app.db.url.is_postgres();

@@ -2,9 +2,8 @@
 //! installed by .ci/run; the tests that need it say so and skip on a machine without it unless
 //! CI is set), on the test's database (SQLite, or PostgreSQL when configured).
 
-use std::collections::{BTreeSet, HashMap};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Stdio};
+use std::collections::BTreeSet;
+use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -17,72 +16,8 @@ use onestop::services::availability;
 use onestop::services::booking::{self, Leg};
 use onestop::services::mailer::{Delivered, Mailer, Transport};
 
-use crate::booking::{booked_legal_case, parse_ics, submitted_case};
+use crate::fixtures::{SmtpSink, booked_legal_case, parse_ics, received, submitted_case};
 use crate::helpers::{TestApp, onestop_command, spawn_app_with_demo};
-
-/// The Python SMTP server, killed when dropped.
-pub(crate) struct SmtpSink {
-    child: Child,
-    dir: tempfile::TempDir,
-    port: u16,
-}
-
-impl SmtpSink {
-    /// `None` (the test is skipped) when aiosmtpd is missing on a developer's machine.
-    pub(crate) fn start(args: &[&str]) -> Option<SmtpSink> {
-        let has = std::process::Command::new("python3")
-            .args(["-c", "import aiosmtpd"])
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !has {
-            assert!(std::env::var("CI").is_err(), "CI must have Python aiosmtpd (see .ci/run)");
-            eprintln!("Python aiosmtpd is not installed: skipping a real-SMTP test");
-            return None;
-        }
-        let dir = tempfile::tempdir().unwrap();
-        let mut child = std::process::Command::new("python3")
-            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tools/smtp_sink.py"))
-            .arg("--dir")
-            .arg(dir.path())
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let port = line.trim().strip_prefix("PORT ").and_then(|p| p.parse().ok()).expect("the sink's port");
-        Some(SmtpSink { child, dir, port })
-    }
-
-    pub(crate) fn url(&self) -> String {
-        format!("smtp://127.0.0.1:{}", self.port)
-    }
-
-    fn messages(&self) -> Vec<serde_json::Value> {
-        std::fs::read_to_string(self.dir.path().join("messages.jsonl"))
-            .unwrap_or_default()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
-    }
-
-    fn stalled(&self) -> bool {
-        self.dir.path().join("stalled").exists()
-    }
-
-    fn release(&self) {
-        std::fs::write(self.dir.path().join("release"), "go").unwrap();
-    }
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn mailer(transport: Transport, max_attempts: u32) -> Mailer {
     Mailer {
@@ -302,15 +237,6 @@ fn mail_send(app: &TestApp, sink: &SmtpSink) -> std::process::Command {
         .env("ONESTOP_MAIL_FROM", "no-reply@onestop.test")
         .env("ONESTOP_MAIL_LEASE_SECONDS", "1");
     cmd
-}
-
-/// Each outbox row's Message-ID → how many times the server got it.
-pub(crate) fn received(sink: &SmtpSink) -> HashMap<String, usize> {
-    let mut seen = HashMap::new();
-    for m in sink.messages() {
-        *seen.entry(m["message_id"].as_str().unwrap().to_owned()).or_insert(0) += 1;
-    }
-    seen
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! Black-box tests: the real application on port 0 with a fresh database per test (SQLite by
 //! default; PostgreSQL when ONESTOP_TEST_DATABASE_URL names a server).
 
+mod fixtures;
 mod helpers;
 
 mod auth;

@@ -17,8 +17,8 @@ use scraper::{Html, Selector};
 use thirtyfour::ChromiumLikeCapabilities;
 use thirtyfour::prelude::*;
 
+use crate::fixtures as q;
 use crate::helpers::{TestApp, browser_client, csrf_from, spawn_app, spawn_app_with_demo, submit_login};
-use crate::questionnaire as q;
 
 struct Tools {
     vnu_jar: PathBuf,
@@ -286,13 +286,13 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
     };
     let app = spawn_app_with_demo().await;
     // A booked visit, so that the staff mailbox has messages to list and open.
-    crate::booking::booked_legal_case(&app);
+    crate::fixtures::booked_legal_case(&app);
     // A legal visitor today, checked in and called in: the expert's queue links its pre-brief
     // with the outcome form.
     let in_consultation = {
         use diesel::prelude::*;
         use onestop::db::schema::appointments as t;
-        let (center, case, _) = crate::booking::booked_legal_case(&app);
+        let (center, case, _) = crate::fixtures::booked_legal_case(&app);
         let now = onestop::db::now();
         let appt = onestop::db::appointments::live_of_case(&mut app.conn(), case.id).unwrap().remove(0);
         diesel::update(t::table.find(appt.id))
@@ -800,7 +800,7 @@ async fn a_clerk_runs_the_desk_in_a_browser_without_javascript() {
     };
     let app = spawn_app_with_demo().await;
     // A visit today that is not yet over, so that it can be checked in.
-    let (_, case, _) = crate::booking::booked_legal_case(&app);
+    let (_, case, _) = crate::fixtures::booked_legal_case(&app);
     {
         use diesel::prelude::*;
         use onestop::db::schema::appointments as a;
@@ -810,7 +810,7 @@ async fn a_clerk_runs_the_desk_in_a_browser_without_javascript() {
             .execute(&mut *app.conn())
             .unwrap();
     }
-    let other = crate::booking::submitted_case(&app, &crate::booking::gyeongnam(&app), &["legal"]);
+    let other = crate::fixtures::submitted_case(&app, &crate::fixtures::gyeongnam(&app), &["legal"]);
     let driver = start_chromedriver(&tools).await;
     let profile = tempfile::tempdir().unwrap();
     let d = browser_with(&tools, &driver, profile.path(), false).await;

@@ -18,8 +18,8 @@ use diesel::prelude::*;
 use onestop::config::DatabaseUrl;
 use onestop::db::{self, DbConn};
 
+use crate::fixtures::{SmtpSink, received};
 use crate::helpers::{TestDatabase, onestop_command};
-use crate::mail::{SmtpSink, received};
 
 /// A `onestop serve` process, killed (SIGKILL) when dropped.
 struct Instance {
