@@ -8,6 +8,7 @@ pub mod csrf;
 pub mod ctx;
 pub mod documents;
 pub mod errors;
+pub mod form;
 pub mod health;
 pub mod labels;
 pub use crate::i18n;

@@ -226,9 +226,8 @@ pub async fn step_post(
         Ok(d) => d,
         Err(redirect) => return Ok(redirect),
     };
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest(msg("error.bad_request")))?;
-    let field = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+    let fields = crate::web::form::Fields::parse(&body)?;
+    let field = |name: &str| fields.get(name).to_owned();
     let lang = ctx.lang;
     let now = state.clock.now();
     let invalid = StatusCode::UNPROCESSABLE_ENTITY;
@@ -274,7 +273,7 @@ pub async fn step_post(
             }
         }
         Step::Needs => {
-            let v = NeedsForm::from_pairs(&pairs);
+            let v = NeedsForm::from_pairs(fields.pairs());
             match v.parse() {
                 Ok(n) => {
                     let topics = n.topics.clone();

@@ -26,9 +26,8 @@ pub async fn book(
     if d.status == CaseStatus::Draft {
         return Ok(see_other(format!("/apply/{token}")));
     }
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest(msg("error.bad_request")))?;
-    let choice = pairs.iter().find(|(k, _)| k == "choice").map(|(_, v)| v.as_str()).unwrap_or("");
+    let fields = crate::web::form::Fields::parse(&body)?;
+    let choice = fields.get("choice");
     let legs: Option<Vec<Leg>> = choice.split(',').filter(|s| !s.is_empty()).map(Leg::parse).collect();
     let legs = match legs {
         Some(l) if !l.is_empty() => l,
@@ -51,7 +50,7 @@ pub async fn book(
     let (center, mut case, now) = (d.center.clone(), d.case.clone(), state.clock.now());
     // The version the form was made for: a replayed or stale form is a conflict, not a second
     // booking or move.
-    if let Some(v) = pairs.iter().find(|(k, _)| k == "version").and_then(|(_, v)| v.parse().ok()) {
+    if let Some(v) = fields.get("version").parse().ok() {
         case.version = v;
     }
     let moving = d.status == CaseStatus::Reserved;

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::{VersionForm, back_to, refused};
+use super::{VersionForm, back_to, refused_for_appointment};
 use crate::services::desk;
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
@@ -23,11 +23,6 @@ pub async fn check_in(
     let r = with_conn(&state, move |conn| Ok(desk::check_in(conn, staff, id, version, now))).await?;
     match r {
         Ok(_) => Ok(see_other(back_to(&form.back, "/staff/appointments".into()))),
-        Err(e) => {
-            let case_id =
-                with_conn(&state, move |conn| Ok(crate::db::appointments::appointment(conn, id)?.map(|a| a.case_id)))
-                    .await?;
-            refused(&req, ctx, staff, state, case_id, e).await
-        }
+        Err(e) => refused_for_appointment(&req, ctx, staff, state, id, e).await,
     }
 }

@@ -64,6 +64,22 @@ fn back_to(back: &str, fallback: String) -> String {
     if back.starts_with("/staff/") { back.to_owned() } else { fallback }
 }
 
+/// A refused action on an appointment: the page of its case (or the board).
+async fn refused_for_appointment(
+    req: &HttpRequest,
+    ctx: PageCtx,
+    staff: Staff,
+    state: web::Data<AppState>,
+    appointment_id: i64,
+    e: DeskError,
+) -> Result<HttpResponse, AppError> {
+    let case_id = crate::web::with_conn(&state, move |conn| {
+        Ok(crate::db::appointments::appointment(conn, appointment_id)?.map(|a| a.case_id))
+    })
+    .await?;
+    refused(req, ctx, staff, state, case_id, e).await
+}
+
 /// What a desk action's refusal shows: the case page with the message, or a plain error.
 async fn refused(
     req: &HttpRequest,

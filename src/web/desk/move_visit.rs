@@ -140,9 +140,8 @@ pub async fn move_visit(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest(msg("error.bad_request")))?;
-    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let fields = crate::web::form::Fields::parse(&body)?;
+    let get = |k: &str| fields.get(k).to_owned();
     let legs: Option<Vec<Leg>> = get("choice").split(',').filter(|s| !s.is_empty()).map(Leg::parse).collect();
     let override_mode = get("override") == "1";
     let Some(legs) = legs.filter(|l| !l.is_empty()) else {

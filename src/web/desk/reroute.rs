@@ -7,7 +7,6 @@ use crate::services::desk;
 use crate::services::mail;
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
-use crate::web::i18n::msg;
 use crate::web::respond::see_other;
 use crate::web::who::Staff;
 use crate::web::{AppState, with_conn};
@@ -29,11 +28,10 @@ pub async fn reroute(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest(msg("error.bad_request")))?;
-    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    let form = RerouteForm { version: get("version").parse().unwrap_or(-1), reason: get("reason") };
-    let zones: Vec<String> = pairs.iter().filter(|(k, _)| k == "zone").map(|(_, v)| v.clone()).collect();
+    let fields = crate::web::form::Fields::parse(&body)?;
+    let form =
+        RerouteForm { version: fields.get("version").parse().unwrap_or(-1), reason: fields.get("reason").to_owned() };
+    let zones = fields.all("zone");
     let (base, from, now) = (state.settings.base_url.clone(), state.settings.mail_from.clone(), state.clock.now());
     let r = with_conn(&state, move |conn| {
         let env = mail::Env { base_url: &base, from: &from, now };
