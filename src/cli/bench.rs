@@ -102,10 +102,10 @@ pub fn run(settings: Settings, command: BenchCommand) -> anyhow::Result<()> {
                                     refused += 1;
                                     continue;
                                 };
-                                let legs: Vec<Leg> = choice.split(',').filter_map(Leg::parse).collect();
+                                let legs = Leg::parse_choice(choice).unwrap_or_default();
                                 match booking::reserve(&mut conn, &d.center, &d.case, &legs, &Op::applicant(now)) {
                                     Ok(_) => ok += 1,
-                                    Err(booking::BookError::Db(e)) => return Err(e.into()),
+                                    Err(onestop::services::action::ActionError::Db(e)) => return Err(e.into()),
                                     Err(_) => refused += 1,
                                 }
                             }

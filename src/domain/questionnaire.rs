@@ -5,6 +5,8 @@ use chrono::{Datelike, NaiveDate};
 
 use super::brn::{Brn, BrnError};
 use super::contact::{Email, Phone};
+pub use super::form::FieldError;
+use super::form::{choice, err, long_text, text};
 
 /// The steps, in order. `Details` is asked only when the chosen needs require it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -104,76 +106,6 @@ impl Topic {
             Patent | TrademarkDesign | PriorArt | IpDispute | TechTransfer => "ip",
         }
     }
-}
-
-/// A field that failed, and the message key that says why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: &'static str,
-    pub key: &'static str,
-}
-
-fn err(field: &'static str, key: &'static str) -> FieldError {
-    FieldError { field, key }
-}
-
-/// A one-line answer (names, the company): no line breaks or control characters.
-fn text(errors: &mut Vec<FieldError>, field: &'static str, raw: &str, max: usize, required: bool) -> Option<String> {
-    checked(errors, field, crate::domain::text::single_line(raw, max), required)
-}
-
-/// An answer that may span lines (the question, the purpose of the funds).
-fn long_text(
-    errors: &mut Vec<FieldError>,
-    field: &'static str,
-    raw: &str,
-    max: usize,
-    required: bool,
-) -> Option<String> {
-    checked(errors, field, crate::domain::text::multi_line(raw, max), required)
-}
-
-fn checked(
-    errors: &mut Vec<FieldError>,
-    field: &'static str,
-    value: Result<Option<String>, crate::domain::text::TextError>,
-    required: bool,
-) -> Option<String> {
-    use crate::domain::text::TextError;
-    match value {
-        Ok(None) => {
-            if required {
-                errors.push(err(field, "apply.error.required"));
-            }
-            None
-        }
-        Ok(Some(v)) => Some(v),
-        Err(TextError::TooLong) => {
-            errors.push(err(field, "apply.error.too_long"));
-            None
-        }
-        Err(TextError::Characters) => {
-            errors.push(err(field, "apply.error.characters"));
-            None
-        }
-        Err(TextError::Empty) => {
-            errors.push(err(field, "apply.error.required"));
-            None
-        }
-    }
-}
-
-fn choice<T>(errors: &mut Vec<FieldError>, field: &'static str, raw: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
-    let v = raw.trim();
-    if v.is_empty() {
-        errors.push(err(field, "apply.error.choose"));
-        return None;
-    }
-    let parsed = parse(v);
-    if parsed.is_none() {
-        errors.push(err(field, "apply.error.choose"));
-    }
-    parsed
 }
 
 /// The raw company step, as the form sends it.

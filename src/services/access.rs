@@ -38,10 +38,7 @@ impl Opening {
 
 /// A case of the staff member's center, opened (and recorded).
 pub fn case_for_staff(conn: &mut DbConn, staff: Staff, case_id: i64, now: NaiveDateTime) -> Result<Case, AccessError> {
-    let case = desk::case_of_center(conn, staff, case_id).map_err(|e| match e {
-        desk::DeskError::Db(e) => AccessError::Db(e),
-        _ => AccessError::NotFound,
-    })?;
+    let case = desk::center_case(conn, staff, case_id)?.ok_or(AccessError::NotFound)?;
     crate::db::access_log::log_access(conn, staff.user_id, case.id, Opening::View.action(), now)?;
     Ok(case)
 }
@@ -66,10 +63,7 @@ pub fn document_for_staff(
     doc_id: i64,
     now: NaiveDateTime,
 ) -> Result<Document, AccessError> {
-    let case = desk::case_of_center(conn, staff, case_id).map_err(|e| match e {
-        desk::DeskError::Db(e) => AccessError::Db(e),
-        _ => AccessError::NotFound,
-    })?;
+    let case = desk::center_case(conn, staff, case_id)?.ok_or(AccessError::NotFound)?;
     document_of(conn, staff.user_id, &case, doc_id, now)
 }
 

@@ -6,14 +6,16 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+use crate::services::action::ActionError;
 use crate::db::appointments::{self, NewAppointment};
 use crate::db::cases::Case;
 use crate::db::centers::{self, Center};
 use crate::db::{self, DbConn, schedule};
+use crate::domain::CaseStatus;
 use crate::domain::availability::{self, local_date};
 use crate::domain::{Actor, CaseEvent};
 use crate::services::availability::time_zone;
-use crate::services::case_flow::{self, ActingAs, Fire, FireError};
+use crate::services::case_flow::{self, ActingAs, Fire};
 use crate::services::mail::{self, VisitChange};
 
 /// One leg of a visit: a zone at a start time (UTC).
@@ -32,30 +34,18 @@ impl Leg {
         Some(Leg { zone_id, starts_at })
     }
 
+    /// The choice a booking form sends: its legs, comma-separated; `None` when empty or when
+    /// any leg does not parse.
+    pub fn parse_choice(raw: &str) -> Option<Vec<Leg>> {
+        let legs: Vec<Leg> = raw.split(',').filter(|s| !s.is_empty()).map(Leg::parse).collect::<Option<_>>()?;
+        (!legs.is_empty()).then_some(legs)
+    }
+
     pub fn encode(&self) -> String {
         format!("{}:{}", self.zone_id, self.starts_at.and_utc().timestamp())
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum BookError {
-    /// Someone else took the last seat of a leg first.
-    #[error("that time was just taken")]
-    Taken,
-    /// Not a time the schedule offers (any more): past the notice, a closure, a crafted form.
-    #[error("that time is not offered")]
-    NotOffered,
-    /// The legs do not cover exactly the case's zones, or not on one day, back to back.
-    #[error("the visit does not fit the case")]
-    WrongShape,
-    /// Too close to the visit for the applicant to change it themselves.
-    #[error("past the cut-off")]
-    PastCutoff,
-    #[error(transparent)]
-    Fire(#[from] FireError),
-    #[error(transparent)]
-    Db(#[from] diesel::result::Error),
-}
 
 struct Context {
     tz: chrono_tz::Tz,
@@ -64,7 +54,7 @@ struct Context {
     institutions: Vec<centers::Institution>,
 }
 
-fn context(conn: &mut DbConn, center: &Center, case: &Case) -> Result<Context, BookError> {
+fn context(conn: &mut DbConn, center: &Center, case: &Case) -> Result<Context, ActionError> {
     Ok(Context {
         tz: time_zone(center),
         routed: db::answers::zones(conn, case.id)?.into_iter().map(|z| z.zone_kind).collect(),
@@ -74,10 +64,10 @@ fn context(conn: &mut DbConn, center: &Center, case: &Case) -> Result<Context, B
 }
 
 /// The legs must be the case's zones, each once, on one local day; returns that day.
-fn check_shape(cx: &Context, legs: &[Leg]) -> Result<NaiveDate, BookError> {
+fn check_shape(cx: &Context, legs: &[Leg]) -> Result<NaiveDate, ActionError> {
     let mut got: Vec<&str> = Vec::new();
     for leg in legs {
-        let (_, kind) = cx.zones.iter().find(|(z, _)| z.id == leg.zone_id).ok_or(BookError::WrongShape)?;
+        let (_, kind) = cx.zones.iter().find(|(z, _)| z.id == leg.zone_id).ok_or(ActionError::WrongShape)?;
         got.push(&kind.code);
     }
     let mut want: Vec<&str> = cx.routed.iter().map(String::as_str).collect();
@@ -85,7 +75,7 @@ fn check_shape(cx: &Context, legs: &[Leg]) -> Result<NaiveDate, BookError> {
     got.sort();
     let dates: Vec<NaiveDate> = legs.iter().map(|l| local_date(cx.tz, l.starts_at)).collect();
     if legs.is_empty() || want != got || dates.windows(2).any(|w| w[0] != w[1]) {
-        return Err(BookError::WrongShape);
+        return Err(ActionError::WrongShape);
     }
     Ok(dates[0])
 }
@@ -99,13 +89,13 @@ fn take_legs(
     legs: &[Leg],
     now: NaiveDateTime,
     ignore_notice: bool,
-) -> Result<Vec<i64>, BookError> {
+) -> Result<Vec<i64>, ActionError> {
     let mut ids = Vec::new();
     let mut previous_end: Option<(NaiveDateTime, chrono::Duration)> = None;
     let mut ordered = legs.to_vec();
     ordered.sort_by_key(|l| l.starts_at);
     for leg in ordered {
-        let (zone, _) = cx.zones.iter().find(|(z, _)| z.id == leg.zone_id).ok_or(BookError::WrongShape)?;
+        let (zone, _) = cx.zones.iter().find(|(z, _)| z.id == leg.zone_id).ok_or(ActionError::WrongShape)?;
         let mut sched = schedule::zone_schedule(conn, zone, date, date)?;
         if ignore_notice {
             sched.policy.min_notice = chrono::Duration::zero();
@@ -116,10 +106,10 @@ fn take_legs(
             .get(&date)
             .and_then(|v| v.iter().find(|s| s.starts_at == leg.starts_at))
             .cloned()
-            .ok_or(BookError::NotOffered)?;
+            .ok_or(ActionError::NotOffered)?;
         if let Some((end, buffer)) = previous_end {
             if slot.starts_at < end + buffer {
-                return Err(BookError::WrongShape);
+                return Err(ActionError::WrongShape);
             }
         }
         previous_end = Some((slot.ends_at, sched.policy.buffer));
@@ -134,7 +124,7 @@ fn take_legs(
             now,
         };
         let seats = i32::try_from(slot.free).unwrap_or(1);
-        ids.push(appointments::take_seat(conn, &new, seats)?.ok_or(BookError::Taken)?);
+        ids.push(appointments::take_seat(conn, &new, seats)?.ok_or(ActionError::Taken)?);
     }
     Ok(ids)
 }
@@ -187,7 +177,7 @@ impl Op {
         change: VisitChange,
         cancelled: &[appointments::Appointment],
         reason: Option<&str>,
-    ) -> Result<(), BookError> {
+    ) -> Result<(), ActionError> {
         let live;
         let appts = if change == VisitChange::Cancelled {
             cancelled
@@ -209,7 +199,7 @@ impl Op {
 
 /// submitted → reserved with a seat for every leg; returns the appointments' ids. The
 /// confirmation mail with the calendar invitation is queued in the same transaction.
-pub fn reserve(conn: &mut DbConn, center: &Center, case: &Case, legs: &[Leg], op: &Op) -> Result<Vec<i64>, BookError> {
+pub fn reserve(conn: &mut DbConn, center: &Center, case: &Case, legs: &[Leg], op: &Op) -> Result<Vec<i64>, ActionError> {
     let (by, now) = (op.by, op.now);
     let cx = context(conn, center, case)?;
     let date = check_shape(&cx, legs)?;
@@ -226,13 +216,28 @@ pub fn reserve(conn: &mut DbConn, center: &Center, case: &Case, legs: &[Leg], op
     })
 }
 
+/// Books the chosen time for a case that has none yet, or moves the visit of a reserved case.
+pub fn book_or_move(
+    conn: &mut DbConn,
+    center: &Center,
+    case: &Case,
+    legs: &[Leg],
+    op: &Op,
+) -> Result<Vec<i64>, ActionError> {
+    if case.status == CaseStatus::Reserved {
+        reschedule(conn, center, case, legs, op)
+    } else {
+        reserve(conn, center, case, legs, op)
+    }
+}
+
 /// Whether `now` is still before the cut-off (the zone policy's, in minutes) of every leg.
 fn within_cutoff(
     conn: &mut DbConn,
     live: &[appointments::Appointment],
     now: NaiveDateTime,
     cancel: bool,
-) -> Result<bool, BookError> {
+) -> Result<bool, ActionError> {
     for a in live {
         let p = schedule::policy(conn, a.zone_id)?;
         let minutes = if cancel { p.cancel_cutoff_minutes } else { p.reschedule_cutoff_minutes };
@@ -252,14 +257,14 @@ pub fn reschedule(
     case: &Case,
     legs: &[Leg],
     op: &Op,
-) -> Result<Vec<i64>, BookError> {
+) -> Result<Vec<i64>, ActionError> {
     let (by, now) = (op.by, op.now);
     let cx = context(conn, center, case)?;
     let date = check_shape(&cx, legs)?;
     db::write_tx(conn, |conn| {
         let live = appointments::live_of_case(conn, case.id)?;
         if by.actor == Actor::Applicant && !within_cutoff(conn, &live, now, false)? {
-            return Err(BookError::PastCutoff);
+            return Err(ActionError::PastCutoff);
         }
         let fire = Fire::new(case.id, by, CaseEvent::Reschedule).at_version(case.version);
         let fire = match op.notice_override() {
@@ -275,12 +280,12 @@ pub fn reschedule(
 }
 
 /// Cancels the case and frees its seats, within the cut-off for an applicant.
-pub fn cancel(conn: &mut DbConn, case: &Case, reason: &str, op: &Op) -> Result<(), BookError> {
+pub fn cancel(conn: &mut DbConn, case: &Case, reason: &str, op: &Op) -> Result<(), ActionError> {
     let (by, now) = (op.by, op.now);
     db::write_tx(conn, |conn| {
         let live = appointments::live_of_case(conn, case.id)?;
         if by.actor == Actor::Applicant && !within_cutoff(conn, &live, now, true)? {
-            return Err(BookError::PastCutoff);
+            return Err(ActionError::PastCutoff);
         }
         case_flow::fire_in_tx(
             conn,

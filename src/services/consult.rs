@@ -7,6 +7,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use crate::services::action::ActionError;
 use crate::db::answers::{self, CaseZone};
 use crate::db::schema::{appointments, consultations};
 use crate::db::{self, DbConn, centers};
@@ -14,7 +15,7 @@ use crate::domain::AppointmentStatus;
 use crate::domain::consultation::{Outcome, OutcomeForm};
 use crate::domain::questionnaire::FieldError;
 use crate::domain::{Actor, CaseEvent};
-use crate::services::case_flow::{self, ActingAs, Fire, FireError};
+use crate::services::case_flow::{self, ActingAs, Fire};
 use crate::services::mail;
 
 /// An expert of one zone of one center.
@@ -31,33 +32,7 @@ impl Expert {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ConsultError {
-    #[error("not found")]
-    NotFound,
-    #[error("the case changed meanwhile")]
-    Conflict,
-    #[error("not possible in this state")]
-    WrongState,
-    #[error("a reason is required")]
-    ReasonRequired,
-    #[error("invalid outcome")]
-    Invalid(Vec<FieldError>),
-    #[error(transparent)]
-    Db(#[from] diesel::result::Error),
-}
 
-impl From<FireError> for ConsultError {
-    fn from(e: FireError) -> Self {
-        match e {
-            FireError::NotFound => ConsultError::NotFound,
-            FireError::Conflict => ConsultError::Conflict,
-            FireError::ReasonRequired => ConsultError::ReasonRequired,
-            FireError::Refused(_) | FireError::Corrupt => ConsultError::WrongState,
-            FireError::Db(e) => ConsultError::Db(e),
-        }
-    }
-}
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = consultations)]
@@ -122,10 +97,10 @@ pub fn earlier_of_company(
 }
 
 /// The case, if it is of the expert's center.
-fn case_of(conn: &mut DbConn, expert: Expert, case_id: i64) -> Result<crate::db::cases::Case, ConsultError> {
+fn case_of(conn: &mut DbConn, expert: Expert, case_id: i64) -> Result<crate::db::cases::Case, ActionError> {
     match db::cases::find(conn, case_id)? {
         Some(c) if c.center_id == expert.center_id => Ok(c),
-        _ => Err(ConsultError::NotFound),
+        _ => Err(ActionError::NotFound),
     }
 }
 
@@ -137,18 +112,18 @@ pub fn start(
     appt_id: i64,
     version: i64,
     now: NaiveDateTime,
-) -> Result<i64, ConsultError> {
+) -> Result<i64, ActionError> {
     db::write_tx(conn, |conn| {
-        let appt = crate::db::appointments::appointment(conn, appt_id)?.ok_or(ConsultError::NotFound)?;
+        let appt = crate::db::appointments::appointment(conn, appt_id)?.ok_or(ActionError::NotFound)?;
         if appt.zone_id != expert.zone_id {
-            return Err(ConsultError::NotFound);
+            return Err(ActionError::NotFound);
         }
         let case = case_of(conn, expert, appt.case_id)?;
         if case.version != version {
-            return Err(ConsultError::Conflict);
+            return Err(ActionError::Conflict);
         }
         if appt.status != AppointmentStatus::Waiting {
-            return Err(ConsultError::WrongState);
+            return Err(ActionError::WrongState);
         }
         case_flow::fire_in_tx(conn, &Fire::new(case.id, expert.acting(), CaseEvent::Start).at_version(version), now)?;
         diesel::update(appointments::table.find(appt.id))
@@ -180,20 +155,20 @@ pub fn complete(
     version: i64,
     today: NaiveDate,
     env: &mail::Env<'_>,
-) -> Result<(), ConsultError> {
+) -> Result<(), ActionError> {
     let kind = zone_kind(conn, expert)?;
-    let outcome: Outcome = form.parse(&kind, today).map_err(ConsultError::Invalid)?;
+    let outcome: Outcome = form.parse(&kind, today).map_err(ActionError::Invalid)?;
     db::write_tx(conn, |conn| {
-        let c = find(conn, consultation_id)?.ok_or(ConsultError::NotFound)?;
+        let c = find(conn, consultation_id)?.ok_or(ActionError::NotFound)?;
         if c.zone_id != expert.zone_id {
-            return Err(ConsultError::NotFound);
+            return Err(ActionError::NotFound);
         }
-        let case = case_of(conn, expert, c.case_id.ok_or(ConsultError::NotFound)?)?;
+        let case = case_of(conn, expert, c.case_id.ok_or(ActionError::NotFound)?)?;
         if case.version != version {
-            return Err(ConsultError::Conflict);
+            return Err(ActionError::Conflict);
         }
         if c.completed_at.is_some() {
-            return Err(ConsultError::WrongState);
+            return Err(ActionError::WrongState);
         }
         let more_today = appointments::table
             .filter(appointments::case_id.eq(case.id))
@@ -242,12 +217,12 @@ pub fn complete(
     })
 }
 
-fn zone_kind(conn: &mut DbConn, expert: Expert) -> Result<String, ConsultError> {
+fn zone_kind(conn: &mut DbConn, expert: Expert) -> Result<String, ActionError> {
     centers::zones_of(conn, expert.center_id)?
         .into_iter()
         .find(|(z, _)| z.id == expert.zone_id)
         .map(|(_, k)| k.code)
-        .ok_or(ConsultError::NotFound)
+        .ok_or(ActionError::NotFound)
 }
 
 /// consulted → submitted for another zone: the case goes back to reservation for that zone
@@ -260,25 +235,25 @@ pub fn refer(
     reason: &str,
     version: i64,
     env: &mail::Env<'_>,
-) -> Result<(), ConsultError> {
+) -> Result<(), ActionError> {
     // One line: the reason goes into the routing explanation the applicant and staff read.
     let Ok(reason) = crate::domain::text::required_line(reason, 500) else {
-        return Err(ConsultError::ReasonRequired);
+        return Err(ActionError::ReasonRequired);
     };
     let reason = reason.as_str();
     db::write_tx(conn, |conn| {
-        let c = find(conn, consultation_id)?.ok_or(ConsultError::NotFound)?;
+        let c = find(conn, consultation_id)?.ok_or(ActionError::NotFound)?;
         if c.zone_id != expert.zone_id || c.completed_at.is_none() {
-            return Err(ConsultError::NotFound);
+            return Err(ActionError::NotFound);
         }
-        let case = case_of(conn, expert, c.case_id.ok_or(ConsultError::NotFound)?)?;
+        let case = case_of(conn, expert, c.case_id.ok_or(ActionError::NotFound)?)?;
         if case.version != version {
-            return Err(ConsultError::Conflict);
+            return Err(ActionError::Conflict);
         }
         let (_, kind) = centers::zones_of(conn, expert.center_id)?
             .into_iter()
             .find(|(z, k)| k.code == to_zone && z.id != expert.zone_id)
-            .ok_or(ConsultError::WrongState)?;
+            .ok_or(ActionError::WrongState)?;
         case_flow::fire_in_tx(
             conn,
             &Fire::new(case.id, expert.acting(), CaseEvent::Refer).at_version(version).because(reason),
@@ -311,7 +286,7 @@ pub fn record_execution(
     executed_on: &str,
     today: NaiveDate,
     now: NaiveDateTime,
-) -> Result<(), ConsultError> {
+) -> Result<(), ActionError> {
     let form = OutcomeForm {
         institution: "KODIT".into(),
         product: "other".into(),
@@ -319,16 +294,16 @@ pub fn record_execution(
         executed_on: executed_on.into(),
         ..OutcomeForm::default()
     };
-    let o = form.parse("finance", today).map_err(ConsultError::Invalid)?;
+    let o = form.parse("finance", today).map_err(ActionError::Invalid)?;
     let Some(won) = o.executed_won else {
-        return Err(ConsultError::Invalid(vec![FieldError { field: "executed_won", key: "outcome.error.won" }]));
+        return Err(ActionError::Invalid(vec![FieldError { field: "executed_won", key: "outcome.error.won" }]));
     };
     db::write_tx(conn, |conn| {
-        let c = find(conn, consultation_id)?.ok_or(ConsultError::NotFound)?;
+        let c = find(conn, consultation_id)?.ok_or(ActionError::NotFound)?;
         if c.zone_id != expert.zone_id || c.completed_at.is_none() {
-            return Err(ConsultError::NotFound);
+            return Err(ActionError::NotFound);
         }
-        case_of(conn, expert, c.case_id.ok_or(ConsultError::NotFound)?)?;
+        case_of(conn, expert, c.case_id.ok_or(ActionError::NotFound)?)?;
         diesel::update(consultations::table.find(c.id))
             .set((
                 consultations::executed_won.eq(Some(won)),

@@ -5,6 +5,7 @@
 
 use chrono::NaiveDateTime;
 
+use crate::services::action::ActionError;
 use crate::db::answers::{self, CaseZone};
 use crate::db::appointments::{self, NewAppointment};
 use crate::db::cases::Case;
@@ -13,7 +14,7 @@ use crate::db::{self, DbConn};
 use crate::domain::AppointmentStatus;
 use crate::domain::CaseStatus;
 use crate::domain::{Actor, CaseEvent};
-use crate::services::case_flow::{self, ActingAs, Fire, FireError};
+use crate::services::case_flow::{self, ActingAs, Fire};
 use crate::services::mail;
 
 /// A staff member (or admin) acting for their center.
@@ -29,64 +30,17 @@ impl Staff {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum DeskError {
-    /// No such object at this staff member's center (another center's look the same).
-    #[error("not found")]
-    NotFound,
-    /// The case changed since the page was shown.
-    #[error("the case changed meanwhile")]
-    Conflict,
-    /// The state machine refuses the action in the case's current state.
-    #[error("not possible in this state")]
-    WrongState,
-    /// A no-show before the slot has ended.
-    #[error("too early")]
-    TooEarly,
-    /// A check-in for a visit on another day than today (at the center).
-    #[error("not today")]
-    NotToday,
-    #[error("a reason is required")]
-    ReasonRequired,
-    #[error("choose at least one zone")]
-    NoZone,
-    /// A line break or control character in a one-line field (a reason).
-    #[error("characters that cannot be used")]
-    Characters,
-    /// The applicant left no e-mail address to send a link to.
-    #[error("no address")]
-    NoAddress,
-    #[error(transparent)]
-    Db(#[from] diesel::result::Error),
-}
 
-impl From<crate::domain::text::TextError> for DeskError {
-    fn from(e: crate::domain::text::TextError) -> Self {
-        match e {
-            crate::domain::text::TextError::Characters => DeskError::Characters,
-            _ => DeskError::ReasonRequired,
-        }
-    }
-}
 
-impl From<FireError> for DeskError {
-    fn from(e: FireError) -> Self {
-        match e {
-            FireError::NotFound => DeskError::NotFound,
-            FireError::Conflict => DeskError::Conflict,
-            FireError::Refused(_) | FireError::Corrupt => DeskError::WrongState,
-            FireError::ReasonRequired => DeskError::ReasonRequired,
-            FireError::Db(e) => DeskError::Db(e),
-        }
-    }
-}
 
 /// The case, if it belongs to the staff member's center.
-pub fn case_of_center(conn: &mut DbConn, staff: Staff, case_id: i64) -> Result<Case, DeskError> {
-    match db::cases::find(conn, case_id)? {
-        Some(c) if c.center_id == staff.center_id && c.status != CaseStatus::Draft => Ok(c),
-        _ => Err(DeskError::NotFound),
-    }
+pub fn case_of_center(conn: &mut DbConn, staff: Staff, case_id: i64) -> Result<Case, ActionError> {
+    center_case(conn, staff, case_id)?.ok_or(ActionError::NotFound)
+}
+
+/// The same, as a plain lookup: `None` for a draft or another center's case.
+pub fn center_case(conn: &mut DbConn, staff: Staff, case_id: i64) -> diesel::QueryResult<Option<Case>> {
+    Ok(db::cases::find(conn, case_id)?.filter(|c| c.center_id == staff.center_id && c.status != CaseStatus::Draft))
 }
 
 /// The appointment and its case, if they belong to the staff member's center.
@@ -94,8 +48,8 @@ fn appointment_of_center(
     conn: &mut DbConn,
     staff: Staff,
     appt_id: i64,
-) -> Result<(appointments::Appointment, Case), DeskError> {
-    let appt = crate::db::appointments::appointment(conn, appt_id)?.ok_or(DeskError::NotFound)?;
+) -> Result<(appointments::Appointment, Case), ActionError> {
+    let appt = crate::db::appointments::appointment(conn, appt_id)?.ok_or(ActionError::NotFound)?;
     let case = case_of_center(conn, staff, appt.case_id)?;
     Ok((appt, case))
 }
@@ -108,20 +62,20 @@ pub fn check_in(
     appt_id: i64,
     version: i64,
     now: NaiveDateTime,
-) -> Result<i32, DeskError> {
+) -> Result<i32, ActionError> {
     db::write_tx(conn, |conn| {
         let (appt, case) = appointment_of_center(conn, staff, appt_id)?;
         if case.version != version {
-            return Err(DeskError::Conflict);
+            return Err(ActionError::Conflict);
         }
         if appt.status != AppointmentStatus::Booked {
-            return Err(DeskError::WrongState);
+            return Err(ActionError::WrongState);
         }
-        let center = centers::by_id(conn, staff.center_id)?.ok_or(DeskError::NotFound)?;
+        let center = centers::by_id(conn, staff.center_id)?.ok_or(ActionError::NotFound)?;
         let tz = crate::services::availability::time_zone(&center);
         let day = crate::domain::availability::local_date(tz, now);
         if crate::domain::availability::local_date(tz, appt.starts_at) != day {
-            return Err(DeskError::NotToday);
+            return Err(ActionError::NotToday);
         }
         case_flow::fire_in_tx(conn, &Fire::new(case.id, staff.acting(), CaseEvent::CheckIn).at_version(version), now)?;
         let ticket = crate::db::tickets::next_ticket(conn, center.id, day)?;
@@ -137,14 +91,14 @@ pub fn no_show(
     appt_id: i64,
     version: i64,
     now: NaiveDateTime,
-) -> Result<(), DeskError> {
+) -> Result<(), ActionError> {
     db::write_tx(conn, |conn| {
         let (appt, case) = appointment_of_center(conn, staff, appt_id)?;
         if case.version != version {
-            return Err(DeskError::Conflict);
+            return Err(ActionError::Conflict);
         }
         if now < appt.ends_at {
-            return Err(DeskError::TooEarly);
+            return Err(ActionError::TooEarly);
         }
         case_flow::fire_in_tx(
             conn,
@@ -166,7 +120,7 @@ pub fn reroute(
     reason: &str,
     version: i64,
     env: &mail::Env<'_>,
-) -> Result<(), DeskError> {
+) -> Result<(), ActionError> {
     let reason = crate::domain::text::required_line(reason, 500)?;
     let reason = reason.as_str();
     db::write_tx(conn, |conn| {
@@ -185,7 +139,7 @@ pub fn reroute(
             });
         }
         if rows.is_empty() {
-            return Err(DeskError::NoZone);
+            return Err(ActionError::NoZone);
         }
         case_flow::fire_in_tx(
             conn,
@@ -209,13 +163,13 @@ pub struct WalkIn<'a> {
 
 /// Creates the case and puts it straight into the zone's queue: submitted, reserved for now,
 /// checked in with a ticket — one transaction. Returns (case id, ticket).
-pub fn walk_in(conn: &mut DbConn, staff: Staff, w: &WalkIn<'_>, now: NaiveDateTime) -> Result<(i64, i32), DeskError> {
+pub fn walk_in(conn: &mut DbConn, staff: Staff, w: &WalkIn<'_>, now: NaiveDateTime) -> Result<(i64, i32), ActionError> {
     db::write_tx(conn, |conn| {
-        let center: Center = centers::by_id(conn, staff.center_id)?.ok_or(DeskError::NotFound)?;
+        let center: Center = centers::by_id(conn, staff.center_id)?.ok_or(ActionError::NotFound)?;
         let (zone, kind) = centers::zones_of(conn, center.id)?
             .into_iter()
             .find(|(_, k)| k.code == w.zone_kind)
-            .ok_or(DeskError::NoZone)?;
+            .ok_or(ActionError::NoZone)?;
         let (case_id, _) = case_flow::open_case(conn, center.id, &center.ref_prefix, "ko", now)?;
         answers::insert_empty(conn, case_id, now)?;
         let company = answers::CompanyChange {
@@ -265,7 +219,7 @@ pub fn walk_in(conn: &mut DbConn, staff: Staff, w: &WalkIn<'_>, now: NaiveDateTi
         };
         // A walk-in holds no slot of the schedule, only a seat number at this instant (walk-ins
         // registered at the same moment take the next numbers).
-        appointments::take_seat(conn, &appt, 1000)?.ok_or(DeskError::Conflict)?;
+        appointments::take_seat(conn, &appt, 1000)?.ok_or(ActionError::Conflict)?;
         case_flow::fire_in_tx(conn, &Fire::new(case_id, by, CaseEvent::CheckIn), now)?;
         let day = crate::domain::availability::local_date(crate::services::availability::time_zone(&center), now);
         let ticket = crate::db::tickets::next_ticket(conn, center.id, day)?;
@@ -282,11 +236,11 @@ pub fn send_new_link(
     staff: Staff,
     case_id: i64,
     env: &crate::services::mail::Env<'_>,
-) -> Result<(), DeskError> {
+) -> Result<(), ActionError> {
     db::write_tx(conn, |conn| {
         let case = case_of_center(conn, staff, case_id)?;
         let Some(to) = crate::db::answers::find(conn, case.id)?.and_then(|a| a.contact_email) else {
-            return Err(DeskError::NoAddress);
+            return Err(ActionError::NoAddress);
         };
         let token = crate::token::new_token();
         crate::db::cases::set_applicant_token(conn, case.id, &crate::token::hash_token(&token))?;

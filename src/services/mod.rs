@@ -2,6 +2,7 @@
 //! that tests control it; nothing here knows about HTTP.
 
 pub mod access;
+pub mod action;
 pub mod auth;
 pub mod availability;
 pub mod booking;

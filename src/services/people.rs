@@ -7,6 +7,7 @@ use chrono::{Duration, NaiveDateTime};
 
 use crate::db::{self, DbConn, centers, users};
 use crate::domain::Role;
+use crate::domain::invitation::Invitation;
 use crate::domain::password::{NewPassword, PasswordError};
 use crate::services::{mail, passwords};
 use crate::token;
@@ -18,14 +19,10 @@ pub const LINK_HOURS: i64 = 72;
 pub enum PeopleError {
     #[error("not found")]
     NotFound,
-    #[error("invalid email")]
-    InvalidEmail,
     #[error("duplicate")]
     Duplicate,
     #[error("an expert needs a zone")]
     ZoneRequired,
-    #[error("name required")]
-    NameRequired,
     /// Admins cannot disable themselves (someone must be left to re-enable).
     #[error("not yourself")]
     NotYourself,
@@ -47,32 +44,19 @@ fn new_link(conn: &mut DbConn, user: &users::User, now: NaiveDateTime) -> Result
     Ok(t)
 }
 
-pub struct Invite<'a> {
-    pub name: &'a str,
-    pub email: &'a str,
-    pub role: Role,
-    pub zone_kind: Option<&'a str>,
-}
 
 /// Creates the account (without a usable password) and mails the link to set one.
-pub fn invite(conn: &mut DbConn, center_id: i64, i: &Invite<'_>, env: &mail::Env<'_>) -> Result<i64, PeopleError> {
-    let email = i.email.trim().to_lowercase();
-    if crate::domain::contact::Email::parse(&email).is_none() {
-        return Err(PeopleError::InvalidEmail);
-    }
-    let Ok(name) = crate::domain::text::required_line(i.name, 50) else {
-        return Err(PeopleError::NameRequired);
-    };
-    let name = name.as_str();
+pub fn invite(conn: &mut DbConn, center_id: i64, i: &Invitation, env: &mail::Env<'_>) -> Result<i64, PeopleError> {
+    let (email, name) = (i.email.as_str(), i.name.as_str());
     db::write_tx(conn, |conn| {
-        let zone_id = match (i.role, i.zone_kind.filter(|z| !z.is_empty())) {
+        let zone_id = match (i.role, i.zone_kind.as_deref()) {
             (Role::Expert, None) => return Err(PeopleError::ZoneRequired),
             (Role::Expert, Some(kind)) => {
                 Some(centers::zone_by_kind(conn, center_id, kind)?.ok_or(PeopleError::ZoneRequired)?.id)
             }
             _ => None,
         };
-        if users::by_email(conn, &email)?.is_some() {
+        if users::by_email(conn, email)?.is_some() {
             return Err(PeopleError::Duplicate);
         }
         // A random password nobody knows until the link sets a real one.
@@ -83,7 +67,7 @@ pub fn invite(conn: &mut DbConn, center_id: i64, i: &Invite<'_>, env: &mail::Env
             conn,
             &users::NewUser {
                 center_id: Some(center_id),
-                email: &email,
+                email,
                 display_name: name,
                 role: i.role.as_str(),
                 zone_id,

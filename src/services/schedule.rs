@@ -1,9 +1,9 @@
 //! A center's weekly schedule, as staff change it: opening hours per zone and weekday (with the
 //! finance institution on duty), and each zone's booking policy.
 
-use chrono::NaiveTime;
 
 use crate::db::centers::{self, NewScheduleRule, Zone, ZoneKind};
+pub use crate::domain::schedule_form::Rule;
 use crate::db::schedule::{self, PolicyRow};
 use crate::db::{self, DbConn};
 use crate::services::desk::Staff;
@@ -20,22 +20,10 @@ pub enum ScheduleError {
     Db(#[from] diesel::result::Error),
 }
 
-/// Opening hours for one zone on one weekday, as checked by the form.
-#[derive(Debug, Clone)]
-pub struct Rule<'a> {
-    pub zone_id: i64,
-    pub weekday: i16,
-    pub start: NaiveTime,
-    pub end: NaiveTime,
-    pub slot_minutes: i32,
-    pub seats: i32,
-    /// The finance institution on duty (finance zones only; empty: none).
-    pub institution: &'a str,
-}
 
 /// Adds opening hours, unless they overlap the zone's others on that weekday (decided under a
 /// lock per zone, so two staff adding at once cannot both pass the check).
-pub fn add_rule(conn: &mut DbConn, staff: Staff, r: &Rule<'_>) -> Result<(), ScheduleError> {
+pub fn add_rule(conn: &mut DbConn, staff: Staff, r: &Rule) -> Result<(), ScheduleError> {
     let (zone, kind) = own_zone(conn, staff.center_id, r.zone_id)?;
     let institution_id = if kind.code == "finance" && !r.institution.is_empty() {
         let all = centers::institutions(conn)?;

@@ -13,9 +13,11 @@ use super::who::Admin;
 use super::{AppState, with_conn};
 use crate::db::{centers, users};
 use crate::domain::Role;
+use crate::domain::form::{Errors, FieldError};
+use crate::domain::invitation::InviteForm;
 use crate::domain::password::PasswordError;
 use crate::services::mail;
-use crate::services::people::{self, Invite, PeopleError, SetPasswordError};
+use crate::services::people::{self, PeopleError, SetPasswordError};
 
 pub struct Person {
     id: i64,
@@ -29,18 +31,6 @@ pub struct Person {
     is_self: bool,
 }
 
-#[derive(serde::Deserialize, Default, Clone)]
-pub struct InviteForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    role: String,
-    #[serde(default)]
-    zone: String,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "staff/people.html")]
 pub struct PeoplePage {
@@ -49,11 +39,7 @@ pub struct PeoplePage {
     people: Vec<Person>,
     zones: Vec<(String, String)>,
     form: InviteForm,
-    name_error: Option<&'static str>,
-    email_error: Option<&'static str>,
-    role_error: Option<&'static str>,
-    zone_error: Option<&'static str>,
-    has_errors: bool,
+    errors: Errors,
     notice: Option<&'static str>,
 }
 
@@ -76,7 +62,7 @@ async fn people_page(
     admin: Admin,
     state: &web::Data<AppState>,
     form: InviteForm,
-    errors: [Option<&'static str>; 4],
+    errors: Errors,
     notice: Option<&'static str>,
 ) -> Result<HttpResponse, AppError> {
     let Admin { user_id: admin_id, center_id } = admin;
@@ -101,21 +87,16 @@ async fn people_page(
             }
         })
         .collect();
-    let has_errors = errors.iter().any(Option::is_some);
     let page = PeoplePage {
         t: ctx.t,
         ctx,
         people,
         zones: zones.iter().map(|(_, k)| (k.code.clone(), lang.pick(&k.name_ko, &k.name_en).to_owned())).collect(),
         form,
-        name_error: errors[0],
-        email_error: errors[1],
-        role_error: errors[2],
-        zone_error: errors[3],
-        has_errors,
+        errors,
         notice,
     };
-    let code = if has_errors { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let code = if page.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok(super::respond::page(req, page, code))
 }
 
@@ -138,7 +119,7 @@ pub async fn people(
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
     let notice = notice_of(query.done.as_deref());
-    people_page(&req, ctx, admin, &state, InviteForm::default(), [None; 4], notice).await
+    people_page(&req, ctx, admin, &state, InviteForm::default(), Errors::default(), notice).await
 }
 
 pub async fn invite(
@@ -150,41 +131,25 @@ pub async fn invite(
 ) -> Result<HttpResponse, AppError> {
     let center_id = admin.center_id;
     let form = form.into_inner();
-    let role = match form.role.as_str() {
-        "staff" => Some(Role::Staff),
-        "expert" => Some(Role::Expert),
-        _ => None,
+    let invitation = match form.parse() {
+        Ok(i) => i,
+        Err(errors) => return people_page(&req, ctx, admin, &state, form, errors.into(), None).await,
     };
-    let Some(role) = role else {
-        return people_page(
-            &req,
-            ctx,
-            admin,
-            &state,
-            form,
-            [None, None, Some(msg("people.role_required")), None],
-            None,
-        )
-        .await;
-    };
-    let (f, base, from, now) =
-        (form.clone(), state.settings.base_url.clone(), state.settings.mail_from.clone(), state.clock.now());
+    let (base, from, now) = (state.settings.base_url.clone(), state.settings.mail_from.clone(), state.clock.now());
     let r = with_conn(&state, move |conn| {
         let env = mail::Env { base_url: &base, from: &from, now };
-        let zone = (role == Role::Expert).then_some(f.zone.as_str());
-        Ok(people::invite(conn, center_id, &Invite { name: &f.name, email: &f.email, role, zone_kind: zone }, &env))
+        Ok(people::invite(conn, center_id, &invitation, &env))
     })
     .await?;
-    let errors = match r {
+    let error = match r {
         Ok(_) => return Ok(see_other("/staff/people?done=invited")),
-        Err(PeopleError::NameRequired) => [Some(msg("people.name_required")), None, None, None],
-        Err(PeopleError::InvalidEmail) => [None, Some(msg("people.email_invalid")), None, None],
-        Err(PeopleError::Duplicate) => [None, Some(msg("people.email_taken")), None, None],
-        Err(PeopleError::ZoneRequired) => [None, None, None, Some(msg("people.zone_required"))],
+        Err(PeopleError::Duplicate) => FieldError { field: "email", key: msg("people.email_taken") },
+        // A zone the center does not run (only a crafted form names one).
+        Err(PeopleError::ZoneRequired) => FieldError { field: "zone", key: msg("people.zone_required") },
         Err(PeopleError::Db(e)) => return Err(e.into()),
-        Err(_) => return Err(AppError::NotFound),
+        Err(PeopleError::NotFound | PeopleError::NotYourself) => return Err(AppError::NotFound),
     };
-    people_page(&req, ctx, admin, &state, form, errors, None).await
+    people_page(&req, ctx, admin, &state, form, vec![error].into(), None).await
 }
 
 #[derive(serde::Deserialize)]

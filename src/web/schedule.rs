@@ -8,7 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use askama_web::WebTemplate;
-use chrono::{Duration, NaiveTime, TimeZone};
+use chrono::{Duration, TimeZone};
 
 use super::ctx::PageCtx;
 use super::errors::AppError;
@@ -19,6 +19,8 @@ use super::{AppState, with_conn};
 use crate::db::centers;
 use crate::db::schedule::{self, PolicyRow};
 use crate::domain::availability;
+use crate::domain::form::{Errors, FieldError};
+use crate::domain::schedule_form::{PolicyForm, RuleForm};
 use crate::services::schedule::{self as schedule_service, ScheduleError};
 
 pub struct RuleLine {
@@ -48,24 +50,6 @@ pub struct ZoneBlock {
     stranded: Vec<Stranded>,
 }
 
-#[derive(serde::Deserialize, Default, Clone)]
-pub struct RuleForm {
-    #[serde(default)]
-    zone: i64,
-    #[serde(default)]
-    weekday: String,
-    #[serde(default)]
-    start: String,
-    #[serde(default)]
-    end: String,
-    #[serde(default)]
-    slot: String,
-    #[serde(default)]
-    seats: String,
-    #[serde(default)]
-    institution: String,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "staff/schedule.html")]
 pub struct SchedulePage {
@@ -75,7 +59,9 @@ pub struct SchedulePage {
     weekdays: Vec<(String, &'static str)>,
     institutions: Vec<(String, String)>,
     form: RuleForm,
-    error: Option<&'static str>,
+    errors: Errors,
+    /// The zone whose rule form was refused: its form opens, the summary links to its fields.
+    error_zone: Option<String>,
     notice: Option<&'static str>,
 }
 
@@ -104,7 +90,7 @@ pub async fn schedule(
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
     let notice = query.done.as_deref().map(|_| msg("schedule.saved"));
-    page(&req, ctx, staff, &state, RuleForm::default(), None, notice).await
+    page(&req, ctx, staff, &state, RuleForm::default(), Errors::default(), notice).await
 }
 
 async fn page(
@@ -113,7 +99,7 @@ async fn page(
     staff: Staff,
     state: &web::Data<AppState>,
     form: RuleForm,
-    error: Option<&'static str>,
+    errors: Errors,
     notice: Option<&'static str>,
 ) -> Result<HttpResponse, AppError> {
     let lang = ctx.lang;
@@ -198,8 +184,10 @@ async fn page(
     })
     .await?;
     let (zones, institutions) = blocks;
+    let error_zone = zones.iter().find(|z| z.id == form.zone && !errors.is_empty()).map(|z| z.code.clone());
     let p = SchedulePage {
         t: ctx.t,
+        error_zone,
         zones,
         weekdays: (1..=7).map(|n| (n.to_string(), weekday_key(n))).collect(),
         institutions: institutions
@@ -207,11 +195,11 @@ async fn page(
             .map(|i| (i.code.clone(), lang.pick(&i.name_ko, &i.name_en).to_owned()))
             .collect(),
         form,
-        error,
+        errors,
         notice,
         ctx,
     };
-    let code = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let code = if p.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok(super::respond::page(req, p, code))
 }
 
@@ -223,46 +211,16 @@ pub async fn add_rule(
     form: web::Form<RuleForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    let time = |s: &str| NaiveTime::parse_from_str(s.trim(), "%H:%M").ok();
-    let weekday: Option<i16> = form.weekday.parse().ok().filter(|d| (1..=7).contains(d));
-    let (start, end) = (time(&form.start), time(&form.end));
-    let slot: Option<i32> = form.slot.trim().parse().ok().filter(|m| (10..=240).contains(m));
-    let seats: Option<i32> = form.seats.trim().parse().ok().filter(|n| (1..=20).contains(n));
-    let error = match (weekday, start, end, slot, seats) {
-        (None, ..) => Some(msg("schedule.weekday_invalid")),
-        (_, None, ..) | (_, _, None, ..) => Some(msg("schedule.time_invalid")),
-        (_, Some(s), Some(e), ..) if e <= s => Some(msg("schedule.end_before_start")),
-        (_, _, _, None, _) => Some(msg("schedule.slot_invalid")),
-        (_, _, _, _, None) => Some(msg("schedule.seats_invalid")),
-        _ => None,
+    let rule = match form.parse() {
+        Ok(r) => r,
+        Err(errors) => return page(&req, ctx, staff, &state, form, errors.into(), None).await,
     };
-    if error.is_some() {
-        return page(&req, ctx, staff, &state, form, error, None).await;
-    }
-    let (weekday, start, end, slot, seats) = (
-        weekday.unwrap_or(1),
-        start.unwrap_or_default(),
-        end.unwrap_or_default(),
-        slot.unwrap_or(30),
-        seats.unwrap_or(1),
-    );
-    let f = form.clone();
-    let r = with_conn(&state, move |conn| {
-        let rule = schedule_service::Rule {
-            zone_id: f.zone,
-            weekday,
-            start,
-            end,
-            slot_minutes: slot,
-            seats,
-            institution: &f.institution,
-        };
-        Ok(schedule_service::add_rule(conn, staff, &rule))
-    })
-    .await?;
-    match r {
+    match with_conn(&state, move |conn| Ok(schedule_service::add_rule(conn, staff, &rule))).await? {
         Ok(()) => Ok(see_other("/staff/schedule?done=rule")),
-        Err(ScheduleError::Overlap) => page(&req, ctx, staff, &state, form, Some(msg("schedule.overlap")), None).await,
+        Err(ScheduleError::Overlap) => {
+            let errors = vec![FieldError { field: "start", key: msg("schedule.overlap") }];
+            page(&req, ctx, staff, &state, form, errors.into(), None).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -277,20 +235,6 @@ pub async fn delete_rule(
     Ok(see_other("/staff/schedule?done=rule"))
 }
 
-#[derive(serde::Deserialize)]
-pub struct PolicyForm {
-    #[serde(default)]
-    min_notice_hours: String,
-    #[serde(default)]
-    horizon_days: String,
-    #[serde(default)]
-    buffer_minutes: String,
-    #[serde(default)]
-    reschedule_cutoff_hours: String,
-    #[serde(default)]
-    cancel_cutoff_hours: String,
-}
-
 pub async fn set_policy(
     req: HttpRequest,
     ctx: PageCtx,
@@ -300,16 +244,10 @@ pub async fn set_policy(
     form: web::Form<PolicyForm>,
 ) -> Result<HttpResponse, AppError> {
     let (zone_id, f) = (zone.into_inner(), form.into_inner());
-    let num = |s: &str, max: i32| s.trim().parse::<i32>().ok().filter(|n| (0..=max).contains(n));
-    let parsed = (
-        num(&f.min_notice_hours, 24 * 30),
-        num(&f.horizon_days, 365).filter(|d| *d >= 1),
-        num(&f.buffer_minutes, 240),
-        num(&f.reschedule_cutoff_hours, 24 * 30),
-        num(&f.cancel_cutoff_hours, 24 * 30),
-    );
-    let (Some(notice), Some(horizon), Some(buffer), Some(resched), Some(cancel)) = parsed else {
-        return page(&req, ctx, staff, &state, RuleForm::default(), Some(msg("schedule.policy_invalid")), None).await;
+    let p = match f.parse() {
+        Ok(p) => p,
+        // The policy form is short: its one message says which values are allowed.
+        Err(errors) => return page(&req, ctx, staff, &state, RuleForm::default(), errors.into(), None).await,
     };
     with_conn(&state, move |conn| {
         schedule_service::set_policy(
@@ -317,11 +255,11 @@ pub async fn set_policy(
             staff,
             &PolicyRow {
                 zone_id,
-                min_notice_minutes: notice * 60,
-                horizon_days: horizon,
-                buffer_minutes: buffer,
-                reschedule_cutoff_minutes: resched * 60,
-                cancel_cutoff_minutes: cancel * 60,
+                min_notice_minutes: p.min_notice_minutes,
+                horizon_days: p.horizon_days,
+                buffer_minutes: p.buffer_minutes,
+                reschedule_cutoff_minutes: p.reschedule_cutoff_minutes,
+                cancel_cutoff_minutes: p.cancel_cutoff_minutes,
             },
         )?;
         Ok(())

@@ -4,7 +4,8 @@ use onestop::db::cases::{self, Case};
 use onestop::db::centers;
 use onestop::db::{self, appointments};
 use onestop::services::availability;
-use onestop::services::booking::{self, BookError, Leg};
+use onestop::services::action::ActionError;
+use onestop::services::booking::{self, Leg};
 
 use crate::fixtures::{
     COMPANY, CONTACT, booked_legal_case, fill_all, gyeongnam, parse_ics, post_step, start_draft, submitted_case,
@@ -26,8 +27,8 @@ async fn sixty_four_applicants_race_for_the_last_seat_and_exactly_one_gets_it() 
         booking::reserve(conn, &center2, &cases2[i], &[leg], &booking::Op::applicant(now))
     });
     let ok = results.iter().filter(|r| r.is_ok()).count();
-    let taken = results.iter().filter(|r| matches!(r, Err(BookError::Taken))).count();
-    let other: Vec<_> = results.iter().filter(|r| !matches!(r, Ok(_) | Err(BookError::Taken))).collect();
+    let taken = results.iter().filter(|r| matches!(r, Err(ActionError::Taken))).count();
+    let other: Vec<_> = results.iter().filter(|r| !matches!(r, Ok(_) | Err(ActionError::Taken))).collect();
     eprintln!(
         "64 concurrent reservations of one seat ({}): {ok} succeeded, {taken} taken, {} other errors",
         if app.db.url.is_postgres() { "PostgreSQL" } else { "SQLite" },
@@ -57,7 +58,7 @@ async fn twenty_one_stop_visits_race_and_nothing_is_booked_partially() {
         booking::reserve(conn, &center2, &cases2[i], &legs, &booking::Op::applicant(now))
     });
     let ok = results.iter().filter(|r| r.is_ok()).count();
-    let taken = results.iter().filter(|r| matches!(r, Err(BookError::Taken))).count();
+    let taken = results.iter().filter(|r| matches!(r, Err(ActionError::Taken))).count();
     eprintln!(
         "20 concurrent one-stop visits ({}): {ok} succeeded, {taken} taken, {} other errors",
         if app.db.url.is_postgres() { "PostgreSQL" } else { "SQLite" },
@@ -174,8 +175,8 @@ async fn twenty_concurrent_moves_of_one_visit_leave_exactly_one_booking() {
         booking::reschedule(conn, &center2, &case2, &[target], &booking::Op::applicant(now))
     });
     let ok = results.iter().filter(|r| r.is_ok()).count();
-    let conflicts = results.iter().filter(|r| matches!(r, Err(BookError::Fire(_)))).count();
-    let taken = results.iter().filter(|r| matches!(r, Err(BookError::Taken))).count();
+    let conflicts = results.iter().filter(|r| matches!(r, Err(ActionError::Conflict))).count();
+    let taken = results.iter().filter(|r| matches!(r, Err(ActionError::Taken))).count();
     eprintln!(
         "20 concurrent reschedules of one visit ({}): {ok} succeeded, {conflicts} conflicts, {taken} taken, {} other errors",
         if app.db.url.is_postgres() { "PostgreSQL" } else { "SQLite" },
@@ -212,7 +213,7 @@ async fn a_move_to_a_taken_time_changes_nothing_and_a_cancel_frees_the_seat_once
     let other = submitted_case(&app, &center, &["legal"]);
     booking::reserve(&mut app.conn(), &center, &other, &legs[1..2], &booking::Op::applicant(now)).unwrap();
     let r = booking::reschedule(&mut app.conn(), &center, &case, &legs[1..2], &booking::Op::applicant(now));
-    assert!(matches!(r, Err(BookError::Taken)), "{r:?}");
+    assert!(matches!(r, Err(ActionError::Taken)), "{r:?}");
     let live = appointments::live_of_case(&mut app.conn(), case.id).unwrap();
     assert_eq!(live[0].starts_at, legs[0].starts_at, "the old seat is kept");
     assert_eq!(cases::find(&mut app.conn(), case.id).unwrap().unwrap().version, case.version);
@@ -220,7 +221,7 @@ async fn a_move_to_a_taken_time_changes_nothing_and_a_cancel_frees_the_seat_once
     // Cancel: the seat is free again for a third applicant; the same cancel cannot be replayed.
     booking::cancel(&mut app.conn(), &case, "일정이 바뀌었습니다", &booking::Op::applicant(now)).unwrap();
     let again = booking::cancel(&mut app.conn(), &case, "again", &booking::Op::applicant(now));
-    assert!(matches!(again, Err(BookError::Fire(_))), "{again:?}");
+    assert!(matches!(again, Err(ActionError::Conflict | ActionError::WrongState)), "{again:?}");
     let third = submitted_case(&app, &center, &["legal"]);
     booking::reserve(&mut app.conn(), &center, &third, &legs[..1], &booking::Op::applicant(now)).unwrap();
     let trail = cases::events_of(&mut app.conn(), case.id).unwrap();
@@ -236,11 +237,11 @@ async fn changes_past_the_cut_off_are_refused_for_applicants() {
     let late = legs[0].starts_at - chrono::Duration::hours(1);
     assert!(matches!(
         booking::cancel(&mut app.conn(), &case, "late", &booking::Op::applicant(late)),
-        Err(BookError::PastCutoff)
+        Err(ActionError::PastCutoff)
     ));
     assert!(matches!(
         booking::reschedule(&mut app.conn(), &center, &case, &legs[1..2], &booking::Op::applicant(late)),
-        Err(BookError::PastCutoff)
+        Err(ActionError::PastCutoff)
     ));
     assert_eq!(cases::find(&mut app.conn(), case.id).unwrap().unwrap().status, "reserved");
 }

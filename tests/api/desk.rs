@@ -408,7 +408,8 @@ fn account(app: &TestApp, local: &str) -> (String, String) {
 
 #[tokio::test]
 async fn clerks_checking_in_at_once_give_one_ticket_and_walk_ins_get_distinct_ones() {
-    use onestop::services::desk::{self, DeskError, Staff, WalkIn};
+    use onestop::services::action::ActionError;
+    use onestop::services::desk::{self, Staff, WalkIn};
     let app = spawn_app_with_demo().await;
     let (center, case, _) = booked_legal_case(&app);
     let appt = appointments::live_of_case(&mut app.conn(), case.id).unwrap().remove(0);
@@ -420,7 +421,7 @@ async fn clerks_checking_in_at_once_give_one_ticket_and_walk_ins_get_distinct_on
     let now = appt.starts_at;
     let results = crate::helpers::race(&app, 10, move |_, conn| desk::check_in(conn, staff, appt_id, version, now));
     let ok = results.iter().filter(|r| r.is_ok()).count();
-    let conflicts = results.iter().filter(|r| matches!(r, Err(DeskError::Conflict))).count();
+    let conflicts = results.iter().filter(|r| matches!(r, Err(ActionError::Conflict))).count();
     eprintln!("10 concurrent check-ins ({:?}): {ok} ok, {conflicts} conflicts", app.db.url);
     assert_eq!((ok, conflicts), (1, 9), "{results:?}");
     assert_eq!(appointments::live_of_case(&mut app.conn(), case.id).unwrap()[0].ticket_number, Some(1));

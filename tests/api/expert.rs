@@ -6,7 +6,8 @@ use onestop::domain::Role;
 use onestop::domain::password::NewPassword;
 use onestop::services::availability;
 use onestop::services::booking::{self, Leg};
-use onestop::services::consult::{self, ConsultError, Expert};
+use onestop::services::action::ActionError;
+use onestop::services::consult::{self, Expert};
 use onestop::services::desk::{self, Staff};
 use onestop::services::users::{self, NewAccount};
 
@@ -246,7 +247,7 @@ async fn two_experts_calling_the_same_visitor_one_wins() {
         consult::start(conn, if i % 2 == 0 { first } else { second }, appt, version, now)
     });
     let ok = results.iter().filter(|r| r.is_ok()).count();
-    let lost = results.iter().filter(|r| matches!(r, Err(ConsultError::Conflict))).count();
+    let lost = results.iter().filter(|r| matches!(r, Err(ActionError::Conflict))).count();
     eprintln!("10 concurrent starts ({:?}): {ok} ok, {lost} told another was first", app.db.url);
     assert_eq!((ok, lost), (1, 9), "{results:?}");
     assert_eq!(consult::of_case(&mut app.conn(), case.id).unwrap().len(), 1);

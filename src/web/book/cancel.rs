@@ -6,7 +6,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::visit::visit_page;
 use super::{applicant_op, ended};
 use crate::domain::CaseStatus;
-use crate::services::booking::{self, BookError};
+use crate::services::action::ActionError;
+use crate::services::booking;
 use crate::web::apply::{load, see_other};
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
@@ -43,18 +44,14 @@ pub async fn cancel(
         }
     };
     let (case, op) = (d.case.clone(), applicant_op(&state, &token, state.clock.now()));
-    let outcome = with_conn(&state, move |conn| match booking::cancel(conn, &case, &reason, &op) {
-        Ok(()) => Ok(Ok(())),
-        Err(BookError::Db(e)) => Err(e.into()),
-        Err(e) => Ok(Err(e)),
-    })
-    .await?;
+    let outcome = with_conn(&state, move |conn| Ok(booking::cancel(conn, &case, &reason, &op))).await?;
     match outcome {
         Ok(()) => Ok(see_other(format!("/apply/{token}/visit"))),
-        Err(BookError::PastCutoff) => {
-            visit_page(&req, ctx, &state, &d, &token, Some(msg("apply.visit.past_cutoff")), StatusCode::CONFLICT).await
-        }
         // Cancelled meanwhile (a replay): the link now says so.
-        Err(_) => Ok(see_other(format!("/apply/{token}/visit"))),
+        Err(ActionError::Conflict | ActionError::WrongState) => Ok(see_other(format!("/apply/{token}/visit"))),
+        Err(e) => {
+            let (key, status) = crate::web::respond::refusal(e)?;
+            visit_page(&req, ctx, &state, &d, &token, Some(key), status).await
+        }
     }
 }

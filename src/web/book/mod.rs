@@ -6,7 +6,7 @@ mod calendar;
 mod cancel;
 mod reserve;
 mod show;
-mod times;
+pub mod times;
 mod visit;
 
 pub use calendar::visit_ics_file;

@@ -6,8 +6,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::show::book_page;
 use super::{applicant_op, ended};
 use crate::domain::CaseStatus;
-use crate::services::booking::{self, BookError, Leg};
-use crate::services::case_flow::FireError;
+use crate::services::action::ActionError;
+use crate::services::booking::{self, Leg};
 use crate::web::apply::{load, see_other};
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
@@ -27,11 +27,9 @@ pub async fn book(
         return Ok(see_other(format!("/apply/{token}")));
     }
     let fields = crate::web::form::Fields::parse(&body)?;
-    let choice = fields.get("choice");
-    let legs: Option<Vec<Leg>> = choice.split(',').filter(|s| !s.is_empty()).map(Leg::parse).collect();
-    let legs = match legs {
-        Some(l) if !l.is_empty() => l,
-        _ => {
+    let legs = match Leg::parse_choice(fields.get("choice")) {
+        Some(l) => l,
+        None => {
             return book_page(
                 &req,
                 ctx,
@@ -53,35 +51,15 @@ pub async fn book(
     if let Some(v) = fields.get("version").parse().ok() {
         case.version = v;
     }
-    let moving = d.status == CaseStatus::Reserved;
     let op = applicant_op(&state, &token, now);
-    let outcome = with_conn(&state, move |conn| {
-        let result = if moving {
-            booking::reschedule(conn, &center, &case, &legs, &op)
-        } else {
-            booking::reserve(conn, &center, &case, &legs, &op)
-        };
-        match result {
-            Ok(ids) => Ok(Ok(ids)),
-            Err(BookError::Db(e)) => Err(e.into()),
-            Err(e) => Ok(Err(e)),
-        }
-    })
-    .await?;
+    let outcome = with_conn(&state, move |conn| Ok(booking::book_or_move(conn, &center, &case, &legs, &op))).await?;
     match outcome {
         Ok(_) => Ok(see_other(format!("/apply/{token}/visit"))),
         // A double click, or the case moved on: show where it is now.
-        Err(BookError::Fire(FireError::Conflict | FireError::Refused(_))) => {
-            Ok(see_other(format!("/apply/{token}/visit")))
-        }
-        Err(BookError::PastCutoff) => {
-            book_page(&req, ctx, &state, &d, &token, Some(msg("apply.visit.past_cutoff")), StatusCode::CONFLICT).await
-        }
-        Err(BookError::Taken) => {
-            book_page(&req, ctx, &state, &d, &token, Some(msg("apply.book.taken")), StatusCode::CONFLICT).await
-        }
-        Err(_) => {
-            book_page(&req, ctx, &state, &d, &token, Some(msg("apply.book.not_offered")), StatusCode::CONFLICT).await
+        Err(ActionError::Conflict | ActionError::WrongState) => Ok(see_other(format!("/apply/{token}/visit"))),
+        Err(e) => {
+            let (key, status) = crate::web::respond::refusal(e)?;
+            book_page(&req, ctx, &state, &d, &token, Some(key), status).await
         }
     }
 }

@@ -32,7 +32,9 @@ fn leg_label(lang: Lang, times: &CaseTimes, s: &Slot, institutions: &[centers::I
     label
 }
 
-fn days_of(lang: Lang, times: &CaseTimes, institutions: &[centers::Institution]) -> (bool, Vec<Day>) {
+/// The choices of a booking form, per day: whole one-stop visits when the case has several
+/// zones, else the one zone's times. Shared by the applicant's page and the desk's move page.
+pub fn days_of(lang: Lang, times: &CaseTimes, institutions: &[centers::Institution]) -> (bool, Vec<Day>) {
     if times.zones.len() > 1 {
         let mut days: Vec<Day> = Vec::new();
         for v in &times.visits {

@@ -3,8 +3,9 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::{refused, staff_op};
-use crate::services::booking::{self, BookError};
-use crate::services::desk::{self, DeskError};
+use crate::services::action::ActionError;
+use crate::services::booking;
+use crate::services::desk;
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
 use crate::web::respond::see_other;
@@ -30,7 +31,7 @@ pub async fn cancel(
     let (id, form) = (id.into_inner(), form.into_inner());
     let reason = match crate::domain::text::required_line(&form.reason, 500) {
         Ok(r) => r,
-        Err(e) => return refused(&req, ctx, staff, state, Some(id), DeskError::from(e)).await,
+        Err(e) => return refused(&req, ctx, staff, state, Some(id), ActionError::from(e)).await,
     };
     let op = staff_op(&state, staff);
     let r = with_conn(&state, move |conn| {
@@ -39,12 +40,7 @@ pub async fn cancel(
             Err(e) => return Ok(Err(e)),
         };
         case.version = form.version;
-        Ok(match booking::cancel(conn, &case, &reason, &op) {
-            Ok(()) => Ok(()),
-            Err(BookError::Db(e)) => Err(DeskError::Db(e)),
-            Err(BookError::Fire(crate::services::case_flow::FireError::Conflict)) => Err(DeskError::Conflict),
-            Err(_) => Err(DeskError::WrongState),
-        })
+        Ok(booking::cancel(conn, &case, &reason, &op))
     })
     .await?;
     match r {

@@ -12,6 +12,8 @@ use super::local;
 use crate::db::appointments::Appointment;
 use crate::db::centers;
 use crate::domain::AppointmentStatus;
+use crate::domain::closure::ClosureForm;
+use crate::domain::form::Errors;
 use crate::services::availability::{self, day_range};
 use crate::services::closures::{self, ClosureError};
 use crate::web::ctx::PageCtx;
@@ -20,18 +22,6 @@ use crate::web::i18n::{T, date_label, msg};
 use crate::web::respond::{self, see_other};
 use crate::web::who::Staff;
 use crate::web::{AppState, with_conn};
-
-#[derive(serde::Deserialize, Default, Clone)]
-pub struct ClosureForm {
-    #[serde(default)]
-    starts_on: String,
-    #[serde(default)]
-    ends_on: String,
-    #[serde(default)]
-    scope: String,
-    #[serde(default)]
-    reason: String,
-}
 
 pub struct ClosureLine {
     id: i64,
@@ -55,10 +45,7 @@ pub struct ClosuresPage {
     lines: Vec<ClosureLine>,
     form: ClosureForm,
     scopes: Vec<(String, String)>,
-    starts_error: Option<&'static str>,
-    ends_error: Option<&'static str>,
-    reason_error: Option<&'static str>,
-    has_errors: bool,
+    errors: Errors,
     affected: Vec<Affected>,
     added: bool,
 }
@@ -69,7 +56,7 @@ async fn closures_page(
     staff: Staff,
     state: &web::Data<AppState>,
     form: ClosureForm,
-    errors: [Option<&'static str>; 3],
+    errors: Errors,
     added: Option<(NaiveDate, NaiveDate, Option<String>)>,
 ) -> Result<HttpResponse, AppError> {
     let lang = ctx.lang;
@@ -140,7 +127,6 @@ async fn closures_page(
             });
         }
     }
-    let has_errors = errors.iter().any(Option::is_some);
     let page = ClosuresPage {
         lines: rows
             .iter()
@@ -164,16 +150,13 @@ async fn closures_page(
             .chain(experts.iter().map(|u| (format!("expert:{}", u.id), expert_label(u.id))))
             .collect(),
         form,
-        starts_error: errors[0],
-        ends_error: errors[1],
-        reason_error: errors[2],
-        has_errors,
+        errors,
         affected,
         added: added.is_some(),
         t: ctx.t,
         ctx,
     };
-    let code = if has_errors { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let code = if page.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok(respond::page(req, page, code))
 }
 
@@ -183,7 +166,7 @@ pub async fn closures(
     staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    closures_page(&req, ctx, staff, &state, ClosureForm::default(), [None; 3], None).await
+    closures_page(&req, ctx, staff, &state, ClosureForm::default(), Errors::default(), None).await
 }
 
 pub async fn add_closure(
@@ -194,36 +177,11 @@ pub async fn add_closure(
     form: web::Form<ClosureForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    let parse = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
-    let mut errors = [None; 3];
-    let starts = parse(&form.starts_on);
-    let ends = if form.ends_on.trim().is_empty() { starts } else { parse(&form.ends_on) };
-    if starts.is_none() {
-        errors[0] = Some(msg("closures.date_invalid"));
-    }
-    match (starts, ends) {
-        (_, None) => errors[1] = Some(msg("closures.date_invalid")),
-        (Some(s), Some(e)) if e < s => errors[1] = Some(msg("closures.ends_before_start")),
-        (Some(s), Some(e)) if (e - s).num_days() > 366 => errors[1] = Some(msg("closures.too_long")),
-        _ => {}
-    }
-    let reason = match crate::domain::text::required_line(&form.reason, 200) {
-        Ok(r) => r,
-        Err(crate::domain::text::TextError::Characters) => {
-            errors[2] = Some(msg("apply.error.characters"));
-            String::new()
-        }
-        Err(_) => {
-            errors[2] = Some(msg("closures.reason_required"));
-            String::new()
-        }
+    let c = match form.parse() {
+        Ok(c) => c,
+        Err(errors) => return closures_page(&req, ctx, staff, &state, form, errors.into(), None).await,
     };
-    if errors.iter().any(Option::is_some) {
-        return closures_page(&req, ctx, staff, &state, form, errors, None).await;
-    }
-    let (starts, ends) = (starts.unwrap_or_default(), ends.unwrap_or_default());
-    let scope = Some(form.scope.clone()).filter(|s| !s.is_empty());
-    let sc = scope.clone();
+    let (starts, ends, scope, sc, reason) = (c.starts_on, c.ends_on, c.scope.clone(), c.scope, c.reason);
     let now = state.clock.now();
     match with_conn(&state, move |conn| Ok(closures::add(conn, staff, sc.as_deref(), starts, ends, &reason, now)))
         .await?
@@ -233,7 +191,7 @@ pub async fn add_closure(
         Err(ClosureError::NotFound) => return Err(AppError::BadRequest(msg("error.bad_request"))),
         Err(ClosureError::Db(e)) => return Err(e.into()),
     }
-    closures_page(&req, ctx, staff, &state, ClosureForm::default(), [None; 3], Some((starts, ends, scope))).await
+    closures_page(&req, ctx, staff, &state, ClosureForm::default(), Errors::default(), Some((starts, ends, scope))).await
 }
 
 pub async fn delete_closure(

@@ -32,18 +32,16 @@ pub use reroute::reroute;
 pub use send_link::send_link;
 pub use walk_in::{walk_in, walk_in_form};
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{NaiveDateTime, TimeZone};
 
 use crate::db::centers::Center;
 use crate::services::availability;
 use crate::services::booking;
-use crate::services::desk::DeskError;
+use crate::services::action::ActionError;
 use crate::web::AppState;
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
-use crate::web::i18n::msg;
 use crate::web::who::Staff;
 
 fn local(center: &Center, t: NaiveDateTime) -> chrono::DateTime<chrono_tz::Tz> {
@@ -71,7 +69,7 @@ async fn refused_for_appointment(
     staff: Staff,
     state: web::Data<AppState>,
     appointment_id: i64,
-    e: DeskError,
+    e: ActionError,
 ) -> Result<HttpResponse, AppError> {
     let case_id = crate::web::with_conn(&state, move |conn| {
         Ok(crate::db::appointments::appointment(conn, appointment_id)?.map(|a| a.case_id))
@@ -87,20 +85,10 @@ async fn refused(
     staff: Staff,
     state: web::Data<AppState>,
     case_id: Option<i64>,
-    e: DeskError,
+    e: ActionError,
 ) -> Result<HttpResponse, AppError> {
-    let (key, code) = match e {
-        DeskError::NotFound => return Err(AppError::NotFound),
-        DeskError::Db(e) => return Err(e.into()),
-        DeskError::Conflict => (msg("desk.changed"), StatusCode::CONFLICT),
-        DeskError::WrongState => (msg("desk.wrong_state"), StatusCode::CONFLICT),
-        DeskError::TooEarly => (msg("desk.too_early"), StatusCode::CONFLICT),
-        DeskError::NotToday => (msg("desk.not_today"), StatusCode::CONFLICT),
-        DeskError::NoAddress => (msg("desk.no_address"), StatusCode::CONFLICT),
-        DeskError::ReasonRequired => (msg("desk.reason_required"), StatusCode::UNPROCESSABLE_ENTITY),
-        DeskError::Characters => (msg("desk.reason_characters"), StatusCode::UNPROCESSABLE_ENTITY),
-        DeskError::NoZone => (msg("desk.no_zone"), StatusCode::UNPROCESSABLE_ENTITY),
-    };
+    let (key, code) = crate::web::respond::refusal(e)?;
+
     match case_id {
         Some(id) => case::case_page(req, ctx, staff, state, id, Some(key), code).await,
         None => board::day_page(req, ctx, staff, state, board::DayQuery::default(), Some(key), code).await,

@@ -5,28 +5,18 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use askama_web::WebTemplate;
 
-use super::{local, refused, staff_op};
+use super::{refused, staff_op};
 use crate::db::centers;
-use crate::domain::CaseStatus;
 use crate::services::availability;
-use crate::services::booking::{self, BookError, Leg};
-use crate::services::desk::{self, DeskError};
+use crate::services::action::ActionError;
+use crate::services::booking::{self, Leg};
+use crate::services::desk;
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
-use crate::web::i18n::{T, date_label, msg};
+use crate::web::i18n::{T, msg};
 use crate::web::respond::{self, see_other};
 use crate::web::who::Staff;
 use crate::web::{AppState, with_conn};
-
-pub struct TimeChoice {
-    value: String,
-    label: String,
-}
-
-pub struct DayChoices {
-    label: String,
-    times: Vec<TimeChoice>,
-}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "staff/move.html")]
@@ -36,7 +26,7 @@ pub struct MovePage {
     id: i64,
     version: i64,
     reference: String,
-    days: Vec<DayChoices>,
+    days: Vec<crate::web::book::times::Day>,
     message: Option<&'static str>,
     /// Staff override the minimum notice (with a reason): times from now on.
     override_mode: bool,
@@ -73,51 +63,14 @@ async fn move_page(
 ) -> Result<HttpResponse, AppError> {
     let now = state.clock.now();
     let lang = ctx.lang;
-    let (case, center, times, zones) = with_conn(&state, move |conn| {
+    let (case, times, institutions) = with_conn(&state, move |conn| {
         let case = desk::case_of_center(conn, staff, id).map_err(|_| AppError::NotFound)?;
         let center = centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?;
         let times = availability::for_case_with(conn, &center, case.id, now, override_mode)?;
-        Ok((case, center.clone(), times, centers::zones_of(conn, center.id)?))
+        Ok((case, times, centers::institutions(conn)?))
     })
     .await?;
-    let zone_name = |zid: i64| {
-        zones.iter().find(|(z, _)| z.id == zid).map_or("", |(_, k)| lang.pick(&k.name_ko, &k.name_en)).to_owned()
-    };
-    let mut days: Vec<DayChoices> = Vec::new();
-    if times.zones.len() > 1 {
-        for v in &times.visits {
-            let label = date_label(lang, v.date);
-            let value = v
-                .legs
-                .iter()
-                .map(|l| Leg { zone_id: l.zone_id, starts_at: l.starts_at }.encode())
-                .collect::<Vec<_>>()
-                .join(",");
-            let text = v
-                .legs
-                .iter()
-                .map(|l| format!("{} {}", local(&center, l.starts_at).format("%H:%M"), zone_name(l.zone_id)))
-                .collect::<Vec<_>>()
-                .join(" → ");
-            match days.iter_mut().find(|d| d.label == label) {
-                Some(d) => d.times.push(TimeChoice { value, label: text }),
-                None => days.push(DayChoices { label, times: vec![TimeChoice { value, label: text }] }),
-            }
-        }
-    } else if let Some(z) = times.zones.first() {
-        for (date, slots) in &z.days {
-            days.push(DayChoices {
-                label: date_label(lang, *date),
-                times: slots
-                    .iter()
-                    .map(|s| TimeChoice {
-                        value: Leg { zone_id: s.zone_id, starts_at: s.starts_at }.encode(),
-                        label: format!("{} {}", s.local_start.format("%H:%M"), zone_name(s.zone_id)),
-                    })
-                    .collect(),
-            });
-        }
-    }
+    let (_, days) = crate::web::book::times::days_of(lang, &times, &institutions);
     let page = MovePage {
         t: ctx.t,
         ctx,
@@ -142,9 +95,8 @@ pub async fn move_visit(
     let id = id.into_inner();
     let fields = crate::web::form::Fields::parse(&body)?;
     let get = |k: &str| fields.get(k).to_owned();
-    let legs: Option<Vec<Leg>> = get("choice").split(',').filter(|s| !s.is_empty()).map(Leg::parse).collect();
     let override_mode = get("override") == "1";
-    let Some(legs) = legs.filter(|l| !l.is_empty()) else {
+    let Some(legs) = Leg::parse_choice(&get("choice")) else {
         return move_page(
             &req,
             ctx,
@@ -174,42 +126,20 @@ pub async fn move_visit(
     let r = with_conn(&state, move |conn| {
         let mut case = match desk::case_of_center(conn, staff, id) {
             Ok(c) => c,
-            Err(_) => return Err(AppError::NotFound),
+            Err(e) => return Ok(Err(e)),
         };
         let center = centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?;
-        let reserved = case.status == CaseStatus::Reserved;
         case.version = version;
-        let r = if reserved {
-            booking::reschedule(conn, &center, &case, &legs, &op)
-        } else {
-            booking::reserve(conn, &center, &case, &legs, &op)
-        };
-        match r {
-            Ok(_) => Ok(Ok(())),
-            Err(BookError::Db(e)) => Err(e.into()),
-            Err(e) => Ok(Err(e)),
-        }
+        Ok(booking::book_or_move(conn, &center, &case, &legs, &op))
     })
     .await?;
     match r {
-        Ok(()) => Ok(see_other(format!("/staff/cases/{id}"))),
-        Err(BookError::Fire(_)) => refused(&req, ctx, staff, state, Some(id), DeskError::Conflict).await,
-        Err(BookError::Taken) => {
-            move_page(&req, ctx, staff, state, id, Some(msg("apply.book.taken")), StatusCode::CONFLICT, override_mode)
-                .await
+        Ok(_) => Ok(see_other(format!("/staff/cases/{id}"))),
+        // The time is gone or not offered: the same choices again, with why.
+        Err(e @ (ActionError::Taken | ActionError::NotOffered | ActionError::WrongShape)) => {
+            let (key, status) = respond::refusal(e)?;
+            move_page(&req, ctx, staff, state, id, Some(key), status, override_mode).await
         }
-        Err(_) => {
-            move_page(
-                &req,
-                ctx,
-                staff,
-                state,
-                id,
-                Some(msg("apply.book.not_offered")),
-                StatusCode::CONFLICT,
-                override_mode,
-            )
-            .await
-        }
+        Err(e) => refused(&req, ctx, staff, state, Some(id), e).await,
     }
 }

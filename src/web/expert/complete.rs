@@ -6,11 +6,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use crate::db::centers;
 use crate::domain::consultation::OutcomeForm;
 use crate::services::availability::time_zone;
-use crate::services::consult::{self, ConsultError};
+use crate::services::action::ActionError;
+use crate::services::consult;
 use crate::services::mail;
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
-use crate::web::i18n::msg;
 use crate::web::respond::see_other;
 use crate::web::who::Expert;
 use crate::web::{AppState, with_conn};
@@ -47,7 +47,7 @@ pub async fn complete(
     let case_id = form.case_id;
     match r {
         Ok(()) => Ok(see_other(format!("/expert/cases/{case_id}"))),
-        Err(ConsultError::Invalid(errors)) => {
+        Err(ActionError::Invalid(errors)) => {
             super::case::case_page(
                 &req,
                 ctx,
@@ -61,9 +61,8 @@ pub async fn complete(
             )
             .await
         }
-        Err(ConsultError::NotFound) => Err(AppError::NotFound),
-        Err(ConsultError::Db(e)) => Err(e.into()),
-        Err(_) => {
+        Err(e) => {
+            let (key, status) = crate::web::respond::refusal(e)?;
             super::case::case_page(
                 &req,
                 ctx,
@@ -72,8 +71,8 @@ pub async fn complete(
                 case_id,
                 form.outcome,
                 Vec::new(),
-                Some(msg("desk.changed")),
-                StatusCode::CONFLICT,
+                Some(key),
+                status,
             )
             .await
         }

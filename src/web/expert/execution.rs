@@ -1,14 +1,12 @@
 //! Recording an amount executed after a finance consultation (weeks later, from the follow-ups).
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::db::centers;
 use crate::services::availability::time_zone;
-use crate::services::consult::{self, ConsultError};
+use crate::services::consult;
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
-use crate::web::i18n::msg;
 use crate::web::respond::see_other;
 use crate::web::who::Expert;
 use crate::web::{AppState, with_conn};
@@ -38,12 +36,9 @@ pub async fn record_execution(
     .await?;
     match r {
         Ok(()) => Ok(see_other("/expert/follow-ups")),
-        Err(ConsultError::Invalid(e)) => {
-            let key = e.first().map_or(msg("outcome.error.won"), |e| e.key);
-            super::follow_ups::follow_ups_page(&req, ctx, expert, &state, Some(key), StatusCode::UNPROCESSABLE_ENTITY)
-                .await
+        Err(e) => {
+            let (key, status) = crate::web::respond::refusal(e)?;
+            super::follow_ups::follow_ups_page(&req, ctx, expert, &state, Some(key), status).await
         }
-        Err(ConsultError::Db(e)) => Err(e.into()),
-        Err(_) => Err(AppError::NotFound),
     }
 }

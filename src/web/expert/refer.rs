@@ -4,7 +4,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::domain::consultation::OutcomeForm;
-use crate::services::consult::{self, ConsultError};
+use crate::services::action::ActionError;
+use crate::services::consult;
 use crate::services::mail;
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
@@ -41,13 +42,10 @@ pub async fn refer(
         Ok(consult::refer(conn, expert, id, &zone, &reason, version, &env))
     })
     .await?;
-    let message = match r {
+    let (message, status) = match r {
         Ok(()) => return Ok(see_other(format!("/expert/cases/{case_id}"))),
-        Err(ConsultError::NotFound) => return Err(AppError::NotFound),
-        Err(ConsultError::Db(e)) => return Err(e.into()),
-        Err(ConsultError::ReasonRequired) => msg("desk.reason_required"),
-        Err(ConsultError::WrongState) => msg("expert.refer_zone"),
-        Err(_) => msg("desk.changed"),
+        Err(ActionError::WrongState) => (msg("expert.refer_zone"), StatusCode::UNPROCESSABLE_ENTITY),
+        Err(e) => crate::web::respond::refusal(e)?,
     };
     super::case::case_page(
         &req,
@@ -58,7 +56,7 @@ pub async fn refer(
         OutcomeForm::default(),
         Vec::new(),
         Some(message),
-        StatusCode::UNPROCESSABLE_ENTITY,
+        status,
     )
     .await
 }

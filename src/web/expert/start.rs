@@ -3,7 +3,8 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use crate::services::consult::{self, ConsultError};
+use crate::services::action::ActionError;
+use crate::services::consult;
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
 use crate::web::i18n::msg;
@@ -34,12 +35,14 @@ pub async fn start(
                     .await?;
             Ok(see_other(format!("/expert/cases/{}", case_id.unwrap_or_default())))
         }
-        Err(ConsultError::NotFound) => Err(AppError::NotFound),
-        Err(ConsultError::Db(e)) => Err(e.into()),
         // Someone else called this visitor in first, or the case moved on.
-        Err(_) => {
+        Err(ActionError::Conflict | ActionError::WrongState) => {
             super::queue::queue_page(&req, ctx, expert, &state, None, Some(msg("expert.taken")), StatusCode::CONFLICT)
                 .await
+        }
+        Err(e) => {
+            let (key, status) = crate::web::respond::refusal(e)?;
+            super::queue::queue_page(&req, ctx, expert, &state, None, Some(key), status).await
         }
     }
 }
