@@ -25,6 +25,9 @@ pub struct Center {
 #[diesel(table_name = zone_kinds)]
 pub struct ZoneKind {
     pub code: String,
+    /// The same code, as the type the product acts on.
+    #[diesel(select_expression = zone_kinds::code)]
+    pub zone_type: crate::domain::ZoneType,
     pub name_ko: String,
     pub name_en: String,
     pub summary_ko: String,

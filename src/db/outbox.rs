@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::email_outbox;
+use crate::domain::message::{MessageKind, MessageStatus};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = email_outbox)]
@@ -13,7 +14,7 @@ pub struct OutboxRow {
     pub id: i64,
     pub message_id: String,
     pub case_id: Option<i64>,
-    pub kind: String,
+    pub kind: MessageKind,
     pub locale: String,
     pub to_addr: String,
     pub subject: String,
@@ -24,7 +25,7 @@ pub struct OutboxRow {
     pub attachment_body: Option<String>,
     pub visit_key: Option<String>,
     pub not_after: Option<NaiveDateTime>,
-    pub status: String,
+    pub status: MessageStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub lease_until: Option<NaiveDateTime>,
@@ -43,11 +44,11 @@ pub struct Attachment {
 }
 
 /// A message ready to queue: rendered in the recipient's language when the change is made.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct NewMessage {
     /// What it is (`visit_confirmed`, `resume`, …): the worker decides by it whether the
     /// message still holds when it is sent.
-    pub kind: &'static str,
+    pub kind: MessageKind,
     pub case_id: Option<i64>,
     pub locale: &'static str,
     pub to: String,
@@ -63,6 +64,25 @@ pub struct NewMessage {
     pub not_after: Option<NaiveDateTime>,
 }
 
+impl NewMessage {
+    /// A message of this kind, everything else empty (to fill in with `..`).
+    pub fn of(kind: MessageKind) -> Self {
+        NewMessage {
+            kind,
+            case_id: None,
+            locale: "ko",
+            to: String::new(),
+            subject: String::new(),
+            body_text: String::new(),
+            body_html: None,
+            attachment: None,
+            visit_key: None,
+            send_after: None,
+            not_after: None,
+        }
+    }
+}
+
 /// Queues a message; returns its `Message-ID`.
 pub fn enqueue(conn: &mut DbConn, m: &NewMessage, host: &str, now: NaiveDateTime) -> QueryResult<String> {
     let message_id = format!("<{}@{host}>", crate::token::random_hex::<16>());
@@ -72,7 +92,7 @@ pub fn enqueue(conn: &mut DbConn, m: &NewMessage, host: &str, now: NaiveDateTime
             (
                 email_outbox::message_id.eq(&message_id),
                 email_outbox::case_id.eq(m.case_id),
-                email_outbox::kind.eq(m.kind),
+                email_outbox::kind.eq(m.kind.as_str()),
                 email_outbox::locale.eq(m.locale),
                 email_outbox::to_addr.eq(&m.to),
                 email_outbox::subject.eq(&m.subject),
@@ -85,7 +105,7 @@ pub fn enqueue(conn: &mut DbConn, m: &NewMessage, host: &str, now: NaiveDateTime
                 email_outbox::attachment_body.eq(a.map(|a| a.body.as_str())),
                 email_outbox::visit_key.eq(m.visit_key.as_deref()),
                 email_outbox::not_after.eq(m.not_after),
-                email_outbox::status.eq("pending"),
+                email_outbox::status.eq(MessageStatus::Pending.as_str()),
                 email_outbox::attempts.eq(0),
                 email_outbox::next_attempt_at.eq(m.send_after.unwrap_or(now)),
                 email_outbox::created_at.eq(now),
@@ -125,7 +145,7 @@ pub fn claim(
 ) -> QueryResult<Vec<OutboxRow>> {
     super::write_tx(conn, |conn| {
         let due = email_outbox::table
-            .filter(email_outbox::status.eq("pending"))
+            .filter(email_outbox::status.eq(MessageStatus::Pending.as_str()))
             .filter(email_outbox::next_attempt_at.le(now))
             .filter(email_outbox::lease_until.is_null().or(email_outbox::lease_until.lt(now).assume_not_null()))
             .order((email_outbox::next_attempt_at, email_outbox::id))
@@ -175,7 +195,7 @@ pub fn finish(conn: &mut DbConn, id: i64, token: &str, outcome: &Outcome, now: N
     let n = match outcome {
         Outcome::Sent => diesel::update(row)
             .set((
-                email_outbox::status.eq("sent"),
+                email_outbox::status.eq(MessageStatus::Sent.as_str()),
                 email_outbox::sent_at.eq(Some(now)),
                 email_outbox::lease_token.eq(None::<String>),
                 email_outbox::lease_until.eq(none),
@@ -183,7 +203,12 @@ pub fn finish(conn: &mut DbConn, id: i64, token: &str, outcome: &Outcome, now: N
             .execute(conn)?,
         Outcome::Skipped(why) | Outcome::Dead(why) => diesel::update(row)
             .set((
-                email_outbox::status.eq(if matches!(outcome, Outcome::Skipped(_)) { "skipped" } else { "dead" }),
+                email_outbox::status.eq(if matches!(outcome, Outcome::Skipped(_)) {
+                    MessageStatus::Skipped
+                } else {
+                    MessageStatus::Dead
+                }
+                .as_str()),
                 email_outbox::last_error.eq(Some(why)),
                 email_outbox::lease_token.eq(None::<String>),
                 email_outbox::lease_until.eq(none),
@@ -203,9 +228,17 @@ pub fn finish(conn: &mut DbConn, id: i64, token: &str, outcome: &Outcome, now: N
 
 /// Puts a dead message back in the queue (staff, after fixing the cause).
 pub fn revive(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
-    let n = diesel::update(email_outbox::table.filter(email_outbox::id.eq(id)).filter(email_outbox::status.eq("dead")))
-        .set((email_outbox::status.eq("pending"), email_outbox::attempts.eq(0), email_outbox::next_attempt_at.eq(now)))
-        .execute(conn)?;
+    let n = diesel::update(
+        email_outbox::table
+            .filter(email_outbox::id.eq(id))
+            .filter(email_outbox::status.eq(MessageStatus::Dead.as_str())),
+    )
+    .set((
+        email_outbox::status.eq(MessageStatus::Pending.as_str()),
+        email_outbox::attempts.eq(0),
+        email_outbox::next_attempt_at.eq(now),
+    ))
+    .execute(conn)?;
     Ok(n == 1)
 }
 
@@ -240,6 +273,6 @@ pub fn recent_of_center(
         .limit(limit)
         .select(OutboxRow::as_select())
         .load(conn)?;
-    rows.sort_by_key(|r| (r.status != "dead", std::cmp::Reverse(r.id)));
+    rows.sort_by_key(|r| (r.status != MessageStatus::Dead, std::cmp::Reverse(r.id)));
     Ok(rows)
 }

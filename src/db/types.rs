@@ -4,7 +4,8 @@
 //! here.)
 
 use crate::domain::appointment::AppointmentStatus;
-use crate::domain::{CaseStatus, Role};
+use crate::domain::message::{MessageKind, MessageStatus};
+use crate::domain::{CaseStatus, Role, ZoneType};
 
 /// Reading a `Text` column as the type on every backend (SQLite, PostgreSQL and the
 /// multi-backend connection), for a type with `FromStr`.
@@ -34,7 +35,7 @@ macro_rules! text_column {
     )*};
 }
 
-text_column!(AppointmentStatus, CaseStatus, Role);
+text_column!(AppointmentStatus, CaseStatus, Role, ZoneType, MessageKind, MessageStatus);
 
 #[cfg(test)]
 mod tests {

@@ -89,9 +89,9 @@ mod tests {
                 ("reason", "closures.reason_required")
             ]
         );
-        assert_eq!(fields(form("2026-12-24", "x", "a\nb")), [
-            ("ends_on", "closures.date_invalid"),
-            ("reason", "apply.error.characters")
-        ]);
+        assert_eq!(
+            fields(form("2026-12-24", "x", "a\nb")),
+            [("ends_on", "closures.date_invalid"), ("reason", "apply.error.characters")]
+        );
     }
 }

@@ -5,6 +5,7 @@
 
 use chrono::NaiveDate;
 
+use super::ZoneType;
 use super::questionnaire::{FieldError, parse_won};
 
 pub const FINANCE_PRODUCTS: [&str; 4] = ["guarantee", "loan", "investment", "other"];
@@ -66,11 +67,10 @@ fn date(raw: &str) -> Result<Option<NaiveDate>, ()> {
 
 impl OutcomeForm {
     /// The outcome for a consultation of zone `zone_kind` on `today`, or a message per field.
-    pub fn parse(&self, zone_kind: &str, today: NaiveDate) -> Result<Outcome, Vec<FieldError>> {
+    pub fn parse(&self, zone: &ZoneType, today: NaiveDate) -> Result<Outcome, Vec<FieldError>> {
         let mut e = Vec::new();
         let mut o = Outcome { notes: text(&self.notes), summary: text(&self.summary), ..Outcome::default() };
-        let finance = zone_kind == "finance";
-        let ip = zone_kind == "ip";
+        let (finance, ip) = (*zone == ZoneType::Finance, *zone == ZoneType::Ip);
         if finance {
             match self.institution.trim() {
                 "" => e.push(err("institution", "outcome.error.institution")),
@@ -158,12 +158,12 @@ mod tests {
             summary: "보증 신청 서류를 안내했습니다".into(),
             ..Default::default()
         };
-        let o = f.parse("finance", today()).unwrap();
+        let o = f.parse(&ZoneType::Finance, today()).unwrap();
         assert_eq!((o.executed_won, o.institution.as_deref()), (Some(300_000_000), Some("KIBO")));
         let zero = OutcomeForm { executed_won: "0".into(), executed_on: String::new(), ..f.clone() };
-        assert_eq!(zero.parse("finance", today()).unwrap().executed_won, Some(0));
+        assert_eq!(zero.parse(&ZoneType::Finance, today()).unwrap().executed_won, Some(0));
         let later = OutcomeForm { executed_won: String::new(), executed_on: String::new(), ..f.clone() };
-        assert_eq!(later.parse("finance", today()).unwrap().executed_won, None, "filled in later");
+        assert_eq!(later.parse(&ZoneType::Finance, today()).unwrap().executed_won, None, "filled in later");
     }
 
     #[test]
@@ -174,17 +174,17 @@ mod tests {
             executed_won: "-5".into(),
             ..Default::default()
         };
-        assert_eq!(fields(negative.parse("finance", today())), vec!["executed_won"]);
+        assert_eq!(fields(negative.parse(&ZoneType::Finance, today())), vec!["executed_won"]);
         let transfer_in_finance = OutcomeForm {
             institution: "KDB".into(),
             product: "loan".into(),
             patents_transferred: "2".into(),
             ..Default::default()
         };
-        assert_eq!(fields(transfer_in_finance.parse("finance", today())), vec!["patents_transferred"]);
+        assert_eq!(fields(transfer_in_finance.parse(&ZoneType::Finance, today())), vec!["patents_transferred"]);
         let money_in_ip =
             OutcomeForm { advice_type: "transfer".into(), executed_won: "100".into(), ..Default::default() };
-        assert_eq!(fields(money_in_ip.parse("ip", today())), vec!["executed_won"]);
+        assert_eq!(fields(money_in_ip.parse(&ZoneType::Ip, today())), vec!["executed_won"]);
         let future = OutcomeForm {
             institution: "IBK".into(),
             product: "loan".into(),
@@ -193,12 +193,12 @@ mod tests {
             follow_up_on: "2026-11-01".into(),
             ..Default::default()
         };
-        assert_eq!(fields(future.parse("finance", today())), vec!["executed_on", "follow_up_on"]);
-        assert_eq!(fields(OutcomeForm::default().parse("legal", today())), vec!["advice_type"]);
+        assert_eq!(fields(future.parse(&ZoneType::Finance, today())), vec!["executed_on", "follow_up_on"]);
+        assert_eq!(fields(OutcomeForm::default().parse(&ZoneType::Legal, today())), vec!["advice_type"]);
         let ip = OutcomeForm { advice_type: "transfer".into(), patents_transferred: "3".into(), ..Default::default() };
-        assert_eq!(ip.parse("ip", today()).unwrap().patents_transferred, Some(3));
+        assert_eq!(ip.parse(&ZoneType::Ip, today()).unwrap().patents_transferred, Some(3));
         let bad_count =
             OutcomeForm { advice_type: "transfer".into(), patents_transferred: "-1".into(), ..Default::default() };
-        assert_eq!(fields(bad_count.parse("ip", today())), vec!["patents_transferred"]);
+        assert_eq!(fields(bad_count.parse(&ZoneType::Ip, today())), vec!["patents_transferred"]);
     }
 }

@@ -129,7 +129,12 @@ pub(crate) fn choice_or<T>(
 }
 
 /// A date as `YYYY-MM-DD`.
-pub(crate) fn date(errors: &mut Vec<FieldError>, field: &'static str, raw: &str, bad: &'static str) -> Option<chrono::NaiveDate> {
+pub(crate) fn date(
+    errors: &mut Vec<FieldError>,
+    field: &'static str,
+    raw: &str,
+    bad: &'static str,
+) -> Option<chrono::NaiveDate> {
     let parsed = chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").ok();
     if parsed.is_none() {
         errors.push(err(field, bad));

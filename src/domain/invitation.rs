@@ -64,7 +64,12 @@ mod tests {
 
     #[test]
     fn an_expert_needs_a_zone_and_staff_drop_one() {
-        let f = InviteForm { name: "이도윤".into(), email: "Doyun@Center.example".into(), role: "expert".into(), zone: "".into() };
+        let f = InviteForm {
+            name: "이도윤".into(),
+            email: "Doyun@Center.example".into(),
+            role: "expert".into(),
+            zone: "".into(),
+        };
         let got: Vec<_> = f.parse().unwrap_err().iter().map(|e| (e.field, e.key)).collect();
         assert_eq!(got, [("zone", "people.zone_required")]);
         let staff = InviteForm { role: "staff".into(), zone: "legal".into(), ..f }.parse().unwrap();

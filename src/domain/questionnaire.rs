@@ -3,6 +3,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use super::ZoneType;
 use super::brn::{Brn, BrnError};
 use super::contact::{Email, Phone};
 pub use super::form::FieldError;
@@ -98,12 +99,12 @@ vocabulary!(
 
 impl Topic {
     /// The zone kind a topic belongs to in the vocabulary (routing rules decide the rest).
-    pub fn zone_kind(self) -> &'static str {
+    pub fn zone_type(self) -> ZoneType {
         use Topic::*;
         match self {
-            Contracts | Labor | Governance | Disputes | Licensing => "legal",
-            Guarantee | PolicyLoan | Investment | Grants => "finance",
-            Patent | TrademarkDesign | PriorArt | IpDispute | TechTransfer => "ip",
+            Contracts | Labor | Governance | Disputes | Licensing => ZoneType::Legal,
+            Guarantee | PolicyLoan | Investment | Grants => ZoneType::Finance,
+            Patent | TrademarkDesign | PriorArt | IpDispute | TechTransfer => ZoneType::Ip,
         }
     }
 }
@@ -361,7 +362,7 @@ pub struct DetailQuestions {
 impl DetailQuestions {
     pub fn for_topics(topics: &[Topic]) -> Self {
         DetailQuestions {
-            finance: topics.iter().any(|t| t.zone_kind() == "finance"),
+            finance: topics.iter().any(|t| t.zone_type() == ZoneType::Finance),
             transfer: topics.contains(&Topic::TechTransfer),
         }
     }

@@ -2,6 +2,7 @@
 //! institution to suggest. The rules are data (per center, in `routing_rules`); this function
 //! applies them deterministically.
 
+use super::ZoneType;
 use super::questionnaire::{Industry, Topic};
 
 /// A condition a rule may carry.
@@ -53,7 +54,7 @@ impl Input<'_> {
         match c {
             Condition::Tech => {
                 matches!(self.industry, Some(Industry::C | Industry::J | Industry::M))
-                    || self.topics.iter().any(|t| t.zone_kind() == "ip")
+                    || self.topics.iter().any(|t| t.zone_type() == ZoneType::Ip)
             }
             Condition::LargeAmount => self.finance_amount_won.is_some_and(|a| a >= LARGE_AMOUNT_WON),
         }
@@ -85,6 +86,7 @@ pub fn route(input: &Input<'_>, rules: &[Rule], zone_order: &[&str]) -> Vec<Rout
         let mut applicable: Vec<&Rule> =
             rules.iter().filter(|r| r.topic == topic && r.condition.is_none_or(|c| input.holds(c))).collect();
         applicable.sort_by(|a, b| a.priority.cmp(&b.priority).then_with(|| a.zone_kind.cmp(&b.zone_kind)));
+        let own = topic.zone_type();
         let mut targets: Vec<(&str, Option<&str>, i32)> = Vec::new();
         for r in &applicable {
             if !targets.iter().any(|(z, _, _)| *z == r.zone_kind) {
@@ -92,7 +94,7 @@ pub fn route(input: &Input<'_>, rules: &[Rule], zone_order: &[&str]) -> Vec<Rout
             }
         }
         if targets.is_empty() {
-            targets.push((topic.zone_kind(), None, i32::MAX / 64));
+            targets.push((own.code(), None, i32::MAX / 64));
         }
         for (zone_kind, institution, priority) in targets {
             let zone = match zones.iter_mut().position(|z| z.zone_kind == zone_kind) {

@@ -152,7 +152,8 @@ mod tests {
 
     #[test]
     fn a_rule_says_every_wrong_field() {
-        let got: Vec<_> = rule("8", "9시", "08:00", "5", "0").parse().unwrap_err().iter().map(|e| (e.field, e.key)).collect();
+        let got: Vec<_> =
+            rule("8", "9시", "08:00", "5", "0").parse().unwrap_err().iter().map(|e| (e.field, e.key)).collect();
         assert_eq!(
             got,
             [

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use crate::services::action::ActionError;
 use crate::db::appointments::{self, NewAppointment};
 use crate::db::cases::Case;
 use crate::db::centers::{self, Center};
@@ -14,6 +13,7 @@ use crate::db::{self, DbConn, schedule};
 use crate::domain::CaseStatus;
 use crate::domain::availability::{self, local_date};
 use crate::domain::{Actor, CaseEvent};
+use crate::services::action::ActionError;
 use crate::services::availability::time_zone;
 use crate::services::case_flow::{self, ActingAs, Fire};
 use crate::services::mail::{self, VisitChange};
@@ -45,7 +45,6 @@ impl Leg {
         format!("{}:{}", self.zone_id, self.starts_at.and_utc().timestamp())
     }
 }
-
 
 struct Context {
     tz: chrono_tz::Tz,
@@ -199,7 +198,13 @@ impl Op {
 
 /// submitted → reserved with a seat for every leg; returns the appointments' ids. The
 /// confirmation mail with the calendar invitation is queued in the same transaction.
-pub fn reserve(conn: &mut DbConn, center: &Center, case: &Case, legs: &[Leg], op: &Op) -> Result<Vec<i64>, ActionError> {
+pub fn reserve(
+    conn: &mut DbConn,
+    center: &Center,
+    case: &Case,
+    legs: &[Leg],
+    op: &Op,
+) -> Result<Vec<i64>, ActionError> {
     let (by, now) = (op.by, op.now);
     let cx = context(conn, center, case)?;
     let date = check_shape(&cx, legs)?;

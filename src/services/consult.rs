@@ -7,14 +7,14 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::services::action::ActionError;
 use crate::db::answers::{self, CaseZone};
 use crate::db::schema::{appointments, consultations};
 use crate::db::{self, DbConn, centers};
 use crate::domain::AppointmentStatus;
 use crate::domain::consultation::{Outcome, OutcomeForm};
 use crate::domain::questionnaire::FieldError;
-use crate::domain::{Actor, CaseEvent};
+use crate::domain::{Actor, CaseEvent, ZoneType};
+use crate::services::action::ActionError;
 use crate::services::case_flow::{self, ActingAs, Fire};
 use crate::services::mail;
 
@@ -31,8 +31,6 @@ impl Expert {
         ActingAs { actor: Actor::Expert, user_id: Some(self.user_id) }
     }
 }
-
-
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = consultations)]
@@ -217,11 +215,11 @@ pub fn complete(
     })
 }
 
-fn zone_kind(conn: &mut DbConn, expert: Expert) -> Result<String, ActionError> {
+fn zone_kind(conn: &mut DbConn, expert: Expert) -> Result<ZoneType, ActionError> {
     centers::zones_of(conn, expert.center_id)?
         .into_iter()
         .find(|(z, _)| z.id == expert.zone_id)
-        .map(|(_, k)| k.code)
+        .map(|(_, k)| k.zone_type)
         .ok_or(ActionError::NotFound)
 }
 
@@ -294,7 +292,7 @@ pub fn record_execution(
         executed_on: executed_on.into(),
         ..OutcomeForm::default()
     };
-    let o = form.parse("finance", today).map_err(ActionError::Invalid)?;
+    let o = form.parse(&ZoneType::Finance, today).map_err(ActionError::Invalid)?;
     let Some(won) = o.executed_won else {
         return Err(ActionError::Invalid(vec![FieldError { field: "executed_won", key: "outcome.error.won" }]));
     };

@@ -6,6 +6,7 @@ use chrono::{NaiveDateTime, NaiveTime};
 
 use crate::db::{self, DbConn, centers, users};
 use crate::domain::Role;
+use crate::domain::ZoneType;
 use crate::domain::password::NewPassword;
 use crate::services::ServiceError;
 use crate::services::users::{NewAccount, add};
@@ -54,23 +55,23 @@ pub fn load(conn: &mut DbConn, now: NaiveDateTime) -> Result<Vec<DemoAccount>, S
         let institutions = centers::institutions(conn)?;
         let institution = |code: &str| institutions.iter().find(|i| i.code == code).map(|i| i.id);
         for center in centers::all(conn)? {
-            for kind in ["legal", "finance", "ip"] {
-                let zone_id = centers::ensure_zone(conn, center.id, kind)?;
+            for zone in [ZoneType::Legal, ZoneType::Finance, ZoneType::Ip] {
+                let zone_id = centers::ensure_zone(conn, center.id, zone.code())?;
                 if !crate::db::schedule::has_policy(conn, zone_id)? {
                     crate::db::schedule::set_policy(conn, &crate::db::schedule::PolicyRow::default_for(zone_id))?;
                 }
                 if !centers::rules_of(conn, &[zone_id])?.is_empty() {
                     continue;
                 }
-                let days: Vec<(i16, Option<i64>)> = match kind {
-                    "finance" => FINANCE_ROTATION.iter().map(|(d, code)| (*d, institution(code))).collect(),
-                    "ip" => vec![(2, None), (4, None)],
-                    _ => (1..=5).map(|d| (d, None)).collect(),
+                let days: Vec<(i16, Option<i64>)> = match zone {
+                    ZoneType::Finance => FINANCE_ROTATION.iter().map(|(d, code)| (*d, institution(code))).collect(),
+                    ZoneType::Ip => vec![(2, None), (4, None)],
+                    ZoneType::Legal | ZoneType::Other(_) => (1..=5).map(|d| (d, None)).collect(),
                 };
-                let blocks: &[Block] = match kind {
-                    "finance" => &FINANCE,
-                    "ip" => &IP,
-                    _ => &LEGAL,
+                let blocks: &[Block] = match zone {
+                    ZoneType::Finance => &FINANCE,
+                    ZoneType::Ip => &IP,
+                    ZoneType::Legal | ZoneType::Other(_) => &LEGAL,
                 };
                 for (weekday, institution_id) in days {
                     for b in blocks {

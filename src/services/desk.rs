@@ -5,7 +5,6 @@
 
 use chrono::NaiveDateTime;
 
-use crate::services::action::ActionError;
 use crate::db::answers::{self, CaseZone};
 use crate::db::appointments::{self, NewAppointment};
 use crate::db::cases::Case;
@@ -14,6 +13,7 @@ use crate::db::{self, DbConn};
 use crate::domain::AppointmentStatus;
 use crate::domain::CaseStatus;
 use crate::domain::{Actor, CaseEvent};
+use crate::services::action::ActionError;
 use crate::services::case_flow::{self, ActingAs, Fire};
 use crate::services::mail;
 
@@ -29,9 +29,6 @@ impl Staff {
         ActingAs { actor: Actor::Staff, user_id: Some(self.user_id) }
     }
 }
-
-
-
 
 /// The case, if it belongs to the staff member's center.
 pub fn case_of_center(conn: &mut DbConn, staff: Staff, case_id: i64) -> Result<Case, ActionError> {

@@ -204,8 +204,8 @@ fn check_and_stage(
             why.push("`consulted_on` is required".into());
         }
         let executed_on = date("executed_on", &mut why);
-        let finance = zone_kind == "finance";
-        let ip = zone_kind == "ip";
+        let zone = crate::domain::ZoneType::of(&zone_kind);
+        let (finance, ip) = (zone == crate::domain::ZoneType::Finance, zone == crate::domain::ZoneType::Ip);
         let institution = get("institution");
         let institution_id = match (finance, institution.as_str()) {
             (_, "") => None,

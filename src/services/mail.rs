@@ -9,6 +9,7 @@ use diesel::QueryResult;
 use crate::db::appointments::Appointment;
 use crate::db::outbox::{self, Attachment, NewMessage};
 use crate::db::{DbConn, answers, cases, centers};
+use crate::domain::message::MessageKind;
 use crate::i18n::{Lang, T, date_label};
 use crate::services::calendar::{self, CalendarLeg, Method, Parties, VisitCalendar};
 
@@ -84,17 +85,16 @@ fn fact(label: &str, value: impl Into<String>) -> Fact {
     Fact { label: label.to_owned(), value: value.into() }
 }
 
-fn message(kind: &'static str, case_id: i64, lang: Lang, to: &str, subject: String, b: &Body) -> NewMessage {
+fn message(kind: MessageKind, case_id: i64, lang: Lang, to: &str, subject: String, b: &Body) -> NewMessage {
     let (text, html) = render(b, lang);
     NewMessage {
-        kind,
         case_id: Some(case_id),
         locale: lang.code(),
         to: to.to_owned(),
         subject,
         body_text: text,
         body_html: Some(html),
-        ..NewMessage::default()
+        ..NewMessage::of(kind)
     }
 }
 
@@ -118,7 +118,7 @@ pub fn queue_resume(
     b.paragraphs.push(t.fmt("mail.resume.intro", "center", center_name));
     b.action = Some(Action { label: t.get("mail.resume.action").to_owned(), url: link.to_owned() });
     b.notes.push(t.fmt("mail.resume.note", "days", &draft_days.to_string()));
-    let m = message("resume", case_id, lang, to, t.get("mail.resume.subject").to_owned(), &b);
+    let m = message(MessageKind::Resume, case_id, lang, to, t.get("mail.resume.subject").to_owned(), &b);
     outbox::enqueue(conn, &m, env.host(), env.now)
 }
 
@@ -144,7 +144,7 @@ pub fn queue_submitted(
     b.action = Some(Action { label: t.get("mail.submitted.action").to_owned(), url: link.to_owned() });
     b.notes.push(t.get("mail.link_note").to_owned());
     let subject = t.fmt("mail.submitted.subject", "reference", &case.reference);
-    let m = message("submitted", case.id, lang, to, subject, &b);
+    let m = message(MessageKind::Submitted, case.id, lang, to, subject, &b);
     outbox::enqueue(conn, &m, env.host(), env.now)
 }
 
@@ -159,12 +159,12 @@ pub enum VisitChange {
 }
 
 impl VisitChange {
-    pub fn kind(self) -> &'static str {
+    pub fn kind(self) -> MessageKind {
         match self {
-            VisitChange::Confirmed => "visit_confirmed",
-            VisitChange::Moved => "visit_moved",
-            VisitChange::Cancelled => "visit_cancelled",
-            VisitChange::Reminder => "reminder",
+            VisitChange::Confirmed => MessageKind::VisitConfirmed,
+            VisitChange::Moved => MessageKind::VisitMoved,
+            VisitChange::Cancelled => MessageKind::VisitCancelled,
+            VisitChange::Reminder => MessageKind::Reminder,
         }
     }
 
@@ -320,11 +320,14 @@ pub fn queue_staff_notice(
     let lang = Lang::Ko;
     let t = T(lang);
     let (kind, subject_key, heading_key, intro_key) = match notice {
-        StaffNotice::NewSubmission { .. } => {
-            ("staff_new_submission", "mail.staff_new.subject", "mail.staff_new.heading", "mail.staff_new.intro")
-        }
+        StaffNotice::NewSubmission { .. } => (
+            MessageKind::StaffNewSubmission,
+            "mail.staff_new.subject",
+            "mail.staff_new.heading",
+            "mail.staff_new.intro",
+        ),
         StaffNotice::Cancelled { .. } => (
-            "staff_cancellation",
+            MessageKind::StaffCancellation,
             "mail.staff_cancelled.subject",
             "mail.staff_cancelled.heading",
             "mail.staff_cancelled.intro",
@@ -374,7 +377,7 @@ pub fn queue_rerouted(conn: &mut DbConn, env: &Env<'_>, case_id: i64, zones: &[a
     }
     b.notes.push(t.get("mail.rerouted.note").to_owned());
     let subject = t.fmt("mail.rerouted.subject", "reference", &case.reference);
-    let m = message("rerouted", case.id, lang, &to, subject, &b);
+    let m = message(MessageKind::Rerouted, case.id, lang, &to, subject, &b);
     outbox::enqueue(conn, &m, env.host(), env.now).map(drop)
 }
 
@@ -390,7 +393,7 @@ pub fn queue_new_link(conn: &mut DbConn, env: &Env<'_>, case: &cases::Case, to: 
     b.action = Some(Action { label: t.get("mail.new_link.action").to_owned(), url: link.to_owned() });
     b.notes.push(t.get("mail.new_link.note").to_owned());
     let subject = t.fmt("mail.new_link.subject", "reference", &case.reference);
-    let m = message("new_link", case.id, lang, to, subject, &b);
+    let m = message(MessageKind::NewLink, case.id, lang, to, subject, &b);
     outbox::enqueue(conn, &m, env.host(), env.now).map(drop)
 }
 
@@ -405,9 +408,14 @@ pub fn queue_account_link(
     let Some(center) = user.center_id.map(|c| centers::by_id(conn, c)).transpose()?.flatten() else { return Ok(()) };
     let t = T(Lang::Ko);
     let (kind, subject, heading, intro) = if invitation {
-        ("invitation", "mail.invitation.subject", "mail.invitation.heading", "mail.invitation.intro")
+        (MessageKind::Invitation, "mail.invitation.subject", "mail.invitation.heading", "mail.invitation.intro")
     } else {
-        ("password_reset", "mail.password_reset.subject", "mail.password_reset.heading", "mail.password_reset.intro")
+        (
+            MessageKind::PasswordReset,
+            "mail.password_reset.subject",
+            "mail.password_reset.heading",
+            "mail.password_reset.intro",
+        )
     };
     let mut b = body(t, &center.name_ko, t.get(heading).to_owned());
     b.paragraphs.push(t.fmt("mail.hello", "name", &user.display_name));
@@ -416,14 +424,13 @@ pub fn queue_account_link(
     b.notes.push(t.fmt("mail.account.note", "hours", crate::services::people::LINK_HOURS));
     let (text, html) = render(&b, Lang::Ko);
     let m = NewMessage {
-        kind,
         case_id: None,
         locale: "ko",
         to: user.email.clone(),
         subject: t.get(subject).to_owned(),
         body_text: text,
         body_html: Some(html),
-        ..NewMessage::default()
+        ..NewMessage::of(kind)
     };
     outbox::enqueue(conn, &m, env.host(), env.now).map(drop)
 }
@@ -447,13 +454,8 @@ pub fn queue_summary(conn: &mut DbConn, env: &Env<'_>, case_id: i64, zone_id: i6
     b.paragraphs.push(summary.to_owned());
     b.notes.push(t.get("mail.visit.earlier_link").to_owned());
     let subject = t.fmt("mail.summary.subject", "reference", &case.reference);
-    let m = message("consultation_summary", case.id, lang, &to, subject, &b);
+    let m = message(MessageKind::ConsultationSummary, case.id, lang, &to, subject, &b);
     outbox::enqueue(conn, &m, env.host(), env.now).map(drop)
-}
-
-/// Message kinds whose link sets an account's password: nobody but the recipient may follow it.
-pub fn carries_account_link(kind: &str) -> bool {
-    matches!(kind, "invitation" | "password_reset")
 }
 
 /// Paths that a secret token follows in a link (the applicant's case, an account's password

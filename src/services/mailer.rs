@@ -18,6 +18,7 @@ use crate::config::{MailSettings, MailTransport};
 use crate::db::outbox::{self, OutboxRow, Outcome};
 use crate::db::{self, DbConn, appointments, cases};
 use crate::domain::CaseStatus;
+use crate::domain::message::MessageKind;
 use crate::i18n::{Lang, T};
 
 /// A message handed to the in-memory transport.
@@ -191,7 +192,7 @@ fn no_longer_holds(
     if &outbox::visit_key(&live) != key {
         return Ok(Some("the visit it is about was moved or cancelled"));
     }
-    if row.kind == "reminder" {
+    if row.kind == MessageKind::Reminder {
         let status = cases::find(conn, case_id)?.map(|c| c.status);
         if status != Some(CaseStatus::Reserved) {
             return Ok(Some("the case is no longer waiting for its visit"));

@@ -44,7 +44,6 @@ fn new_link(conn: &mut DbConn, user: &users::User, now: NaiveDateTime) -> Result
     Ok(t)
 }
 
-
 /// Creates the account (without a usable password) and mails the link to set one.
 pub fn invite(conn: &mut DbConn, center_id: i64, i: &Invitation, env: &mail::Env<'_>) -> Result<i64, PeopleError> {
     let (email, name) = (i.email.as_str(), i.name.as_str());

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::{consultations, zones};
 use crate::db::{DbConn, centers};
+use crate::domain::ZoneType;
 
 diesel::define_sql_function! {
     /// SQL COALESCE of two dates.
@@ -82,11 +83,13 @@ pub fn onestop_status(conn: &mut DbConn, as_of: NaiveDate, center: Option<i64>) 
                 .load::<(i64, i64, Option<i64>, Option<i64>, Option<i64>)>(conn)?,
         );
     }
-    let kinds: std::collections::HashMap<i64, String> =
-        zones::table.select((zones::id, zones::kind)).load::<(i64, String)>(conn)?.into_iter().collect();
+    let kinds: std::collections::HashMap<i64, ZoneType> =
+        zones::table.select((zones::id, zones::kind)).load::<(i64, ZoneType)>(conn)?.into_iter().collect();
     let counted = totals
         .iter()
-        .map(|(c, z, n, p, _)| (*c, kinds.get(z).cloned().unwrap_or_default(), n.unwrap_or(0), *p))
+        .map(|(c, z, n, p, _)| {
+            (*c, kinds.get(z).cloned().unwrap_or(ZoneType::Other(String::new())), n.unwrap_or(0), *p)
+        })
         .collect();
     let mut amounts: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
     for (c, _, _, _, w) in &totals {
@@ -110,10 +113,12 @@ pub fn onestop_status_by_scan(conn: &mut DbConn, as_of: NaiveDate, center: Optio
             sum(consultations::patents_transferred),
         ))
         .load(conn)?;
-    let kinds: std::collections::HashMap<i64, String> =
-        zones::table.select((zones::id, zones::kind)).load::<(i64, String)>(conn)?.into_iter().collect();
-    let counted: Vec<(i64, String, i64, Option<i64>)> =
-        by_zone.into_iter().map(|(c, z, n, p)| (c, kinds.get(&z).cloned().unwrap_or_default(), n, p)).collect();
+    let kinds: std::collections::HashMap<i64, ZoneType> =
+        zones::table.select((zones::id, zones::kind)).load::<(i64, ZoneType)>(conn)?.into_iter().collect();
+    let counted: Vec<(i64, ZoneType, i64, Option<i64>)> = by_zone
+        .into_iter()
+        .map(|(c, z, n, p)| (c, kinds.get(&z).cloned().unwrap_or(ZoneType::Other(String::new())), n, p))
+        .collect();
     // Amounts on the execution date, or the consultation date.
     let amounts: Vec<(i64, Option<i64>)> = consultations::table
         .filter(consultations::executed_won.is_not_null())
@@ -128,7 +133,7 @@ fn assemble(
     conn: &mut DbConn,
     as_of: NaiveDate,
     center: Option<i64>,
-    counted: Vec<(i64, String, i64, Option<i64>)>,
+    counted: Vec<(i64, ZoneType, i64, Option<i64>)>,
     amounts: Vec<(i64, Option<i64>)>,
 ) -> QueryResult<StatusReport> {
     let mut rows = Vec::new();
@@ -142,14 +147,15 @@ fn assemble(
             if *cid != c.id {
                 continue;
             }
-            match kind.as_str() {
-                "legal" => r.legal += n,
-                "finance" => r.finance += n,
-                "ip" => {
+            match kind {
+                ZoneType::Legal => r.legal += n,
+                ZoneType::Finance => r.finance += n,
+                ZoneType::Ip => {
                     r.ip += n;
                     r.patents += patents.unwrap_or(0);
                 }
-                _ => {}
+                // The ministry's table has three zones; another kind is counted in none of them.
+                ZoneType::Other(_) => {}
             }
         }
         r.finance_won = amounts.iter().filter(|(cid, _)| *cid == c.id).filter_map(|(_, w)| *w).sum();
@@ -258,8 +264,8 @@ pub fn monthly(conn: &mut DbConn, center_id: i64, year: i32) -> QueryResult<Vec<
 pub fn records_csv(conn: &mut DbConn, center_id: i64) -> Result<String, anyhow::Error> {
     use crate::db::schema::{case_answers, cases, finance_institutions};
     let center = centers::by_id(conn, center_id)?.ok_or_else(|| anyhow::anyhow!("no center"))?;
-    let kinds: std::collections::HashMap<i64, String> =
-        zones::table.select((zones::id, zones::kind)).load::<(i64, String)>(conn)?.into_iter().collect();
+    let kinds: std::collections::HashMap<i64, ZoneType> =
+        zones::table.select((zones::id, zones::kind)).load::<(i64, ZoneType)>(conn)?.into_iter().collect();
     let institutions: std::collections::HashMap<i64, String> = finance_institutions::table
         .select((finance_institutions::id, finance_institutions::code))
         .load::<(i64, String)>(conn)?
@@ -309,7 +315,7 @@ pub fn records_csv(conn: &mut DbConn, center_id: i64) -> Result<String, anyhow::
         let opt = |v: Option<String>| v.unwrap_or_default();
         w.row([
             center.slug.clone(),
-            kinds.get(&zone_id).cloned().unwrap_or_default(),
+            kinds.get(&zone_id).map(|k| k.code().to_owned()).unwrap_or_default(),
             on.map(|d| d.to_string()).unwrap_or_default(),
             opt(company.or(c2)),
             opt(brn.or(b2)).replace('-', ""),

@@ -1,11 +1,10 @@
 //! A center's weekly schedule, as staff change it: opening hours per zone and weekday (with the
 //! finance institution on duty), and each zone's booking policy.
 
-
 use crate::db::centers::{self, NewScheduleRule, Zone, ZoneKind};
-pub use crate::domain::schedule_form::Rule;
 use crate::db::schedule::{self, PolicyRow};
 use crate::db::{self, DbConn};
+pub use crate::domain::schedule_form::Rule;
 use crate::services::desk::Staff;
 
 #[derive(Debug, thiserror::Error)]
@@ -20,12 +19,11 @@ pub enum ScheduleError {
     Db(#[from] diesel::result::Error),
 }
 
-
 /// Adds opening hours, unless they overlap the zone's others on that weekday (decided under a
 /// lock per zone, so two staff adding at once cannot both pass the check).
 pub fn add_rule(conn: &mut DbConn, staff: Staff, r: &Rule) -> Result<(), ScheduleError> {
     let (zone, kind) = own_zone(conn, staff.center_id, r.zone_id)?;
-    let institution_id = if kind.code == "finance" && !r.institution.is_empty() {
+    let institution_id = if kind.zone_type == crate::domain::ZoneType::Finance && !r.institution.is_empty() {
         let all = centers::institutions(conn)?;
         Some(all.into_iter().find(|i| i.code == r.institution).ok_or(ScheduleError::NotFound)?.id)
     } else {

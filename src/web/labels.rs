@@ -2,6 +2,7 @@
 //! these, never the codes.
 
 use crate::db::centers;
+use crate::domain::message::MessageStatus;
 use crate::domain::{AppointmentStatus, CaseStatus};
 use crate::web::i18n::{Lang, msg};
 
@@ -60,11 +61,11 @@ pub fn actor_key(kind: &str) -> &'static str {
 }
 
 /// A mail's state in the outbox.
-pub fn mail_status_key(status: &str) -> &'static str {
+pub fn mail_status_key(status: MessageStatus) -> &'static str {
     match status {
-        "sent" => msg("mailbox.status_sent"),
-        "dead" => msg("mailbox.status_dead"),
-        "skipped" => msg("mailbox.status_skipped"),
-        _ => msg("mailbox.status_pending"),
+        MessageStatus::Pending => msg("mailbox.status_pending"),
+        MessageStatus::Sent => msg("mailbox.status_sent"),
+        MessageStatus::Dead => msg("mailbox.status_dead"),
+        MessageStatus::Skipped => msg("mailbox.status_skipped"),
     }
 }

@@ -160,7 +160,7 @@ async fn page(
                 id: zone.id,
                 code: kind.code.clone(),
                 name: lang.pick(&kind.name_ko, &kind.name_en).to_owned(),
-                is_finance: kind.code == "finance",
+                is_finance: kind.zone_type == crate::domain::ZoneType::Finance,
                 rules: rules
                     .iter()
                     .map(|r| RuleLine {

@@ -13,6 +13,7 @@ use super::public::safe_local_path;
 use super::who::Staff;
 use super::{AppState, with_conn};
 use crate::db::centers;
+use crate::domain::message::MessageStatus;
 use crate::services::auth::{self, LoginOutcome};
 
 #[derive(Template, WebTemplate)]
@@ -236,7 +237,7 @@ pub async fn mailbox(ctx: PageCtx, staff: Staff, state: web::Data<AppState>) -> 
         Ok((center, crate::db::outbox::recent_of_center(conn, center_id, admin, 200)?))
     })
     .await?;
-    let dead = rows.iter().filter(|r| r.status == "dead").count();
+    let dead = rows.iter().filter(|r| r.status == MessageStatus::Dead).count();
     let rows = rows
         .into_iter()
         .map(|r| MailLine {
@@ -244,7 +245,7 @@ pub async fn mailbox(ctx: PageCtx, staff: Staff, state: web::Data<AppState>) -> 
             created: local_time(&center, r.created_at),
             subject: r.subject,
             to: r.to_addr,
-            status_key: super::labels::mail_status_key(&r.status),
+            status_key: super::labels::mail_status_key(r.status),
             attempts: r.attempts,
         })
         .collect();
@@ -315,7 +316,7 @@ pub async fn mail(
         Ok(crate::services::access::record(conn, user_id, case_id, "mail", Some(&row_id.to_string()), now)?)
     })
     .await?;
-    let account_link = crate::services::mail::carries_account_link(&r.kind);
+    let account_link = r.kind.carries_account_link();
     // Nobody reads a secret link back from the mailbox: an account's link would let an admin
     // set another account's password, an applicant's would open their case.
     let (body, redacted) = crate::services::mail::redacted(&r.body_text);
@@ -328,8 +329,8 @@ pub async fn mail(
         id: r.id,
         created: local_time(&center, r.created_at),
         sent: r.sent_at.map(|t| local_time(&center, t)),
-        status_key: super::labels::mail_status_key(&r.status),
-        dead: r.status == "dead",
+        status_key: super::labels::mail_status_key(r.status),
+        dead: r.status == MessageStatus::Dead,
         subject: r.subject,
         to: r.to_addr,
         attempts: r.attempts,

@@ -3,8 +3,8 @@
 use onestop::db::cases::{self, Case};
 use onestop::db::centers;
 use onestop::db::{self, appointments};
-use onestop::services::availability;
 use onestop::services::action::ActionError;
+use onestop::services::availability;
 use onestop::services::booking::{self, Leg};
 
 use crate::fixtures::{

@@ -4,9 +4,9 @@
 use onestop::db::{self, appointments, cases};
 use onestop::domain::Role;
 use onestop::domain::password::NewPassword;
+use onestop::services::action::ActionError;
 use onestop::services::availability;
 use onestop::services::booking::{self, Leg};
-use onestop::services::action::ActionError;
 use onestop::services::consult::{self, Expert};
 use onestop::services::desk::{self, Staff};
 use onestop::services::users::{self, NewAccount};

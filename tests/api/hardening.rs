@@ -480,7 +480,11 @@ async fn a_large_import_stays_all_or_nothing_and_never_stops_the_desk() {
     assert!(during >= 5, "the drafts overlapped the import ({during} in {took:?})");
     // Only the last short step holds the lock a draft needs, never the whole import.
     assert!(
-        worst < std::time::Duration::from_secs(2) && worst < took / 2,
+        // Relative to the import, not a fixed wall-clock bound: on two cores with the rest of the
+        // suite running beside it, the final move (one statement of 100,000 rows, debug build)
+        // alone took 2.2 s of a 12.8 s import. The whole import holding the lock would make the
+        // slowest draft about as long as the import.
+        worst < std::time::Duration::from_secs(5) && worst < took / 3,
         "a draft waited {worst:?} during a {took:?} import"
     );
     // The report totals (kept by triggers) count every imported row.

@@ -43,13 +43,12 @@ fn queue_notices(conn: &mut DbConn, n: usize) -> Vec<String> {
     (0..n)
         .map(|i| {
             let m = NewMessage {
-                kind: "notice",
                 locale: "ko",
                 to: format!("founder{i}@example.com"),
                 subject: format!("안내 {i}"),
                 body_text: format!("본문 {i}"),
                 body_html: Some(format!("<p>본문 {i}</p>")),
-                ..NewMessage::default()
+                ..NewMessage::of(onestop::domain::message::MessageKind::Submitted)
             };
             outbox::enqueue(conn, &m, "onestop.test", now).unwrap()
         })
@@ -328,12 +327,11 @@ async fn staff_read_their_centers_mail_on_the_mailbox_page_and_send_a_dead_one_a
         &mut app.conn(),
         &NewMessage {
             case_id: Some(foreign.id),
-            kind: "notice",
             locale: "ko",
             to: "x@example.com".into(),
             subject: "s".into(),
             body_text: "b".into(),
-            ..NewMessage::default()
+            ..NewMessage::of(onestop::domain::message::MessageKind::Submitted)
         },
         "onestop.test",
         db::now(),

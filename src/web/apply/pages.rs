@@ -6,6 +6,7 @@ use askama_web::WebTemplate;
 
 use super::super::ctx::PageCtx;
 use super::super::i18n::{Lang, T, msg};
+use crate::domain::ZoneType;
 use crate::domain::questionnaire::{
     CompanyForm, ContactForm, DetailQuestions, DetailsForm, FieldError, Industry, NeedsForm, PreferredTime, Region,
     RevenueBand, Stage, Step, Topic, TransferDirection,
@@ -247,22 +248,25 @@ pub(super) fn details_form(d: &Draft) -> DetailsForm {
 pub(super) fn needs_page(ctx: PageCtx, d: &Draft, token: &str, v: &NeedsForm, errors: Vec<FieldError>) -> NeedsPage {
     let t = ctx.t;
     let lang = ctx.lang;
-    let groups =
-        [("legal", msg("apply.needs.legal")), ("finance", msg("apply.needs.finance")), ("ip", msg("apply.needs.ip"))]
-            .into_iter()
-            .map(|(zone, legend)| TopicGroup {
-                legend,
-                topics: Topic::ALL
-                    .iter()
-                    .filter(|tp| tp.zone_kind() == zone)
-                    .map(|tp| Choice {
-                        code: tp.code(),
-                        label: q::topic_name(lang, *tp),
-                        checked: v.topics.iter().any(|x| x == tp.code()),
-                    })
-                    .collect(),
+    let groups = [
+        (ZoneType::Legal, msg("apply.needs.legal")),
+        (ZoneType::Finance, msg("apply.needs.finance")),
+        (ZoneType::Ip, msg("apply.needs.ip")),
+    ]
+    .into_iter()
+    .map(|(zone, legend)| TopicGroup {
+        legend,
+        topics: Topic::ALL
+            .iter()
+            .filter(|tp| tp.zone_type() == zone)
+            .map(|tp| Choice {
+                code: tp.code(),
+                label: q::topic_name(lang, *tp),
+                checked: v.topics.iter().any(|x| x == tp.code()),
             })
-            .collect();
+            .collect(),
+    })
+    .collect();
     let weekdays = (1..=5u8)
         .map(|n| Choice {
             code: ["1", "2", "3", "4", "5"][n as usize - 1],

@@ -191,7 +191,8 @@ pub async fn add_closure(
         Err(ClosureError::NotFound) => return Err(AppError::BadRequest(msg("error.bad_request"))),
         Err(ClosureError::Db(e)) => return Err(e.into()),
     }
-    closures_page(&req, ctx, staff, &state, ClosureForm::default(), Errors::default(), Some((starts, ends, scope))).await
+    closures_page(&req, ctx, staff, &state, ClosureForm::default(), Errors::default(), Some((starts, ends, scope)))
+        .await
 }
 
 pub async fn delete_closure(

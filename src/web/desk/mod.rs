@@ -36,9 +36,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{NaiveDateTime, TimeZone};
 
 use crate::db::centers::Center;
+use crate::services::action::ActionError;
 use crate::services::availability;
 use crate::services::booking;
-use crate::services::action::ActionError;
 use crate::web::AppState;
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;

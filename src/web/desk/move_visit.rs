@@ -7,8 +7,8 @@ use askama_web::WebTemplate;
 
 use super::{refused, staff_op};
 use crate::db::centers;
-use crate::services::availability;
 use crate::services::action::ActionError;
+use crate::services::availability;
 use crate::services::booking::{self, Leg};
 use crate::services::desk;
 use crate::web::ctx::PageCtx;

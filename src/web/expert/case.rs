@@ -8,6 +8,7 @@ use askama_web::WebTemplate;
 use crate::db::centers;
 use crate::db::{answers, documents};
 use crate::domain::CaseStatus;
+use crate::domain::ZoneType;
 use crate::domain::consultation::{FINANCE_PRODUCTS, INSTITUTIONS, IP_ADVICE, LEGAL_ADVICE, OutcomeForm};
 use crate::domain::questionnaire::FieldError;
 use crate::services::consult;
@@ -32,7 +33,9 @@ pub struct CasePage {
     id: i64,
     version: i64,
     reference: String,
-    zone_kind: String,
+    /// What this expert's zone records: financing (finance) or patents (IP), else advice.
+    finance_zone: bool,
+    ip_zone: bool,
     facts: Vec<(&'static str, String)>,
     topics: Vec<String>,
     question: Option<String>,
@@ -88,7 +91,7 @@ pub(super) async fn case_page(
         let case = crate::services::access::case_for_expert(conn, expert, id, now)?;
         let zones = answers::zones(conn, case.id)?;
         let all = centers::zones_of(conn, expert.center_id)?;
-        let my_kind = all.iter().find(|(z, _)| z.id == expert.zone_id).map(|(_, k)| k.code.clone()).unwrap_or_default();
+        let my_kind = all.iter().find(|(z, _)| z.id == expert.zone_id).map(|(_, k)| k.zone_type.clone());
         let consultations = consult::of_case(conn, case.id)?;
         let ans = answers::find(conn, case.id)?;
         let earlier = match ans.as_ref().and_then(|a| a.brn.clone()) {
@@ -165,7 +168,7 @@ pub(super) async fn case_page(
             })
             .collect(),
         products: FINANCE_PRODUCTS.iter().map(|p| (*p, product_key(p))).collect(),
-        advice: if my_kind == "ip" { IP_ADVICE.to_vec() } else { LEGAL_ADVICE.to_vec() }
+        advice: if my_kind == Some(ZoneType::Ip) { IP_ADVICE.to_vec() } else { LEGAL_ADVICE.to_vec() }
             .into_iter()
             .map(|a| (a, advice_key(a)))
             .collect(),
@@ -174,7 +177,8 @@ pub(super) async fn case_page(
             .filter(|(z, _)| z.id != expert.zone_id)
             .map(|(_, k)| (k.code.clone(), lang.pick(&k.name_ko, &k.name_en).to_owned()))
             .collect(),
-        zone_kind: my_kind,
+        finance_zone: my_kind == Some(ZoneType::Finance),
+        ip_zone: my_kind == Some(ZoneType::Ip),
         message,
         ctx,
     };

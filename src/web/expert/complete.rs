@@ -5,8 +5,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::db::centers;
 use crate::domain::consultation::OutcomeForm;
-use crate::services::availability::time_zone;
 use crate::services::action::ActionError;
+use crate::services::availability::time_zone;
 use crate::services::consult;
 use crate::services::mail;
 use crate::web::ctx::PageCtx;
@@ -63,18 +63,8 @@ pub async fn complete(
         }
         Err(e) => {
             let (key, status) = crate::web::respond::refusal(e)?;
-            super::case::case_page(
-                &req,
-                ctx,
-                expert,
-                &state,
-                case_id,
-                form.outcome,
-                Vec::new(),
-                Some(key),
-                status,
-            )
-            .await
+            super::case::case_page(&req, ctx, expert, &state, case_id, form.outcome, Vec::new(), Some(key), status)
+                .await
         }
     }
 }

@@ -61,7 +61,7 @@ pub(super) async fn follow_ups_page(
         let ids: Vec<i64> = items.iter().filter_map(|c| c.case_id).collect();
         let is_finance = centers::zones_of(conn, expert.center_id)?
             .iter()
-            .any(|(z, k)| z.id == expert.zone_id && k.code == "finance");
+            .any(|(z, k)| z.id == expert.zone_id && k.zone_type == crate::domain::ZoneType::Finance);
         Ok((items, crate::db::cases::cases_by_ids(conn, &ids)?, is_finance))
     })
     .await?;

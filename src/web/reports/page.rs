@@ -111,10 +111,10 @@ pub(super) async fn render(
                 x: 40 + m as i64 * 56 + zi as i64 * (48 / per),
                 y: 220 - h,
                 h,
-                class: match code.as_str() {
-                    "legal" => "bar-legal",
-                    "finance" => "bar-finance",
-                    _ => "bar-ip",
+                class: match crate::domain::ZoneType::of(code) {
+                    crate::domain::ZoneType::Legal => "bar-legal",
+                    crate::domain::ZoneType::Finance => "bar-finance",
+                    crate::domain::ZoneType::Ip | crate::domain::ZoneType::Other(_) => "bar-ip",
                 },
                 label: format!("{} {}: {n}", m + 1, name(code)),
             });
