@@ -6,12 +6,37 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use serde::Deserialize;
 
-/// Configuration flags shared by every subcommand; each also reads an environment variable.
-#[derive(clap::Args, Debug, Default, Clone)]
-pub struct ConfigArgs {
-    /// TOML file with any of the settings below (keys: listen, database_url, base_url,
-    /// data_dir, secret, log, demo_on_empty, workers, draft_ttl_days)
+/// Declares the settings once: each is a flag, an environment variable and a key of the TOML
+/// file (the field's name), merged in that order over the file (`ConfigArgs::over`).
+macro_rules! settings {
+    ($($(#[$m:meta])* pub $name:ident: Option<$t:ty>,)*) => {
+        /// Configuration flags shared by every subcommand; each also reads an environment
+        /// variable, and the same struct reads the TOML file.
+        #[derive(clap::Args, Deserialize, Debug, Default, Clone)]
+        #[serde(deny_unknown_fields)]
+        pub struct ConfigArgs {
+            $($(#[$m])* pub $name: Option<$t>,)*
+        }
+
+        impl ConfigArgs {
+            /// Flags and environment (already merged by clap) over the file's values.
+            fn over(self, file: ConfigArgs) -> ConfigArgs {
+                ConfigArgs { $($name: self.$name.or(file.$name),)* }
+            }
+
+            /// The keys the TOML file accepts.
+            pub fn file_keys() -> &'static [&'static str] {
+                &[$(stringify!($name)),*]
+            }
+        }
+    };
+}
+
+settings! {
+    /// TOML file with any of the settings below, keyed by their long names with underscores
+    /// (`database_url` for --database)
     #[arg(long, env = "ONESTOP_CONFIG", global = true, value_name = "FILE")]
+    #[serde(skip)]
     pub config: Option<PathBuf>,
     /// Address to listen on [default: 127.0.0.1:8080]
     #[arg(long, env = "ONESTOP_LISTEN", global = true, value_name = "ADDR")]
@@ -66,29 +91,6 @@ pub struct ConfigArgs {
     /// Seconds between the mail worker's passes in `serve`; 0 = this instance sends no mail [default: 5]
     #[arg(long, env = "ONESTOP_MAIL_POLL_SECONDS", global = true, value_name = "SECONDS")]
     pub mail_poll_seconds: Option<u32>,
-}
-
-/// The same settings as read from a file; every key is optional.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileConfig {
-    listen: Option<String>,
-    database_url: Option<String>,
-    base_url: Option<String>,
-    data_dir: Option<PathBuf>,
-    secret: Option<String>,
-    log: Option<String>,
-    demo_on_empty: Option<bool>,
-    workers: Option<usize>,
-    draft_ttl_days: Option<u32>,
-    drafts_per_hour: Option<u32>,
-    mails_per_address_hour: Option<u32>,
-    mail_from: Option<String>,
-    mail_transport: Option<String>,
-    mail_max_attempts: Option<u32>,
-    mail_retry_seconds: Option<u32>,
-    mail_lease_seconds: Option<u32>,
-    mail_poll_seconds: Option<u32>,
 }
 
 /// The host of a base URL (for Message-IDs and calendar UIDs): `https://a.kr:8443/x` → `a.kr`.
@@ -304,32 +306,28 @@ impl Settings {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
                     .with_context(|| format!("reading the config file {}", path.display()))?;
-                toml::from_str::<FileConfig>(&text)
+                toml::from_str::<ConfigArgs>(&text)
                     .with_context(|| format!("parsing the config file {}", path.display()))?
             }
-            None => FileConfig::default(),
+            None => ConfigArgs::default(),
         };
-        let listen = args.listen.clone().or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
-        let data_dir = args.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
-        let database = match args.database_url.clone().or(file.database_url) {
+        let args = args.clone().over(file);
+        let listen = args.listen.clone().unwrap_or_else(|| "127.0.0.1:8080".into());
+        let data_dir = args.data_dir.clone().unwrap_or_else(|| PathBuf::from("data"));
+        let database = match args.database_url.clone() {
             Some(url) => DatabaseUrl::parse(&url)?,
             None => DatabaseUrl::Sqlite(data_dir.join("onestop.sqlite3").to_string_lossy().into_owned()),
         };
-        let base_url = args
-            .base_url
-            .clone()
-            .or(file.base_url)
-            .unwrap_or_else(|| format!("http://{listen}"))
-            .trim_end_matches('/')
-            .to_owned();
+        let base_url =
+            args.base_url.clone().unwrap_or_else(|| format!("http://{listen}")).trim_end_matches('/').to_owned();
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
             bail!("the base URL must start with http:// or https://");
         }
-        let secret = match args.secret.clone().or(file.secret) {
+        let secret = match args.secret.clone() {
             Some(s) => Secret::from_text(&s)?,
             None => load_or_create_secret(&data_dir)?,
         };
-        let mail_from = match args.mail_from.clone().or(file.mail_from) {
+        let mail_from = match args.mail_from.clone() {
             Some(a) => a
                 .parse::<email_address::EmailAddress>()
                 .context("ONESTOP_MAIL_FROM is not an email address")?
@@ -338,15 +336,11 @@ impl Settings {
             None => default_sender(host_of(&base_url)),
         };
         let mail = MailSettings {
-            transport: MailTransport::parse(&args.mail_transport.clone().or(file.mail_transport).unwrap_or_default())?,
-            max_attempts: args.mail_max_attempts.or(file.mail_max_attempts).unwrap_or(8).clamp(1, 100),
-            retry_base: std::time::Duration::from_secs(
-                args.mail_retry_seconds.or(file.mail_retry_seconds).unwrap_or(60).clamp(1, 86_400).into(),
-            ),
-            lease: std::time::Duration::from_secs(
-                args.mail_lease_seconds.or(file.mail_lease_seconds).unwrap_or(120).clamp(1, 3600).into(),
-            ),
-            poll: match args.mail_poll_seconds.or(file.mail_poll_seconds).unwrap_or(5) {
+            transport: MailTransport::parse(&args.mail_transport.clone().unwrap_or_default())?,
+            max_attempts: args.mail_max_attempts.unwrap_or(8).clamp(1, 100),
+            retry_base: std::time::Duration::from_secs(args.mail_retry_seconds.unwrap_or(60).clamp(1, 86_400).into()),
+            lease: std::time::Duration::from_secs(args.mail_lease_seconds.unwrap_or(120).clamp(1, 3600).into()),
+            poll: match args.mail_poll_seconds.unwrap_or(5) {
                 0 => None,
                 s => Some(std::time::Duration::from_secs(s.min(3600).into())),
             },
@@ -359,16 +353,13 @@ impl Settings {
             base_url,
             data_dir,
             secret,
-            log: args.log.clone().or(file.log).unwrap_or_else(|| "info".into()),
-            demo_on_empty: args.demo_on_empty.or(file.demo_on_empty).unwrap_or(true),
-            workers: args
-                .workers
-                .or(file.workers)
-                .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
-            draft_ttl_days: args.draft_ttl_days.or(file.draft_ttl_days).unwrap_or(30).clamp(1, 365),
+            log: args.log.clone().unwrap_or_else(|| "info".into()),
+            demo_on_empty: args.demo_on_empty.unwrap_or(true),
+            workers: args.workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+            draft_ttl_days: args.draft_ttl_days.unwrap_or(30).clamp(1, 365),
             limits: Limits {
-                drafts_per_hour: args.drafts_per_hour.or(file.drafts_per_hour).unwrap_or(20).max(1),
-                mails_per_address_hour: args.mails_per_address_hour.or(file.mails_per_address_hour).unwrap_or(5).max(1),
+                drafts_per_hour: args.drafts_per_hour.unwrap_or(20).max(1),
+                mails_per_address_hour: args.mails_per_address_hour.unwrap_or(5).max(1),
                 ..Limits::default()
             },
         })
@@ -422,6 +413,49 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The README's settings table is the one in the code: every flag with its variable, in
+    /// the same order, and the file keys the `--config` row lists.
+    #[test]
+    fn the_readme_lists_every_setting_as_the_code_declares_it() {
+        use clap::Args;
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        let rows: Vec<(String, String)> = readme
+            .lines()
+            .filter(|l| l.starts_with("| `--"))
+            .map(|l| {
+                let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+                let code = |c: &str| c.split('`').nth(1).unwrap_or("").to_owned();
+                (code(cells[1]), code(cells[2]))
+            })
+            .collect();
+        let cmd = ConfigArgs::augment_args(clap::Command::new("onestop"));
+        let declared: Vec<(String, String)> = cmd
+            .get_arguments()
+            .map(|a| {
+                let long = format!("--{}", a.get_long().unwrap());
+                (long, a.get_env().unwrap().to_string_lossy().into_owned())
+            })
+            .collect();
+        assert_eq!(rows, declared, "README.md's configuration table against ConfigArgs");
+        let config_row = readme.lines().find(|l| l.starts_with("| `--config`")).unwrap();
+        let keys: Vec<&str> = config_row.split('|').nth(4).unwrap().split('`').skip(1).step_by(2).collect();
+        let expected: Vec<&str> = ConfigArgs::file_keys().iter().copied().filter(|k| *k != "config").collect();
+        assert_eq!(keys, expected, "the file keys the --config row names");
+    }
+
+    #[test]
+    fn a_config_file_takes_every_key_and_flags_win_over_it() {
+        let keys = ConfigArgs::file_keys().iter().filter(|k| **k != "config");
+        let file: ConfigArgs = toml::from_str("workers = 3\nlisten = \"0.0.0.0:9000\"\nmail_poll_seconds = 0").unwrap();
+        assert_eq!((file.workers, file.mail_poll_seconds), (Some(3), Some(0)));
+        let flags = ConfigArgs { workers: Some(7), ..ConfigArgs::default() };
+        let merged = flags.over(file);
+        assert_eq!((merged.workers, merged.listen.as_deref()), (Some(7), Some("0.0.0.0:9000")));
+        assert!(toml::from_str::<ConfigArgs>("config = \"x.toml\"").is_err(), "a file cannot name a file");
+        assert!(toml::from_str::<ConfigArgs>("listn = \"x\"").is_err(), "a typo is an error");
+        assert_eq!(keys.count(), ConfigArgs::file_keys().len() - 1);
+    }
 
     #[test]
     fn the_host_of_a_base_url() {
