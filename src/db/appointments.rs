@@ -47,7 +47,7 @@ pub fn take_seat(conn: &mut DbConn, a: &NewAppointment, seats: i32) -> QueryResu
     let held: Vec<i32> = appointments::table
         .filter(appointments::zone_id.eq(a.zone_id))
         .filter(appointments::starts_at.eq(a.starts_at))
-        .filter(appointments::status.ne("cancelled"))
+        .filter(appointments::status.ne(AppointmentStatus::Cancelled.as_str()))
         .select(appointments::seat_no)
         .load(conn)?;
     for seat_no in (1..=seats).filter(|n| !held.contains(n)) {
@@ -58,7 +58,7 @@ pub fn take_seat(conn: &mut DbConn, a: &NewAppointment, seats: i32) -> QueryResu
                     appointments::zone_id.eq(a.zone_id),
                     appointments::starts_at.eq(a.starts_at),
                     appointments::ends_at.eq(a.ends_at),
-                    appointments::status.eq("booked"),
+                    appointments::status.eq(AppointmentStatus::Booked.as_str()),
                     appointments::institution_id.eq(a.institution_id),
                     appointments::created_at.eq(a.now),
                     appointments::updated_at.eq(a.now),
@@ -82,7 +82,7 @@ pub fn take_seat(conn: &mut DbConn, a: &NewAppointment, seats: i32) -> QueryResu
 pub fn booked_from(conn: &mut DbConn, zone_id: i64, from: NaiveDateTime) -> QueryResult<Vec<Appointment>> {
     appointments::table
         .filter(appointments::zone_id.eq(zone_id))
-        .filter(appointments::status.eq("booked"))
+        .filter(appointments::status.eq(AppointmentStatus::Booked.as_str()))
         .filter(appointments::starts_at.ge(from))
         .select(Appointment::as_select())
         .load(conn)
@@ -102,7 +102,7 @@ pub fn cancel_live(conn: &mut DbConn, case_id: i64, now: NaiveDateTime) -> Query
     diesel::update(
         appointments::table.filter(appointments::case_id.eq(case_id)).filter(appointments::status.eq_any(LIVE)),
     )
-    .set((appointments::status.eq("cancelled"), appointments::updated_at.eq(now)))
+    .set((appointments::status.eq(AppointmentStatus::Cancelled.as_str()), appointments::updated_at.eq(now)))
     .execute(conn)
 }
 
@@ -120,7 +120,7 @@ pub fn appointments_between(
         .filter(appointments::zone_id.eq_any(zone_ids))
         .filter(appointments::starts_at.ge(from))
         .filter(appointments::starts_at.lt(to))
-        .filter(appointments::status.ne("cancelled"))
+        .filter(appointments::status.ne(AppointmentStatus::Cancelled.as_str()))
         .order((appointments::starts_at, appointments::id))
         .select(Appointment::as_select())
         .load(conn)
@@ -133,10 +133,12 @@ pub fn appointment(conn: &mut DbConn, id: i64) -> QueryResult<Option<Appointment
 /// Marks the case's booked appointments as waiting with the ticket.
 pub fn set_waiting(conn: &mut DbConn, case_id: i64, ticket: i32, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(
-        appointments::table.filter(appointments::case_id.eq(case_id)).filter(appointments::status.eq("booked")),
+        appointments::table
+            .filter(appointments::case_id.eq(case_id))
+            .filter(appointments::status.eq(AppointmentStatus::Booked.as_str())),
     )
     .set((
-        appointments::status.eq("waiting"),
+        appointments::status.eq(AppointmentStatus::Waiting.as_str()),
         appointments::ticket_number.eq(Some(ticket)),
         appointments::checked_in_at.eq(Some(now)),
         appointments::updated_at.eq(now),
@@ -151,6 +153,22 @@ pub fn set_no_show(conn: &mut DbConn, case_id: i64, now: NaiveDateTime) -> Query
             .filter(appointments::case_id.eq(case_id))
             .filter(appointments::status.eq_any(super::appointments::LIVE)),
     )
-    .set((appointments::status.eq("no_show"), appointments::updated_at.eq(now)))
+    .set((appointments::status.eq(AppointmentStatus::NoShow.as_str()), appointments::updated_at.eq(now)))
     .execute(conn)
+}
+
+/// One appointment's new state.
+pub fn set_status(conn: &mut DbConn, id: i64, status: AppointmentStatus, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(appointments::table.find(id))
+        .set((appointments::status.eq(status.as_str()), appointments::updated_at.eq(now)))
+        .execute(conn)
+}
+
+/// How many of the case's appointments are in one of these states.
+pub fn count_of_case(conn: &mut DbConn, case_id: i64, states: &[AppointmentStatus]) -> QueryResult<i64> {
+    appointments::table
+        .filter(appointments::case_id.eq(case_id))
+        .filter(appointments::status.eq_any(states.iter().map(|s| s.as_str())))
+        .count()
+        .get_result(conn)
 }

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{case_events, cases, reference_counters};
-use crate::domain::CaseStatus;
+use crate::domain::{CaseEvent, CaseStatus};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = cases)]
@@ -157,7 +157,10 @@ pub fn cases_of_center(
     offset: i64,
     limit: i64,
 ) -> QueryResult<Vec<Case>> {
-    let mut q = cases::table.filter(cases::center_id.eq(center_id)).filter(cases::status.ne("draft")).into_boxed();
+    let mut q = cases::table
+        .filter(cases::center_id.eq(center_id))
+        .filter(cases::status.ne(CaseStatus::Draft.as_str()))
+        .into_boxed();
     if let Some(s) = status {
         q = q.filter(cases::status.eq(s.to_owned()));
     }
@@ -168,8 +171,12 @@ pub fn cases_of_center(
         .load(conn)
 }
 
-pub fn count_in_status(conn: &mut DbConn, center_id: i64, status: &str) -> QueryResult<i64> {
-    cases::table.filter(cases::center_id.eq(center_id)).filter(cases::status.eq(status)).count().get_result(conn)
+pub fn count_in_status(conn: &mut DbConn, center_id: i64, status: CaseStatus) -> QueryResult<i64> {
+    cases::table
+        .filter(cases::center_id.eq(center_id))
+        .filter(cases::status.eq(status.as_str()))
+        .count()
+        .get_result(conn)
 }
 
 /// The center's case events, newest first, optionally by one user and within `[from, to)`.
@@ -204,8 +211,8 @@ pub fn applicant_changes_since(conn: &mut DbConn, center_id: i64, since: NaiveDa
     let of_center = cases::table.filter(cases::center_id.eq(center_id)).select(cases::id);
     case_events::table
         .filter(case_events::case_id.eq_any(of_center))
-        .filter(case_events::actor_kind.eq("applicant"))
-        .filter(case_events::event.eq_any(["reschedule", "cancel"]))
+        .filter(case_events::actor_kind.eq(crate::domain::Actor::Applicant.as_str()))
+        .filter(case_events::event.eq_any([CaseEvent::Reschedule.as_str(), CaseEvent::Cancel.as_str()]))
         .filter(case_events::at.ge(since))
         .count()
         .get_result(conn)
@@ -214,4 +221,25 @@ pub fn applicant_changes_since(conn: &mut DbConn, center_id: i64, since: NaiveDa
 /// How many cases were submitted since `since`.
 pub fn submissions_since(conn: &mut DbConn, center_id: i64, since: NaiveDateTime) -> QueryResult<i64> {
     cases::table.filter(cases::center_id.eq(center_id)).filter(cases::submitted_at.ge(since)).count().get_result(conn)
+}
+
+/// Drafts past their expiry date.
+pub fn expired_drafts(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Vec<i64>> {
+    cases::table
+        .filter(cases::status.eq(CaseStatus::Draft.as_str()))
+        .filter(cases::draft_expires_at.le(now))
+        .select(cases::id)
+        .load(conn)
+}
+
+/// Deletes an expired draft's answers, needs and document rows, and ends its link.
+pub fn forget_draft(conn: &mut DbConn, case_id: i64) -> QueryResult<()> {
+    use crate::db::schema::{case_answers, case_documents, case_topics};
+    diesel::delete(case_documents::table.filter(case_documents::case_id.eq(case_id))).execute(conn)?;
+    diesel::delete(case_topics::table.filter(case_topics::case_id.eq(case_id))).execute(conn)?;
+    diesel::delete(case_answers::table.filter(case_answers::case_id.eq(case_id))).execute(conn)?;
+    diesel::update(cases::table.find(case_id))
+        .set((cases::applicant_token_hash.eq(None::<String>), cases::draft_expires_at.eq(None::<NaiveDateTime>)))
+        .execute(conn)?;
+    Ok(())
 }

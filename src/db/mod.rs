@@ -8,6 +8,7 @@ pub mod appointments;
 pub mod cases;
 pub mod centers;
 pub mod closures;
+pub mod consultations;
 pub mod documents;
 pub mod limits;
 pub mod outbox;

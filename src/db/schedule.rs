@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use super::DbConn;
 use super::centers::{self, Zone};
 use super::schema::{appointments, closures, finance_institutions, users, zone_policies};
+use crate::domain::AppointmentStatus;
 use crate::domain::availability::{Policy, Rule, ZoneSchedule};
 
 #[derive(Debug, Clone, Copy, Queryable, Selectable, Insertable)]
@@ -162,7 +163,7 @@ pub fn taken_seats(
     let rows: Vec<(i64, NaiveDateTime, i64)> = appointments::table
         .filter(appointments::zone_id.eq_any(zone_ids))
         .filter(appointments::starts_at.ge(from))
-        .filter(appointments::status.ne("cancelled"))
+        .filter(appointments::status.ne(AppointmentStatus::Cancelled.as_str()))
         .group_by((appointments::zone_id, appointments::starts_at))
         .select((appointments::zone_id, appointments::starts_at, diesel::dsl::count_star()))
         .load(conn)?;

@@ -61,7 +61,7 @@ pub fn disable(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()
 pub fn desk_of_center(conn: &mut DbConn, center_id: i64) -> QueryResult<Vec<User>> {
     users::table
         .filter(users::center_id.eq(center_id))
-        .filter(users::role.eq_any(["staff", "admin"]))
+        .filter(users::role.eq_any([Role::Staff.as_str(), Role::Admin.as_str()]))
         .filter(users::disabled_at.is_null())
         .order(users::id)
         .select(User::as_select())
@@ -110,7 +110,7 @@ pub fn enable(conn: &mut DbConn, id: i64) -> QueryResult<()> {
 }
 
 pub fn set_zone(conn: &mut DbConn, id: i64, zone_id: i64) -> QueryResult<()> {
-    diesel::update(users::table.find(id).filter(users::role.eq("expert")))
+    diesel::update(users::table.find(id).filter(users::role.eq(Role::Expert.as_str())))
         .set(users::zone_id.eq(Some(zone_id)))
         .execute(conn)
         .map(|_| ())
@@ -125,7 +125,7 @@ pub fn by_feed_token(conn: &mut DbConn, token_hash: &str) -> QueryResult<Option<
     users::table
         .filter(users::feed_token_hash.eq(token_hash))
         .filter(users::disabled_at.is_null())
-        .filter(users::role.eq("expert"))
+        .filter(users::role.eq(Role::Expert.as_str()))
         .select(User::as_select())
         .first(conn)
         .optional()

@@ -5,11 +5,9 @@
 //! expert's center and zone.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
 
 use crate::db::answers::{self, CaseZone};
-use crate::db::schema::{appointments, consultations};
-use crate::db::{self, DbConn, centers};
+use crate::db::{self, DbConn, appointments, centers, consultations};
 use crate::domain::AppointmentStatus;
 use crate::domain::consultation::{Outcome, OutcomeForm};
 use crate::domain::questionnaire::FieldError;
@@ -32,67 +30,7 @@ impl Expert {
     }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = consultations)]
-pub struct Consultation {
-    pub id: i64,
-    pub case_id: Option<i64>,
-    pub zone_id: i64,
-    pub appointment_id: Option<i64>,
-    pub expert_user_id: Option<i64>,
-    pub started_at: NaiveDateTime,
-    pub completed_at: Option<NaiveDateTime>,
-    pub consulted_on: Option<NaiveDate>,
-    pub institution_id: Option<i64>,
-    pub product: Option<String>,
-    pub executed_won: Option<i64>,
-    pub executed_on: Option<NaiveDate>,
-    pub advice_type: Option<String>,
-    pub patents_transferred: Option<i32>,
-    pub notes: Option<String>,
-    pub summary: Option<String>,
-    pub follow_up_on: Option<NaiveDate>,
-    pub follow_up_done_at: Option<NaiveDateTime>,
-    pub referred_to: Option<String>,
-}
-
-pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Consultation>> {
-    consultations::table.find(id).select(Consultation::as_select()).first(conn).optional()
-}
-
-pub fn of_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<Consultation>> {
-    consultations::table
-        .filter(consultations::case_id.eq(case_id))
-        .order(consultations::started_at)
-        .select(Consultation::as_select())
-        .load(conn)
-}
-
-/// Completed consultations of the same company (by business number) in other cases of the
-/// center, newest first: what the expert should know before this one.
-pub fn earlier_of_company(
-    conn: &mut DbConn,
-    center_id: i64,
-    brn: &str,
-    except_case: i64,
-) -> QueryResult<Vec<Consultation>> {
-    use crate::db::schema::{case_answers, cases};
-    let same_company = case_answers::table
-        .inner_join(cases::table.on(cases::id.eq(case_answers::case_id)))
-        .filter(case_answers::brn.eq(brn))
-        .filter(cases::center_id.eq(center_id))
-        .filter(cases::id.ne(except_case))
-        .select(cases::id.nullable());
-    // The same company's cases, and imported records carrying its business number.
-    consultations::table
-        .filter(consultations::center_id.eq(center_id))
-        .filter(consultations::case_id.eq_any(same_company).or(consultations::brn.eq(brn).nullable()))
-        .filter(consultations::completed_at.is_not_null())
-        .order(consultations::completed_at.desc())
-        .limit(20)
-        .select(Consultation::as_select())
-        .load(conn)
-}
+pub use crate::db::consultations::{Consultation, due_follow_ups, earlier_of_company, find, of_case};
 
 /// The case, if it is of the expert's center.
 fn case_of(conn: &mut DbConn, expert: Expert, case_id: i64) -> Result<crate::db::cases::Case, ActionError> {
@@ -124,21 +62,8 @@ pub fn start(
             return Err(ActionError::WrongState);
         }
         case_flow::fire_in_tx(conn, &Fire::new(case.id, expert.acting(), CaseEvent::Start).at_version(version), now)?;
-        diesel::update(appointments::table.find(appt.id))
-            .set((appointments::status.eq("in_consultation"), appointments::updated_at.eq(now)))
-            .execute(conn)?;
-        let id = diesel::insert_into(consultations::table)
-            .values((
-                consultations::case_id.eq(Some(case.id)),
-                consultations::center_id.eq(case.center_id),
-                consultations::zone_id.eq(appt.zone_id),
-                consultations::appointment_id.eq(Some(appt.id)),
-                consultations::expert_user_id.eq(Some(expert.user_id)),
-                consultations::started_at.eq(now),
-            ))
-            .returning(consultations::id)
-            .get_result(conn)?;
-        Ok(id)
+        appointments::set_status(conn, appt.id, AppointmentStatus::InConsultation, now)?;
+        Ok(consultations::begin(conn, &case, &appt, expert.user_id, now)?)
     })
 }
 
@@ -168,12 +93,8 @@ pub fn complete(
         if c.completed_at.is_some() {
             return Err(ActionError::WrongState);
         }
-        let more_today = appointments::table
-            .filter(appointments::case_id.eq(case.id))
-            .filter(appointments::status.eq_any(["booked", "waiting"]))
-            .count()
-            .get_result::<i64>(conn)?
-            > 0;
+        let more_today =
+            appointments::count_of_case(conn, case.id, &[AppointmentStatus::Booked, AppointmentStatus::Waiting])? > 0;
         case_flow::fire_in_tx(
             conn,
             &Fire::new(case.id, expert.acting(), CaseEvent::Complete { more_zones_today: more_today })
@@ -181,33 +102,13 @@ pub fn complete(
             env.now,
         )?;
         if let Some(a) = c.appointment_id {
-            diesel::update(appointments::table.find(a))
-                .set((appointments::status.eq("done"), appointments::updated_at.eq(env.now)))
-                .execute(conn)?;
+            appointments::set_status(conn, a, AppointmentStatus::Done, env.now)?;
         }
         let institution_id = match &outcome.institution {
             Some(code) => centers::institutions(conn)?.into_iter().find(|i| &i.code == code).map(|i| i.id),
             None => None,
         };
-        diesel::update(consultations::table.find(c.id))
-            .set((
-                (
-                    consultations::completed_at.eq(Some(env.now)),
-                    consultations::consulted_on.eq(Some(today)),
-                    consultations::institution_id.eq(institution_id),
-                    consultations::product.eq(outcome.product.as_deref()),
-                    consultations::executed_won.eq(outcome.executed_won),
-                    consultations::executed_on.eq(outcome.executed_on),
-                ),
-                (
-                    consultations::advice_type.eq(outcome.advice_type.as_deref()),
-                    consultations::patents_transferred.eq(outcome.patents_transferred),
-                    consultations::notes.eq(outcome.notes.as_deref()),
-                    consultations::summary.eq(outcome.summary.as_deref()),
-                    consultations::follow_up_on.eq(outcome.follow_up_on),
-                ),
-            ))
-            .execute(conn)?;
+        consultations::record_outcome(conn, c.id, env.now, today, institution_id, &outcome)?;
         if let Some(summary) = &outcome.summary {
             mail::queue_summary(conn, env, case.id, expert.zone_id, summary)?;
         }
@@ -267,9 +168,7 @@ pub fn refer(
             sort_order: 0,
         };
         answers::replace_zones(conn, case.id, std::slice::from_ref(&row))?;
-        diesel::update(consultations::table.find(c.id))
-            .set(consultations::referred_to.eq(Some(&kind.code)))
-            .execute(conn)?;
+        consultations::mark_referred(conn, c.id, &kind.code)?;
         mail::queue_rerouted(conn, env, case.id, &[row])?;
         Ok(())
     })
@@ -302,24 +201,7 @@ pub fn record_execution(
             return Err(ActionError::NotFound);
         }
         case_of(conn, expert, c.case_id.ok_or(ActionError::NotFound)?)?;
-        diesel::update(consultations::table.find(c.id))
-            .set((
-                consultations::executed_won.eq(Some(won)),
-                consultations::executed_on.eq(Some(o.executed_on.unwrap_or(today))),
-                consultations::follow_up_done_at.eq(Some(now)),
-            ))
-            .execute(conn)?;
+        consultations::record_execution(conn, c.id, won, o.executed_on.unwrap_or(today), now)?;
         Ok(())
     })
-}
-
-/// Follow-ups of the zone due by `until` and not done, soonest first.
-pub fn due_follow_ups(conn: &mut DbConn, zone_id: i64, until: NaiveDate) -> QueryResult<Vec<Consultation>> {
-    consultations::table
-        .filter(consultations::zone_id.eq(zone_id))
-        .filter(consultations::follow_up_on.le(until))
-        .filter(consultations::follow_up_done_at.is_null())
-        .order(consultations::follow_up_on)
-        .select(Consultation::as_select())
-        .load(conn)
 }

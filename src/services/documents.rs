@@ -1,5 +1,5 @@
 //! An applicant's documents: the file on disk under `<data dir>/uploads/<case>/` and its row,
-//! kept together — a file is written before its row, and goes again when the row is refused
+//! kept together — a file is written before its row (`store`, then `record`), and goes again when the row is refused
 //! (limits decided by the database) or deleted.
 
 use std::path::{Path, PathBuf};
@@ -35,28 +35,41 @@ pub fn upload_dir(data_dir: &Path, case_id: i64) -> PathBuf {
     data_dir.join("uploads").join(case_id.to_string())
 }
 
-/// Stores the file under a random name, then its row within the draft's limits; a refused row
-/// takes its file with it.
-pub fn attach(
+/// A file written under a random name, not yet recorded.
+pub struct Stored {
+    name: String,
+    path: PathBuf,
+    sha256: String,
+}
+
+/// Writes the file under a random name (step one of an upload, done without holding a
+/// database connection).
+pub fn store(data_dir: &Path, case_id: i64, bytes: &[u8]) -> std::io::Result<Stored> {
+    let name = crate::token::random_hex::<16>();
+    let dir = upload_dir(data_dir, case_id);
+    let path = dir.join(&name);
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(&path, bytes)?;
+    Ok(Stored { name, path, sha256: hex::encode(Sha256::digest(bytes)) })
+}
+
+/// Records a stored file within the draft's limits (step two); a refused row takes its file
+/// with it.
+pub fn record(
     conn: &mut DbConn,
-    data_dir: &Path,
     case_id: i64,
+    stored: &Stored,
     u: &Upload<'_>,
     now: NaiveDateTime,
 ) -> Result<(), DocumentError> {
-    let stored_name = crate::token::random_hex::<16>();
-    let dir = upload_dir(data_dir, case_id);
-    let path = dir.join(&stored_name);
-    std::fs::create_dir_all(&dir)?;
-    std::fs::write(&path, u.bytes)?;
     let row = NewDocument {
         case_id,
         kind: u.kind,
         original_name: u.original_name,
-        stored_name: &stored_name,
+        stored_name: &stored.name,
         content_type: u.content_type,
         size_bytes: u.bytes.len() as i64,
-        sha256: &hex::encode(Sha256::digest(u.bytes)),
+        sha256: &stored.sha256,
         uploaded_at: now,
     };
     let refused = match documents::insert_within(conn, &row, MAX_FILES, MAX_TOTAL_BYTES) {
@@ -65,7 +78,7 @@ pub fn attach(
         Err(e) => DocumentError::Db(e),
     };
     // A concurrent upload took the last place (or the insert failed): the file goes too.
-    let _ = std::fs::remove_file(&path);
+    let _ = std::fs::remove_file(&stored.path);
     Err(refused)
 }
 

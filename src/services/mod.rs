@@ -18,6 +18,7 @@ pub mod mail;
 pub mod mailer;
 pub mod passwords;
 pub mod people;
+pub mod purge;
 pub mod questionnaire;
 pub mod reports;
 pub mod scale;

@@ -13,6 +13,9 @@ use crate::services::case_flow::{self, ActingAs, Fire, FireError};
 use crate::services::mail;
 use crate::token;
 
+/// Purging expired drafts lives with the other destruction rules.
+pub use crate::services::purge::purge_expired;
+
 /// The wording of the consent texts; stored with each consent. Change it when the texts in
 /// the catalogs (`apply.consent.*`) change.
 pub const CONSENT_VERSION: &str = "2026-11-28";
@@ -413,56 +416,4 @@ pub fn submit(conn: &mut DbConn, draft: &Draft, token: &str, ctx: &Context<'_>) 
         Err(SubmitError::Fire(FireError::Conflict)) => Ok(Submitted::Already),
         Err(e) => Err(e),
     }
-}
-
-/// Purges drafts past their expiry: each is cancelled through the state machine (`expire`,
-/// by the system, kept in the trail), its answers, needs and documents are deleted and its
-/// link stops working; then its files are removed. Returns how many were purged.
-pub fn purge_expired(
-    conn: &mut DbConn,
-    now: NaiveDateTime,
-    data_dir: &std::path::Path,
-) -> Result<usize, diesel::result::Error> {
-    use db::schema::{case_answers, case_documents, case_topics, cases};
-    let expired: Vec<i64> = cases::table
-        .filter(cases::status.eq(CaseStatus::Draft.as_str()))
-        .filter(cases::draft_expires_at.le(now))
-        .select(cases::id)
-        .load(conn)?;
-    let mut purged = 0;
-    for case_id in expired {
-        let done = db::write_tx(conn, |conn| -> Result<bool, diesel::result::Error> {
-            let system = ActingAs { actor: Actor::System, user_id: None };
-            match case_flow::fire_in_tx(conn, &Fire::new(case_id, system, CaseEvent::Expire), now) {
-                Ok(_) => {}
-                // Submitted or purged meanwhile by another instance: leave it.
-                Err(FireError::Conflict | FireError::Refused(_)) => return Ok(false),
-                Err(FireError::Db(e)) => return Err(e),
-                Err(other) => {
-                    tracing::warn!(case_id, error = %other, "could not expire a draft");
-                    return Ok(false);
-                }
-            }
-            diesel::delete(case_documents::table.filter(case_documents::case_id.eq(case_id))).execute(conn)?;
-            diesel::delete(case_topics::table.filter(case_topics::case_id.eq(case_id))).execute(conn)?;
-            diesel::delete(case_answers::table.filter(case_answers::case_id.eq(case_id))).execute(conn)?;
-            diesel::update(cases::table.find(case_id))
-                .set((
-                    cases::applicant_token_hash.eq(None::<String>),
-                    cases::draft_expires_at.eq(None::<NaiveDateTime>),
-                ))
-                .execute(conn)?;
-            Ok(true)
-        })?;
-        if done {
-            let dir = crate::services::documents::upload_dir(data_dir, case_id);
-            if let Err(e) = std::fs::remove_dir_all(&dir) {
-                if e.kind() != std::io::ErrorKind::NotFound {
-                    tracing::warn!(case_id, error = %e, "could not remove a purged draft's files");
-                }
-            }
-            purged += 1;
-        }
-    }
-    Ok(purged)
 }

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::{consultations, zones};
 use crate::db::{DbConn, centers};
-use crate::domain::ZoneType;
+use crate::domain::{AppointmentStatus, ZoneType};
 
 diesel::define_sql_function! {
     /// SQL COALESCE of two dates.
@@ -393,7 +393,7 @@ pub fn views(
     v.by_industry = tally(facts.iter().map(|f| f.1.clone()).collect());
     v.by_region = tally(facts.iter().map(|f| f.2.clone()).collect());
     let zone_ids = zones::table.filter(zones::center_id.eq(center_id)).select(zones::id);
-    let statuses: Vec<(String, i64)> = appointments::table
+    let statuses: Vec<(AppointmentStatus, i64)> = appointments::table
         .filter(appointments::zone_id.eq_any(zone_ids))
         .filter(appointments::starts_at.ge(start))
         .filter(appointments::starts_at.lt(end))
@@ -402,10 +402,13 @@ pub fn views(
         .load(conn)?;
     for (s, n) in statuses {
         v.appointments += n;
-        match s.as_str() {
-            "no_show" => v.no_shows += n,
-            "cancelled" => v.cancelled += n,
-            _ => {}
+        match s {
+            AppointmentStatus::NoShow => v.no_shows += n,
+            AppointmentStatus::Cancelled => v.cancelled += n,
+            AppointmentStatus::Booked
+            | AppointmentStatus::Waiting
+            | AppointmentStatus::InConsultation
+            | AppointmentStatus::Done => {}
         }
     }
     // Waiting: check-in to start, for the consultations started in the period.
@@ -426,7 +429,7 @@ pub fn views(
         .filter(cases::center_id.eq(center_id))
         .filter(appointments::starts_at.ge(start))
         .filter(appointments::starts_at.lt(end))
-        .filter(appointments::status.ne("cancelled"))
+        .filter(appointments::status.ne(AppointmentStatus::Cancelled.as_str()))
         .select((cases::submitted_at, appointments::starts_at))
         .load(conn)?;
     let days: Vec<f64> = leads

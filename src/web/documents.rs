@@ -192,9 +192,16 @@ pub async fn upload(
     let (name, bytes) = file.expect("checked above");
     let (now, data_dir) = (state.clock.now(), state.settings.data_dir.clone());
     let kind = kind.trim().to_owned();
+    // The file is written before a connection is taken from the pool, then recorded.
+    let (bytes, stored) = web::block(move || {
+        let stored = services_documents::store(&data_dir, case_id, &bytes);
+        (bytes, stored)
+    })
+    .await?;
+    let stored = stored.map_err(|e| AppError::Internal(e.into()))?;
     let outcome = with_conn(&state, move |conn| {
         let upload = Upload { kind: &kind, original_name: &name, content_type, bytes: &bytes };
-        Ok(services_documents::attach(conn, &data_dir, case_id, &upload, now))
+        Ok(services_documents::record(conn, case_id, &stored, &upload, now))
     })
     .await?;
     match outcome {

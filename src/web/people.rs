@@ -193,7 +193,8 @@ pub async fn act(
         }
         Err(PeopleError::NotYourself) => Err(AppError::Conflict(msg("people.not_yourself"))),
         Err(PeopleError::Db(e)) => Err(e.into()),
-        Err(_) => Err(AppError::NotFound),
+        // Another center's account, or a zone that is not on the list: only a crafted form.
+        Err(PeopleError::NotFound | PeopleError::Duplicate | PeopleError::ZoneRequired) => Err(AppError::NotFound),
     }
 }
 

@@ -65,6 +65,29 @@ pub struct SchedulePage {
     notice: Option<&'static str>,
 }
 
+impl SchedulePage {
+    /// A field's label in the error summary ("시작 (HH:MM): …").
+    fn label(&self, field: &str) -> &'static str {
+        match field {
+            "weekday" => msg("schedule.weekday"),
+            "start" => msg("schedule.start"),
+            "end" => msg("schedule.end"),
+            "slot" => msg("schedule.slot"),
+            "seats" => msg("schedule.seats"),
+            "min_notice_hours" => msg("schedule.min_notice"),
+            "horizon_days" => msg("schedule.horizon"),
+            "buffer_minutes" => msg("schedule.buffer"),
+            "reschedule_cutoff_hours" => msg("schedule.reschedule_cutoff"),
+            _ => msg("schedule.cancel_cutoff"),
+        }
+    }
+
+    /// The field of this zone's rule form was refused.
+    fn invalid(&self, zone_code: &str, field: &str) -> bool {
+        self.error_zone.as_deref() == Some(zone_code) && self.errors.get(field).is_some()
+    }
+}
+
 fn weekday_key(n: i16) -> &'static str {
     match n {
         1 => msg("weekday.1"),

@@ -94,7 +94,7 @@ pub fn prepare_reservations(
                 id: case_id,
                 center_id: c.id,
                 reference,
-                status: "submitted",
+                status: crate::domain::CaseStatus::Submitted.as_str(),
                 version: 1,
                 lang: "ko",
                 created_at: now,
@@ -141,8 +141,8 @@ pub fn prepare_reservations(
                 actor_kind: "applicant",
                 actor_user_id: None,
                 event: "submit",
-                from_status: "draft",
-                to_status: "submitted",
+                from_status: crate::domain::CaseStatus::Draft.as_str(),
+                to_status: crate::domain::CaseStatus::Submitted.as_str(),
                 reason: None,
             });
             let leg = crate::services::booking::Leg { zone_id: slot.zone_id, starts_at: slot.starts_at };

@@ -9,9 +9,9 @@ use super::Generated;
 use super::rows::*;
 use super::seats::{CenterInfo, Seat};
 use crate::db::centers::Institution;
-use crate::domain::ZoneType;
 use crate::domain::availability::local_date;
 use crate::domain::consultation::{FINANCE_PRODUCTS, IP_ADVICE, LEGAL_ADVICE};
+use crate::domain::{Actor, AppointmentStatus, CaseEvent, CaseStatus, ZoneType};
 
 const COMPANIES: [&str; 12] = [
     "그린에너지",
@@ -70,20 +70,37 @@ pub(super) fn one(
     let past = seat.starts_at < now;
     let roll = rng.f64();
     let (case_status, appt_status, last_event) = if !past {
-        ("reserved", "booked", None)
+        (CaseStatus::Reserved, AppointmentStatus::Booked, None)
     } else if roll < 0.82 {
-        ("consulted", "done", Some(("complete", "in_consultation", "consulted", "expert")))
+        (
+            CaseStatus::Consulted,
+            AppointmentStatus::Done,
+            Some((
+                CaseEvent::Complete { more_zones_today: false },
+                CaseStatus::InConsultation,
+                CaseStatus::Consulted,
+                Actor::Expert,
+            )),
+        )
     } else if roll < 0.92 {
-        ("no_show", "no_show", Some(("no_show", "reserved", "no_show", "staff")))
+        (
+            CaseStatus::NoShow,
+            AppointmentStatus::NoShow,
+            Some((CaseEvent::MarkNoShow, CaseStatus::Reserved, CaseStatus::NoShow, Actor::Staff)),
+        )
     } else {
-        ("cancelled", "cancelled", Some(("cancel", "reserved", "cancelled", "applicant")))
+        (
+            CaseStatus::Cancelled,
+            AppointmentStatus::Cancelled,
+            Some((CaseEvent::Cancel, CaseStatus::Reserved, CaseStatus::Cancelled, Actor::Applicant)),
+        )
     };
     let company = format!("{}{}", COMPANIES[rng.usize(..COMPANIES.len())], rng.u32(1..999));
     let brn = format!("{:03}-{:02}-{:05}", rng.u32(101..999), rng.u32(1..99), rng.u32(1..99999));
     let person = format!("{}{}", SURNAMES[rng.usize(..SURNAMES.len())], GIVEN[rng.usize(..GIVEN.len())]);
     let version = if last_event.is_some() { 3 } else { 2 };
     let ended = match last_event {
-        Some(("cancel", ..)) => seat.starts_at - Duration::hours(rng.i64(25..72)),
+        Some((CaseEvent::Cancel, ..)) => seat.starts_at - Duration::hours(rng.i64(25..72)),
         Some(_) => seat.ends_at,
         None => reserved,
     };
@@ -91,7 +108,7 @@ pub(super) fn one(
         id: ids.case,
         center_id: c.id,
         reference,
-        status: case_status,
+        status: case_status.as_str(),
         version,
         lang: if rng.u8(..10) == 0 { "en" } else { "ko" },
         created_at: created,
@@ -128,14 +145,14 @@ pub(super) fn one(
         explanation_en: "Routed by the pre-questionnaire",
         sort_order: 0,
     });
-    let done = appt_status == "done";
+    let done = appt_status == AppointmentStatus::Done;
     batch.appointments.push(AppointmentRow {
         id: ids.appt,
         case_id: ids.case,
         zone_id: z.id,
         starts_at: seat.starts_at,
         ends_at: seat.ends_at,
-        status: appt_status,
+        status: appt_status.as_str(),
         institution_id: seat.institution_id,
         ticket_number: None,
         created_at: reserved,
@@ -143,22 +160,22 @@ pub(super) fn one(
         seat_no: seat.seat_no,
         checked_in_at: done.then(|| seat.starts_at - Duration::minutes(5)),
     });
-    let mut event = |at, actor_kind, event, from_status, to_status| {
+    let mut event = |at, actor: Actor, event: CaseEvent, from: CaseStatus, to: CaseStatus| {
         batch.events.push(EventRow {
             id: ids.event,
             case_id: ids.case,
             at,
-            actor_kind,
+            actor_kind: actor.as_str(),
             actor_user_id: None,
-            event,
-            from_status,
-            to_status,
+            event: event.as_str(),
+            from_status: from.as_str(),
+            to_status: to.as_str(),
             reason: None,
         });
         ids.event += 1;
     };
-    event(submitted, "applicant", "submit", "draft", "submitted");
-    event(reserved, "applicant", "reserve", "submitted", "reserved");
+    event(submitted, Actor::Applicant, CaseEvent::Submit, CaseStatus::Draft, CaseStatus::Submitted);
+    event(reserved, Actor::Applicant, CaseEvent::Reserve, CaseStatus::Submitted, CaseStatus::Reserved);
     if let Some((name, from, to, actor)) = last_event {
         event(ended, actor, name, from, to);
     }

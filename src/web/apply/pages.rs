@@ -15,21 +15,10 @@ use crate::services::questionnaire::{self as q, Draft};
 
 // ----- the step pages ----------------------------------------------------------------------
 
-/// Errors of a form, looked up by field in templates.
-#[derive(Debug, Default)]
-pub struct Errors(Vec<FieldError>);
+pub use crate::domain::form::Errors;
 
+/// The questionnaire's words for its fields (an inherent impl beside the pages that use it).
 impl Errors {
-    pub fn get(&self, field: &str) -> Option<&'static str> {
-        self.0.iter().find(|e| e.field == field).map(|e| e.key)
-    }
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-    pub fn all(&self) -> &[FieldError] {
-        &self.0
-    }
-
     /// The label of a field, for the error summary ("기업명: 이 항목을 입력하세요.").
     pub fn label(&self, field: &str) -> &'static str {
         match field {
@@ -121,7 +110,7 @@ pub(in crate::web) fn frame(d: &Draft, token: &str, step: Step, lang: Lang, erro
             })
             .collect(),
         back: if idx == 0 { None } else { Some(format!("/apply/{token}/{}", steps[idx - 1].slug())) },
-        errors: Errors(errors),
+        errors: Errors::from(errors),
     }
 }
 

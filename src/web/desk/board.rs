@@ -127,7 +127,7 @@ pub(super) async fn day_page(
             crate::db::cases::cases_by_ids(conn, &ids)?,
             crate::db::answers::answers_by_ids(conn, &ids)?,
             (
-                crate::db::cases::count_in_status(conn, center_id, "submitted")?,
+                crate::db::cases::count_in_status(conn, center_id, CaseStatus::Submitted)?,
                 crate::db::cases::submissions_since(conn, center_id, today_start)?,
                 crate::db::cases::applicant_changes_since(conn, center_id, now - Duration::hours(24))?,
             ),

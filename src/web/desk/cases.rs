@@ -59,7 +59,10 @@ pub async fn cases(
         .filter(|s| *s != CaseStatus::Draft)
         .map(|s| (s.as_str(), case_status_key(s)))
         .collect();
-    let status = query.status.filter(|s| statuses.iter().any(|(c, _)| c == s)).unwrap_or_else(|| "submitted".into());
+    let status = query
+        .status
+        .filter(|s| statuses.iter().any(|(c, _)| c == s))
+        .unwrap_or_else(|| CaseStatus::Submitted.as_str().into());
     let page = query.page.unwrap_or(1).clamp(1, 10_000);
     let lang = ctx.lang;
     let st = status.clone();

@@ -72,6 +72,20 @@ pub async fn case(
         .await
 }
 
+/// What the pre-brief shows, read in one trip to the database.
+struct Loaded {
+    case: crate::db::cases::Case,
+    ans: Option<answers::Answers>,
+    topics: Vec<String>,
+    zones: Vec<answers::CaseZone>,
+    all: Vec<(centers::Zone, centers::ZoneKind)>,
+    my_kind: Option<ZoneType>,
+    consultations: Vec<consult::Consultation>,
+    earlier: Vec<consult::Consultation>,
+    docs: Vec<documents::Document>,
+    institutions: Vec<centers::Institution>,
+}
+
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn case_page(
     req: &HttpRequest,
@@ -89,31 +103,27 @@ pub(super) async fn case_page(
     let loaded = with_conn(state, move |conn| {
         // An expert sees the cases routed to their zone or consulted there.
         let case = crate::services::access::case_for_expert(conn, expert, id, now)?;
-        let zones = answers::zones(conn, case.id)?;
         let all = centers::zones_of(conn, expert.center_id)?;
-        let my_kind = all.iter().find(|(z, _)| z.id == expert.zone_id).map(|(_, k)| k.zone_type.clone());
-        let consultations = consult::of_case(conn, case.id)?;
         let ans = answers::find(conn, case.id)?;
         let earlier = match ans.as_ref().and_then(|a| a.brn.clone()) {
             Some(brn) => consult::earlier_of_company(conn, expert.center_id, &brn, case.id)?,
             None => Vec::new(),
         };
-        Ok((
-            case.clone(),
-            ans,
-            answers::topics(conn, case.id)?,
-            zones,
+        Ok(Loaded {
+            my_kind: all.iter().find(|(z, _)| z.id == expert.zone_id).map(|(_, k)| k.zone_type.clone()),
+            zones: answers::zones(conn, case.id)?,
+            topics: answers::topics(conn, case.id)?,
+            consultations: consult::of_case(conn, case.id)?,
+            docs: documents::of_case(conn, case.id)?,
+            institutions: centers::institutions(conn)?,
             all,
-            my_kind,
-            consultations,
+            ans,
             earlier,
-            documents::of_case(conn, case.id)?,
-            centers::institutions(conn)?,
-            centers::by_id(conn, expert.center_id)?.ok_or(AppError::Forbidden)?,
-        ))
+            case,
+        })
     })
     .await?;
-    let (case, ans, topics, zones, all, my_kind, consultations, earlier, docs, institutions, center) = loaded;
+    let Loaded { case, ans, topics, zones, all, my_kind, consultations, earlier, docs, institutions } = loaded;
     let mut facts = Vec::new();
     if let Some(a) = &ans {
         for (label, v) in [
@@ -182,7 +192,6 @@ pub(super) async fn case_page(
         message,
         ctx,
     };
-    let _ = center;
     Ok(respond::page(req, page, code))
 }
 

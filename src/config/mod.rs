@@ -1,10 +1,17 @@
 //! Settings: defaults, then an optional TOML file, then environment variables and flags.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use serde::Deserialize;
+
+mod mail;
+mod secret;
+
+pub use mail::{MailSettings, MailTransport};
+pub use secret::Secret;
+use secret::load_or_create_secret;
 
 /// Declares the settings once: each is a flag, an environment variable and a key of the TOML
 /// file (the field's name), merged in that order over the file (`ConfigArgs::over`).
@@ -149,28 +156,6 @@ impl fmt::Debug for DatabaseUrl {
     }
 }
 
-/// Key material for signing (CSRF tokens). Never printed.
-#[derive(Clone)]
-pub struct Secret(Vec<u8>);
-
-impl Secret {
-    pub fn from_text(s: &str) -> anyhow::Result<Self> {
-        if s.chars().count() < 32 {
-            bail!("the secret must have at least 32 characters");
-        }
-        Ok(Secret(s.as_bytes().to_vec()))
-    }
-    pub fn expose(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(…)")
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub listen: String,
@@ -210,81 +195,6 @@ impl Default for Limits {
             mails_per_address_hour: 5,
             body_idle: std::time::Duration::from_secs(10),
             lock_wait: crate::db::LOCK_WAIT,
-        }
-    }
-}
-
-/// How mail leaves the outbox.
-#[derive(Debug, Clone)]
-pub struct MailSettings {
-    pub transport: MailTransport,
-    pub max_attempts: u32,
-    pub retry_base: std::time::Duration,
-    pub lease: std::time::Duration,
-    /// Time between the worker's passes in `serve`; `None`: no worker in this process.
-    pub poll: Option<std::time::Duration>,
-}
-
-impl Default for MailSettings {
-    fn default() -> Self {
-        MailSettings {
-            transport: MailTransport::File,
-            max_attempts: 8,
-            retry_base: std::time::Duration::from_secs(60),
-            lease: std::time::Duration::from_secs(120),
-            poll: Some(std::time::Duration::from_secs(5)),
-        }
-    }
-}
-
-#[derive(Clone, PartialEq, Eq)]
-pub enum MailTransport {
-    /// `.eml` files in `DATA_DIR/mail` (the demo's default).
-    File,
-    /// Kept in the process (tests).
-    Memory,
-    /// An SMTP URL as lettre reads it.
-    Smtp(String),
-}
-
-impl MailTransport {
-    pub fn parse(raw: &str) -> anyhow::Result<Self> {
-        match raw.trim() {
-            "" | "file" => Ok(MailTransport::File),
-            "memory" => Ok(MailTransport::Memory),
-            url if url.starts_with("smtps://") => Ok(MailTransport::Smtp(url.to_owned())),
-            url if url.starts_with("smtp://") => {
-                let authority = url["smtp://".len()..].split(['/', '?']).next().unwrap_or("");
-                let host_port = authority.rsplit('@').next().unwrap_or("");
-                let host = if host_port.starts_with('[') {
-                    host_port.split(']').next().map(|h| &h[1..]).unwrap_or("")
-                } else {
-                    host_port.split(':').next().unwrap_or("")
-                };
-                let encrypted = url.contains("tls=required") || url.contains("tls=opportunistic");
-                let loopback = host == "localhost" || host == "::1" || host.starts_with("127.");
-                if !encrypted && !loopback {
-                    bail!("unencrypted SMTP is only allowed to a loopback address: use smtps:// or add ?tls=required");
-                }
-                Ok(MailTransport::Smtp(url.to_owned()))
-            }
-            other => bail!("unknown mail transport {other:?}: use file, memory, smtp://… or smtps://…"),
-        }
-    }
-}
-
-impl fmt::Debug for MailTransport {
-    /// Never prints the SMTP password.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            MailTransport::File => f.write_str("file"),
-            MailTransport::Memory => f.write_str("memory"),
-            MailTransport::Smtp(url) => {
-                match url.split_once("://").and_then(|(s, rest)| Some((s, rest.split_once('@')?.1))) {
-                    Some((scheme, rest)) => write!(f, "{scheme}://…@{rest}"),
-                    None => f.write_str(url),
-                }
-            }
         }
     }
 }
@@ -370,44 +280,6 @@ impl Settings {
 fn default_sender(host: &str) -> String {
     let is_name = host.contains('.') && host.chars().any(|c| c.is_ascii_alphabetic()) && !host.contains(':');
     format!("no-reply@{}", if is_name { host } else { "localhost" })
-}
-
-/// The secret generated on first start, kept in `DATA_DIR/secret.key` (mode 0600).
-/// Several instances behind one load balancer must share it: set ONESTOP_SECRET for them.
-fn load_or_create_secret(data_dir: &Path) -> anyhow::Result<Secret> {
-    let path = data_dir.join("secret.key");
-    if let Ok(text) = std::fs::read_to_string(&path) {
-        return Secret::from_text(text.trim()).with_context(|| format!("the secret in {} is unusable", path.display()));
-    }
-    std::fs::create_dir_all(data_dir).with_context(|| format!("creating the data directory {}", data_dir.display()))?;
-    // Written whole under a temporary name, then linked into place: of several processes
-    // starting at once, one link wins and every other reads the winner's complete file.
-    let hex = crate::token::random_hex::<32>();
-    let tmp = data_dir.join(format!(".secret.key.{}", crate::token::random_hex::<8>()));
-    write_private(&tmp, &hex).with_context(|| format!("writing {}", tmp.display()))?;
-    let linked = std::fs::hard_link(&tmp, &path);
-    let _ = std::fs::remove_file(&tmp);
-    match linked {
-        Ok(()) => Secret::from_text(&hex),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-            Secret::from_text(text.trim()).with_context(|| format!("the secret in {} is unusable", path.display()))
-        }
-        Err(e) => Err(e).with_context(|| format!("writing {}", path.display())),
-    }
-}
-
-#[cfg(unix)]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
-    f.write_all(text.as_bytes())
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    std::fs::write(path, text)
 }
 
 #[cfg(test)]
