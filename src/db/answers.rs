@@ -130,6 +130,57 @@ where
     mark_step(conn, case_id, step, now)
 }
 
+/// Fills a new draft with the steps an earlier case of the same applicant had answered
+/// (company, contact, needs with its topics, details); the consent is given again.
+pub fn prefill_from(
+    conn: &mut DbConn,
+    from: &Answers,
+    topics: &[String],
+    to: i64,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    if from.has_done("company") {
+        let change = CompanyChange {
+            company_name: from.company_name.as_deref(),
+            brn: from.brn.clone(),
+            representative: from.representative.as_deref(),
+            founded_on: from.founded_on,
+            employees: from.employees,
+            industry: from.industry.as_deref(),
+            stage: from.stage.as_deref(),
+            revenue_band: from.revenue_band.as_deref(),
+            region: from.region.as_deref(),
+        };
+        save(conn, to, "company", change, now)?;
+    }
+    if from.has_done("contact") {
+        let change = ContactChange {
+            contact_name: from.contact_name.as_deref(),
+            contact_email: from.contact_email.as_deref(),
+            contact_phone: from.contact_phone.as_deref(),
+        };
+        save(conn, to, "contact", change, now)?;
+    }
+    if from.has_done("needs") {
+        let change = NeedsChange {
+            question: from.question.as_deref(),
+            preferred_weekdays: from.preferred_weekdays.clone(),
+            preferred_time: from.preferred_time.as_deref(),
+        };
+        save(conn, to, "needs", change, now)?;
+        replace_topics(conn, to, &topics.iter().map(String::as_str).collect::<Vec<_>>())?;
+    }
+    if from.has_done("details") {
+        let change = DetailsChange {
+            finance_amount_won: from.finance_amount_won,
+            finance_purpose: from.finance_purpose.as_deref(),
+            transfer_direction: from.transfer_direction.as_deref(),
+        };
+        save(conn, to, "details", change, now)?;
+    }
+    Ok(())
+}
+
 pub fn mark_resume_mail_sent(conn: &mut DbConn, case_id: i64) -> QueryResult<bool> {
     let n = diesel::update(case_answers::table.find(case_id).filter(case_answers::resume_mail_sent.eq(false)))
         .set(case_answers::resume_mail_sent.eq(true))

@@ -64,6 +64,19 @@ impl fmt::Display for Brn {
 mod tests {
     use super::*;
 
+    /// The example the form's hint gives passes its own check.
+    #[test]
+    fn the_hints_example_number_is_valid_in_both_languages() {
+        for lang in [crate::i18n::Lang::Ko, crate::i18n::Lang::En] {
+            let hint = crate::i18n::CATALOG.lookup(lang, "apply.company.brn_hint").unwrap();
+            let example = hint
+                .split(|c: char| !(c.is_ascii_digit() || c == '-'))
+                .find(|w| w.len() == 12)
+                .unwrap_or_else(|| panic!("no example in {hint:?}"));
+            assert!(Brn::parse(example).is_ok(), "{example} in {hint:?}");
+        }
+    }
+
     #[test]
     fn real_registration_numbers_are_valid_and_shown_with_hyphens() {
         // Samsung Electronics, NAVER, Kakao: published on their own sites.

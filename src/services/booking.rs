@@ -236,6 +236,13 @@ pub fn book_or_move(
     }
 }
 
+/// What the applicant may still change themselves: (move, cancel), each until its zone
+/// policy's cut-off before every leg. The pages show the actions only while they are open.
+pub fn applicant_may_change(conn: &mut DbConn, case_id: i64, now: NaiveDateTime) -> Result<(bool, bool), ActionError> {
+    let live = appointments::live_of_case(conn, case_id)?;
+    Ok((within_cutoff(conn, &live, now, false)?, within_cutoff(conn, &live, now, true)?))
+}
+
 /// Whether `now` is still before the cut-off (the zone policy's, in minutes) of every leg.
 fn within_cutoff(
     conn: &mut DbConn,

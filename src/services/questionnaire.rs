@@ -91,6 +91,39 @@ pub fn start(
     }
 }
 
+/// Applying again from an ended case's link: a new draft at the same center, prefilled with
+/// that case's answers (company, contact, needs, details — not the consent, which is asked
+/// again), for the applicant to review. Idempotent per token like `start` (a double click opens
+/// one draft, filled once); the resume link is mailed to the known address.
+#[allow(clippy::too_many_arguments)]
+pub fn start_again(
+    conn: &mut DbConn,
+    from: &Draft,
+    lang: Lang,
+    token: &str,
+    client: &str,
+    drafts_per_hour: u32,
+    ctx: &Context<'_>,
+) -> Result<Option<i64>, diesel::result::Error> {
+    let Some(id) = start(conn, &from.center, lang, token, client, drafts_per_hour, ctx)? else { return Ok(None) };
+    db::write_tx(conn, |conn| -> Result<(), diesel::result::Error> {
+        let Some(new) = answers::find(conn, id)? else { return Ok(()) };
+        if !new.steps_done.is_empty() {
+            return Ok(());
+        }
+        let topics = answers::topics(conn, from.case.id)?;
+        answers::prefill_from(conn, &from.answers, &topics, id, ctx.now)?;
+        if let Some(to) = from.answers.contact_email.as_deref() {
+            if answers::mark_resume_mail_sent(conn, id)? && mail_allowed(conn, to, ctx)? {
+                let link = format!("{}/apply/{token}", ctx.base_url);
+                mail::queue_resume(conn, &ctx.mail(), id, lang, &from.center, to, &link, ctx.draft_ttl.num_days())?;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(Some(id))
+}
+
 use diesel::prelude::*;
 
 /// What an applicant's token opens.

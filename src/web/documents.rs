@@ -124,10 +124,13 @@ pub async fn upload(
     let mut file: Option<(String, Vec<u8>)> = None;
     let mut oversize = false;
     let mut total = 0usize;
+    // "Save and continue" pressed in the upload form: a chosen file is uploaded first.
+    let mut then_continue = false;
     while let Some(field) = payload.next().await {
         let mut field = field.map_err(|_| AppError::BadRequest(msg("error.bad_request")))?;
         match field.name() {
             Some("kind") => kind = read_text(&mut field).await?,
+            Some("next") => then_continue = read_text(&mut field).await? == "1",
             Some("file") => {
                 let name =
                     field.content_disposition().and_then(|cd| cd.get_filename()).map(clean_name).unwrap_or_default();
@@ -159,6 +162,10 @@ pub async fn upload(
                 }
             }
         }
+    }
+    let nothing_chosen = kind.trim().is_empty() && file.as_ref().is_none_or(|(_, b)| b.is_empty()) && !oversize;
+    if then_continue && nothing_chosen {
+        return continue_on(&state, d.case.id, &token).await;
     }
     let mut errors = Vec::new();
     if let Err(e) = check_kind(kind.trim()) {
@@ -227,7 +234,17 @@ pub async fn upload(
         }
         Err(DocumentError::Db(e)) => return Err(e.into()),
     }
+    if then_continue {
+        return continue_on(&state, case_id, &token).await;
+    }
     Ok(see_other(format!("/apply/{token}/documents")))
+}
+
+/// The documents step done: on to the first step still to answer.
+async fn continue_on(state: &web::Data<AppState>, case_id: i64, token: &str) -> Result<HttpResponse, AppError> {
+    let now = state.clock.now();
+    with_conn(state, move |conn| Ok(crate::services::questionnaire::save_documents_step(conn, case_id, now)?)).await?;
+    Ok(see_other(format!("/apply/{token}")))
 }
 
 async fn owned_document(state: &web::Data<AppState>, token: &str, id: &str) -> Result<(Draft, Document), AppError> {

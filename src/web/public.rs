@@ -146,16 +146,20 @@ pub async fn switch_language(
     query: web::Query<SwitchQuery>,
 ) -> Result<HttpResponse, AppError> {
     let lang = Lang::parse(&code).ok_or(AppError::NotFound)?;
-    let cookie = Cookie::build(LANG_COOKIE, lang.code())
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, safe_local_path(query.next.as_deref())))
+        .cookie(lang_cookie(&state, lang))
+        .finish())
+}
+
+/// The language chosen, kept for a year.
+pub fn lang_cookie(state: &AppState, lang: Lang) -> Cookie<'static> {
+    Cookie::build(LANG_COOKIE, lang.code())
         .path("/")
         .same_site(SameSite::Lax)
         .secure(state.settings.is_https())
         .max_age(CookieDuration::days(365))
-        .finish();
-    Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, safe_local_path(query.next.as_deref())))
-        .cookie(cookie)
-        .finish())
+        .finish()
 }
 
 #[cfg(test)]

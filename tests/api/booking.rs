@@ -8,7 +8,7 @@ use onestop::services::availability;
 use onestop::services::booking::{self, Leg};
 
 use crate::fixtures::{
-    COMPANY, CONTACT, booked_legal_case, fill_all, gyeongnam, parse_ics, post_step, start_draft, submitted_case,
+    COMPANY, CONTACT, booked_legal_case, fill_all, gyeongnam, hidden, parse_ics, post_step, start_draft, submitted_case,
 };
 use crate::helpers::{TestApp, browser_client, csrf_from, race, spawn_app_with_demo, texts};
 
@@ -247,7 +247,7 @@ async fn changes_past_the_cut_off_are_refused_for_applicants() {
 }
 
 #[tokio::test]
-async fn the_manage_link_moves_and_cancels_the_visit_and_then_answers_410() {
+async fn the_manage_link_moves_and_cancels_the_visit_and_then_says_it_was_cancelled() {
     let app = spawn_app_with_demo().await;
     let client = browser_client();
     let base = submit_legal_case(&app, &client, "contracts").await;
@@ -298,26 +298,40 @@ async fn the_manage_link_moves_and_cancels_the_visit_and_then_answers_410() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 303);
-    for path in ["visit", "book"] {
-        let r = client.get(app.url(&format!("{base}/{path}"))).send().await.unwrap();
-        assert_eq!(r.status().as_u16(), 410, "{path}");
-        assert!(r.text().await.unwrap().contains("이 예약은 취소되었습니다"));
+    // The link now says what happened, calmly, with the way to apply again.
+    let r = client.get(app.url(&format!("{base}/visit"))).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let ended = r.text().await.unwrap();
+    assert!(ended.contains("취소된 신청입니다") && ended.contains("신청을 취소했습니다"), "{ended}");
+    assert!(ended.contains(&format!("action=\"{base}/again\"")), "apply again is offered");
+    // Its story in the applicant's words, in order.
+    let story = texts(&ended, ".timeline li");
+    let said: Vec<&str> =
+        ["사전문진을 보냈습니다", "방문을 예약했습니다", "방문 시간을 바꿨습니다", "신청이 취소되었습니다"].to_vec();
+    assert_eq!(story.len(), said.len(), "{story:?}");
+    for (line, words) in story.iter().zip(said) {
+        assert!(line.contains(words), "{line:?} should say {words:?}");
     }
-    // A replayed cancel (or booking) is used up.
+    // The booking page, a replayed cancel and a replayed booking all lead there.
+    let r = client.get(app.url(&format!("{base}/book"))).send().await.unwrap();
+    assert_eq!(
+        (r.status().as_u16(), r.headers()["location"].to_str().unwrap()),
+        (303, format!("{base}/visit").as_str())
+    );
     let r = client
         .post(app.url(&format!("{base}/cancel")))
         .form(&[("_csrf", csrf.as_str()), ("reason", "again")])
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status().as_u16(), 410);
+    assert_eq!(r.status().as_u16(), 303);
     let r = client
         .post(app.url(&format!("{base}/book")))
         .form(&[("_csrf", csrf.as_str()), ("choice", &all[2])])
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status().as_u16(), 410);
+    assert_eq!(r.status().as_u16(), 303);
     assert_eq!(app.count("appointments WHERE status <> 'cancelled'"), 0);
 }
 
@@ -508,4 +522,131 @@ async fn submit_legal_case(app: &TestApp, client: &reqwest::Client, topic: &str)
     let r = client.post(app.url(&format!("{base}/submit"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 303);
     base
+}
+
+#[tokio::test]
+async fn applying_again_from_a_cancelled_case_opens_a_new_draft_filled_with_its_answers() {
+    let app = spawn_app_with_demo().await;
+    let client = browser_client();
+    let base = submit_legal_case(&app, &client, "contracts").await;
+    let page = client.get(app.url(&format!("{base}/visit"))).send().await.unwrap();
+    assert_eq!(page.headers()["location"].to_str().unwrap(), format!("{base}/book"), "not booked yet");
+    let book = client.get(app.url(&format!("{base}/book"))).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_from(&book).unwrap();
+    let r = client
+        .post(app.url(&format!("{base}/cancel")))
+        .form(&[("_csrf", csrf.as_str()), ("reason", "일정이 맞지 않음")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let ended = client.get(app.url(&format!("{base}/visit"))).send().await.unwrap().text().await.unwrap();
+    assert!(ended.contains("다시 신청하기"), "{ended}");
+    let (key, csrf) = (hidden(&ended, "key"), csrf_from(&ended).unwrap());
+    let again = |key: String, csrf: String| {
+        let (client, url) = (client.clone(), app.url(&format!("{base}/again")));
+        async move { client.post(url).form(&[("_csrf", csrf), ("key", key)]).send().await.unwrap() }
+    };
+    let r = again(key.clone(), csrf.clone()).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let review = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(review.starts_with("/apply/") && review.ends_with("/review") && !review.starts_with(&base), "{review}");
+    // A double click opens the same draft, filled once.
+    let r = again(key, csrf).await;
+    assert_eq!(r.headers()["location"].to_str().unwrap(), review);
+    assert_eq!(app.count("cases WHERE status = 'draft'"), 1);
+
+    // The check-answers page shows the earlier answers; the consent is asked again.
+    let html = client.get(app.url(&review)).send().await.unwrap().text().await.unwrap();
+    let company = COMPANY.iter().find(|(k, _)| *k == "company_name").unwrap().1;
+    let email = CONTACT.iter().find(|(k, _)| *k == "contact_email").unwrap().1;
+    assert!(html.contains(company) && html.contains(email), "{html}");
+    let new_base = review.trim_end_matches("/review").to_owned();
+    assert!(html.contains(&format!("href=\"{new_base}/consent\"")), "the consent is asked again first");
+    post_step(&app, &client, &new_base, "consent", &[("consent", "yes")]).await;
+    let html = client.get(app.url(&format!("{new_base}/review"))).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_from(&html).unwrap();
+    let r = client.post(app.url(&format!("{new_base}/submit"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    // Two cases of the same company now, the first still cancelled, the second routed to legal.
+    assert_eq!(app.count("cases WHERE status = 'cancelled'"), 1);
+    assert_eq!(app.count("cases WHERE status = 'submitted'"), 1);
+    assert_eq!(app.count("case_topics WHERE topic = 'contracts'"), 2);
+    // The new link was mailed to the known address.
+    assert_eq!(app.count(&format!("email_outbox WHERE kind = 'resume' AND to_addr = '{email}'")), 2);
+
+    // Only an ended case offers it: the new (submitted) case's "again" goes to its visit page.
+    let r = client
+        .post(app.url(&format!("{new_base}/again")))
+        .form(&[("_csrf", csrf.as_str()), ("key", "x".repeat(43).as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"].to_str().unwrap(), format!("{new_base}/visit"));
+}
+
+#[tokio::test]
+async fn inside_the_cut_off_the_visit_page_shows_why_it_cannot_be_changed_instead_of_the_actions() {
+    use diesel::prelude::*;
+    use onestop::db::schema::appointments as t;
+    let app = spawn_app_with_demo().await;
+    let client = browser_client();
+    let base = submit_legal_case(&app, &client, "contracts").await;
+    let book = client.get(app.url(&format!("{base}/book"))).send().await.unwrap().text().await.unwrap();
+    let first = {
+        let doc = scraper::Html::parse_document(&book);
+        let sel = scraper::Selector::parse("input[name=choice]").unwrap();
+        doc.select(&sel).next().unwrap().value().attr("value").unwrap().to_owned()
+    };
+    let csrf = csrf_from(&book).unwrap();
+    client
+        .post(app.url(&format!("{base}/book")))
+        .form(&[("_csrf", csrf.as_str()), ("choice", &first)])
+        .send()
+        .await
+        .unwrap();
+    let open = client.get(app.url(&format!("{base}/visit"))).send().await.unwrap().text().await.unwrap();
+    assert!(open.contains(&format!("href=\"{base}/book\"")) && open.contains(&format!("action=\"{base}/cancel\"")));
+    assert!(!open.contains("이제 직접 바꾸거나 취소할 수 없습니다"));
+
+    // Two hours before the visit: both 24-hour cut-offs have passed.
+    let soon = db::now() + chrono::Duration::hours(2);
+    diesel::update(t::table)
+        .set((t::starts_at.eq(soon), t::ends_at.eq(soon + chrono::Duration::minutes(30))))
+        .execute(&mut *app.conn())
+        .unwrap();
+    let closed = client.get(app.url(&format!("{base}/visit"))).send().await.unwrap().text().await.unwrap();
+    assert!(closed.contains("이제 직접 바꾸거나 취소할 수 없습니다"), "{closed}");
+    assert!(!closed.contains(&format!("href=\"{base}/book\"")), "no move link");
+    assert!(!closed.contains(&format!("action=\"{base}/cancel\"")), "no cancel form");
+    assert!(!closed.contains("취소하는 이유"), "no reason to write in vain");
+}
+
+/// A guarantee for a tech company is recommended to 기술보증기금: the days it sits in the finance
+/// zone come first and say so; the other institutions' days follow, each labelled.
+#[tokio::test]
+async fn the_recommended_institutions_days_come_first_and_say_so() {
+    let app = spawn_app_with_demo().await;
+    let client = browser_client();
+    let base = start_draft(&app, &client, "gyeongnam").await;
+    post_step(&app, &client, &base, "company", COMPANY).await;
+    post_step(&app, &client, &base, "contact", CONTACT).await;
+    post_step(&app, &client, &base, "needs", &[("topic", "guarantee")]).await;
+    let details = [("finance_amount", "300,000,000"), ("finance_purpose", "양산 설비")];
+    post_step(&app, &client, &base, "details", &details).await;
+    post_step(&app, &client, &base, "documents", &[]).await;
+    post_step(&app, &client, &base, "consent", &[("consent", "yes")]).await;
+    let review = client.get(app.url(&format!("{base}/review"))).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_from(&review).unwrap();
+    client.post(app.url(&format!("{base}/submit"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+    let book = client.get(app.url(&format!("{base}/book"))).send().await.unwrap().text().await.unwrap();
+    let notes = texts(&book, ".day-group .form-hint");
+    assert!(!notes.is_empty(), "{book}");
+    let first_other = notes.iter().position(|n| n.starts_with("이날은")).unwrap_or(notes.len());
+    assert!(first_other > 0, "a recommended day first: {notes:?}");
+    assert!(notes[..first_other].iter().all(|n| n.contains("추천 기관인 기술보증기금")), "{notes:?}");
+    assert!(notes[first_other..].iter().all(|n| n.starts_with("이날은") && !n.contains("기술보증기금")), "{notes:?}");
+    // The first day's times are all with the recommended institution.
+    let first_day = texts(&book, ".day-group:first-of-type label");
+    assert!(!first_day.is_empty() && first_day.iter().all(|l| l.contains("기술보증기금")), "{first_day:?}");
 }

@@ -15,6 +15,23 @@ fn both_catalogs_have_exactly_the_same_keys() {
     assert!(ko.len() > 50);
 }
 
+/// Particles written for either kind of word ("센터을(를)") read as a form, not as a person
+/// writing: a message chooses the particle for its word, or words itself around a placeholder.
+pub const BOTH_PARTICLES: [&str; 10] =
+    ["을(를)", "를(을)", "이(가)", "가(이)", "은(는)", "는(은)", "(으)로", "과(와)", "와(과)", "(이)나"];
+
+#[test]
+fn korean_messages_choose_their_particles() {
+    let mut found = Vec::new();
+    for key in CATALOG.keys(Lang::Ko) {
+        let ko = CATALOG.lookup(Lang::Ko, key).unwrap();
+        if let Some(p) = BOTH_PARTICLES.iter().find(|p| ko.contains(*p)) {
+            found.push(format!("{key}: {p} in {ko:?}"));
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
 #[test]
 fn no_message_is_empty_or_untranslated() {
     for key in CATALOG.keys(Lang::Ko) {

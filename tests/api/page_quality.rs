@@ -558,6 +558,12 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
             panic!("{} carries a script", p.name);
         }
     }
+    // Korean as a person writes it: no "을(를)"-style particles on any rendered page.
+    for p in &pages {
+        if let Some(found) = crate::i18n::BOTH_PARTICLES.iter().find(|x| p.html.contains(*x)) {
+            panic!("{} shows {found}", p.name);
+        }
+    }
     let distinct: BTreeSet<&str> = pages.iter().filter(|p| !p.path.is_empty()).map(|p| p.path.as_str()).collect();
     assert!(distinct.len() >= 20, "the crawl reached only {distinct:?}");
 
@@ -704,6 +710,8 @@ async fn phone_journey(lang: &'static str, javascript: bool) {
     fill(&d, "company_name", if lang == "ko" { "(가칭) 모바일랩" } else { "Mobile Lab (tentative)" }).await;
     press(&d, "form.krds-form button[type=submit]").await;
     assert!(d.find(By::Id("error-summary")).await.is_ok());
+    let focused = d.active_element().await.unwrap().attr("id").await.unwrap().unwrap_or_default();
+    assert_eq!(focused, "error-summary", "the summary takes focus on load");
     let kept = d.find(By::Id("company_name")).await.unwrap().value().await.unwrap().unwrap_or_default();
     assert!(kept == "(가칭) 모바일랩" || kept == "Mobile Lab (tentative)", "what was typed is kept: {kept}");
     shot("company-errors").await;
@@ -717,6 +725,17 @@ async fn phone_journey(lang: &'static str, javascript: bool) {
     assert!(path_of(&d).await.ends_with("/contact"));
 
     fill(&d, "contact_name", "박대표").await;
+    // Switching language mid-form keeps what was typed (the switch submits the form).
+    let html_lang = |d: &WebDriver| {
+        let d = d.clone();
+        async move { d.find(By::Css("html")).await.unwrap().attr("lang").await.unwrap().unwrap_or_default() }
+    };
+    press(&d, "button.lang-switch").await;
+    assert_ne!(html_lang(&d).await, lang, "switched");
+    let kept = d.find(By::Id("contact_name")).await.unwrap().value().await.unwrap().unwrap_or_default();
+    assert_eq!(kept, "박대표", "the typed name survives the switch");
+    press(&d, "button.lang-switch").await;
+    assert_eq!(html_lang(&d).await, lang, "and back");
     fill(&d, "contact_email", "park@mobile.example").await;
     fill(&d, "contact_phone", "010-9876-5432").await;
     press(&d, "form.krds-form button[type=submit]").await;
@@ -733,7 +752,8 @@ async fn phone_journey(lang: &'static str, javascript: bool) {
     fill(&d, "finance_purpose", "시제품 개발").await;
     press(&d, "form.krds-form button[type=submit]").await;
     assert!(path_of(&d).await.ends_with("/documents"));
-    press(&d, "form.krds-form:last-of-type button[type=submit]").await;
+    // "Save and continue", inside the upload form (nothing chosen: it just goes on).
+    press(&d, "button[name='next']").await;
 
     press(&d, "label[for='consent']").await;
     press(&d, "form.krds-form button[type=submit]").await;
@@ -778,9 +798,15 @@ async fn phone_journey(lang: &'static str, javascript: bool) {
     fill(&d, "reason", if lang == "ko" { "일정이 바뀌었습니다" } else { "My plans changed" }).await;
     press(&d, "form[action$='/cancel'] button").await;
     let body = d.find(By::Css("main")).await.unwrap().text().await.unwrap();
-    let expected = if lang == "ko" { "이 예약은 취소되었습니다" } else { "This visit was cancelled" };
+    let expected = if lang == "ko" { "취소된 신청입니다" } else { "This application was cancelled" };
     assert!(body.contains(expected), "{body}");
     shot("cancelled").await;
+    // Apply again: a new draft with these answers, opened at "check your answers".
+    press(&d, "form[action$='/again'] button").await;
+    assert!(path_of(&d).await.ends_with("/review"), "{}", path_of(&d).await);
+    let review = d.find(By::Css("main")).await.unwrap().text().await.unwrap();
+    assert!(review.contains("park@mobile.example") && review.contains("박대표"), "{review}");
+    shot("apply-again").await;
     d.quit().await.unwrap();
 }
 

@@ -70,6 +70,64 @@ async fn a_founder_goes_from_the_center_page_to_a_submitted_case_with_its_routin
     assert!(mails.iter().all(|m| m.to_addr == "kim@startup.example" && m.status == "pending"));
 }
 
+/// The language switch of a step page submits what was typed: an unfinished form comes back in
+/// the other language with every value and no errors; a finished one is saved and shown again.
+#[tokio::test]
+async fn switching_language_mid_form_keeps_what_was_typed() {
+    let app = spawn_app().await;
+    let client = browser_client();
+    let base = start_draft(&app, &client, "daegu").await;
+    let page = client.get(app.url(&format!("{base}/company"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(r#"form="step-form" name="_lang" value="en""#), "the switch submits the step form");
+    let csrf = csrf_from(&page).unwrap();
+    let half = [("_csrf", csrf.as_str()), ("company_name", "주식회사 반쯤"), ("employees", "12"), ("_lang", "en")];
+    let r = client.post(app.url(&format!("{base}/company"))).form(&half).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.headers().get_all("set-cookie").iter().any(|c| c.to_str().unwrap().contains("=en")), "language kept");
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"<html lang="en">"#) && html.contains("Business registration number"));
+    assert_eq!(hidden_or_input(&html, "company_name"), "주식회사 반쯤");
+    assert_eq!(hidden_or_input(&html, "employees"), "12");
+    assert!(!html.contains("error-summary"), "switching is not a failed attempt");
+    assert!(html.contains(r#"value="ko""#), "and the switch now goes back to Korean");
+    // A complete step is saved and shown again (not skipped ahead) in the chosen language.
+    let mut full: Vec<(&str, &str)> = COMPANY.to_vec();
+    full.push(("_csrf", csrf.as_str()));
+    full.push(("_lang", "ko"));
+    let r = client.post(app.url(&format!("{base}/company"))).form(&full).send().await.unwrap();
+    assert_eq!(location(&r), format!("{base}/company"));
+    let page = client.get(app.url(&format!("{base}/company"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(r#"<html lang="ko">"#));
+    let name = COMPANY.iter().find(|(k, _)| *k == "company_name").unwrap().1;
+    assert_eq!(hidden_or_input(&page, "company_name"), name);
+}
+
+/// The step count does not change when the needs bring in the details step.
+#[tokio::test]
+async fn the_step_count_is_the_same_before_and_after_the_details_step_appears() {
+    let app = spawn_app().await;
+    let client = browser_client();
+    let base = start_draft(&app, &client, "gwangju").await;
+    let title = |html: &str| texts(html, "title").join("");
+    let before = client.get(app.url(&format!("{base}/company"))).send().await.unwrap().text().await.unwrap();
+    assert!(title(&before).contains("(1/7)"), "{}", title(&before));
+    assert!(before.contains("해당 없음"), "the details step is listed as not needed yet");
+    post_step(&app, &client, &base, "company", COMPANY).await;
+    post_step(&app, &client, &base, "contact", CONTACT).await;
+    post_step(&app, &client, &base, "needs", &[("topic", "guarantee")]).await;
+    let after = client.get(app.url(&format!("{base}/company"))).send().await.unwrap().text().await.unwrap();
+    assert!(title(&after).contains("(1/7)"), "{}", title(&after));
+    assert!(!after.contains("해당 없음"));
+    let details = client.get(app.url(&format!("{base}/details"))).send().await.unwrap().text().await.unwrap();
+    assert!(title(&details).contains("(4/7)"), "{}", title(&details));
+}
+
+fn hidden_or_input(html: &str, name: &str) -> String {
+    let doc = Html::parse_document(html);
+    let sel = Selector::parse(&format!("input[name={name}]")).unwrap();
+    doc.select(&sel).next().and_then(|e| e.value().attr("value")).unwrap_or("").to_owned()
+}
+
 #[tokio::test]
 async fn the_questionnaire_works_in_english_too() {
     let app = spawn_app().await;
@@ -513,6 +571,44 @@ mod documents {
         assert_eq!(r.status().as_u16(), 403);
         assert_eq!(app.count("case_documents"), 0);
     }
+    /// "Save and continue" in the upload form with a file chosen uploads it, then goes on; with
+    /// nothing chosen it just goes on; with a kind but no file it says so and stays.
+    #[tokio::test]
+    async fn save_and_continue_with_a_chosen_file_uploads_it_first() {
+        let app = spawn_app().await;
+        let client = browser_client();
+        let base = start_draft(&app, &client, "jeonnam").await;
+        let page = client.get(app.url(&format!("{base}/documents"))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains(r#"name="next" value="1""#), "the continue button is in the upload form");
+        let csrf = csrf_from(&page).unwrap();
+        let send = |form: reqwest::multipart::Form| {
+            let (client, url) = (client.clone(), app.url(&format!("{base}/documents/upload?_csrf={csrf}")));
+            async move { client.post(url).multipart(form).send().await.unwrap() }
+        };
+        let chosen = reqwest::multipart::Form::new()
+            .text("kind", "other")
+            .part("file", reqwest::multipart::Part::bytes(pdf(100)).file_name("계획서.pdf"))
+            .text("next", "1");
+        let r = send(chosen).await;
+        assert_eq!(location(&r), base, "on to the first step still to answer");
+        assert_eq!(app.count("case_documents"), 1, "the chosen file was not dropped");
+        assert_eq!(app.count("case_answers WHERE steps_done LIKE '%documents%'"), 1);
+        // A kind without a file: the page says the file is missing, nothing is skipped silently.
+        let half = reqwest::multipart::Form::new()
+            .text("kind", "other")
+            .part("file", reqwest::multipart::Part::bytes(Vec::new()).file_name(""))
+            .text("next", "1");
+        let r = send(half).await;
+        assert_eq!(r.status().as_u16(), 422);
+        assert!(r.text().await.unwrap().contains("올릴 파일을 고르세요"), "the message names the missing file");
+        // Nothing chosen: just on.
+        let nothing = reqwest::multipart::Form::new()
+            .text("kind", "")
+            .part("file", reqwest::multipart::Part::bytes(Vec::new()).file_name(""))
+            .text("next", "1");
+        assert_eq!(location(&send(nothing).await), base);
+        assert_eq!(app.count("case_documents"), 1);
+    }
 }
 
 #[tokio::test]
@@ -585,5 +681,25 @@ async fn every_center_starts_with_the_default_routing_rules() {
             .collect();
         got.sort();
         assert_eq!(got, want, "{}", center.slug);
+    }
+}
+
+/// The consent page states what PIPA asks for each consent: purpose, items, retention (for the
+/// third party: the recipient and how long it keeps the data) and what refusing means.
+#[tokio::test]
+async fn the_consent_page_says_everything_the_law_asks_for_both_consents() {
+    let app = spawn_app().await;
+    let client = browser_client();
+    let base = start_draft(&app, &client, "ulsan").await;
+    let html = client.get(app.url(&format!("{base}/consent"))).send().await.unwrap().text().await.unwrap();
+    let sections = texts(&html, ".consent-box");
+    assert_eq!(sections.len(), 2);
+    for (section, needed) in sections.iter().zip([
+        &["목적", "항목", "보유 기간", "동의하지 않으면 상담을 접수할 수 없습니다"][..],
+        &["받는 곳", "목적", "항목", "받는 곳의 보유·이용 기간", "동의하지 않아도 상담을 받을 수 있습니다"][..],
+    ]) {
+        for n in needed {
+            assert!(section.contains(n), "{n:?} missing in {section:?}");
+        }
     }
 }

@@ -12,12 +12,10 @@ use super::i18n::{T, msg};
 use super::{AppState, with_conn};
 use crate::db::centers::{self, Center};
 use crate::domain::center::parse_slug;
-use crate::domain::questionnaire::{
-    CompanyForm, ContactForm, DetailQuestions, DetailsForm, FieldError, NeedsForm, Step,
-};
+use crate::domain::questionnaire::{ContactForm, DetailQuestions, Step};
 use crate::services::questionnaire::{self as q, Draft, Lookup, Submitted};
 
-fn context<'a>(state: &'a AppState, now: chrono::NaiveDateTime) -> q::Context<'a> {
+pub(super) fn context<'a>(state: &'a AppState, now: chrono::NaiveDateTime) -> q::Context<'a> {
     q::Context {
         base_url: &state.settings.base_url,
         mail_from: &state.settings.mail_from,
@@ -55,7 +53,7 @@ pub struct StartPage {
     t: T,
     center: Center,
     /// One-time key of this form: sending it twice opens the same draft.
-    key: String,
+    pub(super) key: String,
 }
 
 async fn center_by_slug(state: &web::Data<AppState>, slug: &str) -> Result<Center, AppError> {
@@ -70,6 +68,11 @@ pub async fn start_page(
 ) -> Result<impl Responder, AppError> {
     let center = center_by_slug(&state, &slug).await?;
     Ok(StartPage { t: ctx.t, ctx, center, key: crate::token::new_token() })
+}
+
+/// A start form's one-time key: 43 characters of base64url.
+fn valid_key(key: &str) -> bool {
+    key.len() == 43 && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 #[derive(serde::Deserialize)]
@@ -87,7 +90,7 @@ pub async fn start(
 ) -> Result<HttpResponse, AppError> {
     let center = center_by_slug(&state, &slug).await?;
     let key = form.into_inner().key;
-    if key.len() != 43 || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+    if !valid_key(&key) {
         return Err(AppError::BadRequest(msg("error.bad_request")));
     }
     let token = crate::token::derive_token(state.settings.secret.expose(), "apply", &key);
@@ -141,8 +144,13 @@ pub async fn resume(state: web::Data<AppState>, token: web::Path<String>) -> Res
 
 // ----- the step pages are built in `pages.rs` ------------------------------------------
 
+mod again;
 mod pages;
 mod review;
+mod save;
+
+pub use again::again;
+pub use save::step_post;
 
 pub use pages::StepFrame;
 pub(in crate::web) use pages::frame;
@@ -209,136 +217,6 @@ pub async fn step_get(
             render(&req, review_page(ctx, &d, &token, routing, docs), ok)
         }
     })
-}
-
-/// Form bodies arrive as raw pairs so that repeated checkboxes, unknown and duplicate fields
-/// never make the extractor fail: what we do not ask for is ignored.
-pub async fn step_post(
-    req: HttpRequest,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-    body: web::Bytes,
-) -> Result<HttpResponse, AppError> {
-    let (token, slug) = path.into_inner();
-    let step = Step::from_slug(&slug).ok_or(AppError::NotFound)?;
-    let d = match load_draft(&state, &token).await? {
-        Ok(d) => d,
-        Err(redirect) => return Ok(redirect),
-    };
-    let fields = crate::web::form::Fields::parse(&body)?;
-    let field = |name: &str| fields.get(name).to_owned();
-    let lang = ctx.lang;
-    let now = state.clock.now();
-    let invalid = StatusCode::UNPROCESSABLE_ENTITY;
-    let case_id = d.case.id;
-    match step {
-        Step::Company => {
-            let v = CompanyForm {
-                company_name: field("company_name"),
-                brn: field("brn"),
-                representative: field("representative"),
-                founded_on: field("founded_on"),
-                employees: field("employees"),
-                industry: field("industry"),
-                stage: field("stage"),
-                revenue_band: field("revenue_band"),
-                region: field("region"),
-            };
-            let today = crate::domain::center::local_date(now);
-            match v.parse(today) {
-                Ok(c) => with_conn(&state, move |conn| Ok(q::save_company(conn, case_id, &c, now)?)).await?,
-                Err(errors) => return Ok(render(&req, company_page(ctx, &d, &token, v, errors), invalid)),
-            }
-        }
-        Step::Contact => {
-            let v = ContactForm {
-                contact_name: field("contact_name"),
-                contact_email: field("contact_email"),
-                contact_phone: field("contact_phone"),
-            };
-            match v.parse() {
-                Ok(c) => {
-                    let (draft, tok, st) = (d.clone(), token.clone(), state.clone());
-                    with_conn(&state, move |conn| Ok(q::save_contact(conn, &draft, &tok, &c, &context(&st, now))?))
-                        .await?
-                }
-                Err(errors) => {
-                    return Ok(render(
-                        &req,
-                        ContactPage { f: frame(&d, &token, Step::Contact, lang, errors), t: ctx.t, ctx, v },
-                        invalid,
-                    ));
-                }
-            }
-        }
-        Step::Needs => {
-            let v = NeedsForm::from_pairs(fields.pairs());
-            match v.parse() {
-                Ok(n) => {
-                    let topics = n.topics.clone();
-                    with_conn(&state, move |conn| Ok(q::save_needs(conn, case_id, &n, now)?)).await?;
-                    let mut after = d.clone();
-                    after.topics = topics;
-                    return Ok(see_other(format!("/apply/{token}/{}", next_step(&after, Step::Needs).slug())));
-                }
-                Err(errors) => return Ok(render(&req, needs_page(ctx, &d, &token, &v, errors), invalid)),
-            }
-        }
-        Step::Details => {
-            let ask = DetailQuestions::for_topics(&d.topics);
-            let v = DetailsForm {
-                finance_amount: field("finance_amount"),
-                finance_purpose: field("finance_purpose"),
-                transfer_direction: field("transfer_direction"),
-            };
-            match v.parse(ask) {
-                Ok(details) => {
-                    with_conn(&state, move |conn| Ok(q::save_details(conn, case_id, &details, now)?)).await?
-                }
-                Err(errors) => {
-                    let directions = directions(lang, &v.transfer_direction);
-                    return Ok(render(
-                        &req,
-                        DetailsPage {
-                            f: frame(&d, &token, Step::Details, lang, errors),
-                            t: ctx.t,
-                            ctx,
-                            ask,
-                            v,
-                            directions,
-                        },
-                        invalid,
-                    ));
-                }
-            }
-        }
-        Step::Consent => {
-            let agreed = field("consent") == "yes";
-            let third_party = field("third_party") == "yes";
-            if !agreed {
-                let page = ConsentPage {
-                    f: frame(
-                        &d,
-                        &token,
-                        Step::Consent,
-                        lang,
-                        vec![FieldError { field: "consent", key: "apply.error.consent_required" }],
-                    ),
-                    t: ctx.t,
-                    ctx,
-                    agreed,
-                    third_party,
-                    retention_years: crate::services::questionnaire::RETENTION_YEARS,
-                };
-                return Ok(render(&req, page, invalid));
-            }
-            with_conn(&state, move |conn| Ok(q::save_consent(conn, case_id, third_party, now)?)).await?
-        }
-        Step::Documents => with_conn(&state, move |conn| Ok(q::save_documents_step(conn, case_id, now)?)).await?,
-        Step::Review => return Err(AppError::NotFound),
-    }
-    Ok(see_other(format!("/apply/{token}/{}", next_step(&d, step).slug())))
 }
 
 pub async fn submit(state: web::Data<AppState>, token: web::Path<String>) -> Result<HttpResponse, AppError> {

@@ -86,15 +86,18 @@ pub(super) fn step_label(s: Step) -> &'static str {
 }
 
 pub(in crate::web) fn frame(d: &Draft, token: &str, step: Step, lang: Lang, errors: Vec<FieldError>) -> StepFrame {
-    let steps = visible_steps(d);
-    let idx = steps.iter().position(|s| *s == step).unwrap_or(0);
+    // Every step is listed, so that the count stays the same when the needs bring in (or drop)
+    // the details step; a step these needs do not ask is shown as such.
+    let visible = visible_steps(d);
+    let idx = Step::ALL.iter().position(|s| *s == step).unwrap_or(0);
+    let shown_idx = visible.iter().position(|s| *s == step).unwrap_or(0);
     StepFrame {
         token: token.to_owned(),
         center_name: lang.pick(&d.center.name_ko, &d.center.name_en).to_owned(),
         step: step.slug(),
         number: idx + 1,
-        total: steps.len(),
-        steps: steps
+        total: Step::ALL.len(),
+        steps: Step::ALL
             .iter()
             .enumerate()
             .map(|(i, s)| StepLink {
@@ -102,6 +105,8 @@ pub(in crate::web) fn frame(d: &Draft, token: &str, step: Step, lang: Lang, erro
                 label: step_label(*s),
                 state: if i == idx {
                     "current"
+                } else if !visible.contains(s) {
+                    "skipped"
                 } else if d.answers.has_done(s.slug()) {
                     "done"
                 } else {
@@ -109,7 +114,7 @@ pub(in crate::web) fn frame(d: &Draft, token: &str, step: Step, lang: Lang, erro
                 },
             })
             .collect(),
-        back: if idx == 0 { None } else { Some(format!("/apply/{token}/{}", steps[idx - 1].slug())) },
+        back: if shown_idx == 0 { None } else { Some(format!("/apply/{token}/{}", visible[shown_idx - 1].slug())) },
         errors: Errors::from(errors),
     }
 }

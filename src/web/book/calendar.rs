@@ -2,12 +2,12 @@
 
 use actix_web::{HttpResponse, web};
 
-use super::ended;
 use crate::db::{appointments, centers};
 use crate::domain::CaseStatus;
 use crate::web::apply::load;
 use crate::web::errors::AppError;
 use crate::web::i18n::Lang;
+use crate::web::i18n::msg;
 use crate::web::{AppState, with_conn};
 
 pub async fn visit_ics_file(
@@ -20,7 +20,8 @@ pub async fn visit_ics_file(
     }
     let d = load(&state, &token).await?;
     if matches!(d.status, CaseStatus::Cancelled | CaseStatus::Consulted) {
-        return Err(ended(d.status));
+        // A calendar app asking for a cancelled or finished visit: the file is gone.
+        return Err(AppError::Gone(msg("apply.visit.cancelled")));
     }
     let (center, case_id) = (d.center.clone(), d.case.id);
     let (appts, zones) = with_conn(&state, move |conn| {

@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::visit::visit_page;
-use super::{applicant_op, ended};
+use super::{applicant_op, to_visit_page};
 use crate::domain::CaseStatus;
 use crate::services::action::ActionError;
 use crate::services::booking;
@@ -30,7 +30,7 @@ pub async fn cancel(
     let token = token.into_inner();
     let d = load(&state, &token).await?;
     if !matches!(d.status, CaseStatus::Reserved | CaseStatus::Submitted) {
-        return Err(ended(d.status));
+        return Ok(to_visit_page(&token));
     }
     let reason = match crate::domain::text::required_line(&form.into_inner().reason, 500) {
         Ok(r) => r,

@@ -4,23 +4,24 @@
 
 mod calendar;
 mod cancel;
+mod ended;
 mod reserve;
 mod show;
+mod timeline;
 pub mod times;
 mod visit;
 
 pub use calendar::visit_ics_file;
 pub use cancel::cancel;
+pub use ended::has_ended;
 pub use reserve::book;
 pub use show::show;
 pub use times::TimesCache;
 pub use visit::visit;
 
-use crate::domain::CaseStatus;
 use crate::services::booking;
 use crate::web::AppState;
-use crate::web::errors::AppError;
-use crate::web::i18n::msg;
+use actix_web::HttpResponse;
 
 /// The applicant acting through their link: the mails about the change carry it.
 fn applicant_op(state: &AppState, token: &str, now: chrono::NaiveDateTime) -> booking::Op {
@@ -34,10 +35,8 @@ fn applicant_op(state: &AppState, token: &str, now: chrono::NaiveDateTime) -> bo
     }
 }
 
-/// The page a cancelled or finished case answers its old links with.
-fn ended(status: CaseStatus) -> AppError {
-    match status {
-        CaseStatus::Cancelled => AppError::Gone(msg("apply.visit.cancelled")),
-        _ => AppError::Gone(msg("apply.visit.finished")),
-    }
+/// Where a link of a case that cannot be booked or changed any more sends the applicant: the
+/// visit page, which says what happened (the ended page for a cancelled or finished case).
+fn to_visit_page(token: &str) -> HttpResponse {
+    crate::web::respond::see_other(format!("/apply/{token}/visit"))
 }

@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::show::book_page;
-use super::{applicant_op, ended};
+use super::{applicant_op, to_visit_page};
 use crate::domain::CaseStatus;
 use crate::services::action::ActionError;
 use crate::services::booking::{self, Leg};
@@ -43,7 +43,7 @@ pub async fn book(
         }
     };
     if !matches!(d.status, CaseStatus::Submitted | CaseStatus::NoShow | CaseStatus::Reserved) {
-        return Err(ended(d.status));
+        return Ok(to_visit_page(&token));
     }
     let (center, mut case, now) = (d.center.clone(), d.case.clone(), state.clock.now());
     // The version the form was made for: a replayed or stale form is a conflict, not a second

@@ -5,7 +5,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use askama_web::WebTemplate;
 
-use super::ended;
 use super::times::{Shown, times_shown};
 use crate::domain::CaseStatus;
 use crate::services::questionnaire::Draft;
@@ -100,6 +99,6 @@ pub async fn show(
         Some((case, status, Some(shown))) => Ok(page_of(&req, ctx, &case, status, shown, &token, None, StatusCode::OK)),
         // A draft (expired or not) goes to its questionnaire, which says which.
         Some((_, CaseStatus::Draft, None)) => Ok(see_other(format!("/apply/{token}"))),
-        Some((_, status, None)) => Err(ended(status)),
+        Some((_, _, None)) => Ok(super::to_visit_page(&token)),
     }
 }

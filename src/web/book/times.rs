@@ -20,6 +20,9 @@ pub struct Choice {
 pub struct Day {
     pub label: String,
     pub choices: Vec<Choice>,
+    /// Said under the day's heading: whether the institution recommended to the applicant
+    /// sits that day (finance), e.g. "기술보증기금 상담일".
+    pub note: Option<String>,
 }
 
 fn leg_label(lang: Lang, times: &CaseTimes, s: &Slot, institutions: &[centers::Institution]) -> String {
@@ -34,7 +37,12 @@ fn leg_label(lang: Lang, times: &CaseTimes, s: &Slot, institutions: &[centers::I
 
 /// The choices of a booking form, per day: whole one-stop visits when the case has several
 /// zones, else the one zone's times. Shared by the applicant's page and the desk's move page.
-pub fn days_of(lang: Lang, times: &CaseTimes, institutions: &[centers::Institution]) -> (bool, Vec<Day>) {
+pub fn days_of(
+    lang: Lang,
+    times: &CaseTimes,
+    institutions: &[centers::Institution],
+    recommended: Option<&str>,
+) -> (bool, Vec<Day>) {
     if times.zones.len() > 1 {
         let mut days: Vec<Day> = Vec::new();
         for v in &times.visits {
@@ -51,31 +59,55 @@ pub fn days_of(lang: Lang, times: &CaseTimes, institutions: &[centers::Instituti
             };
             match days.last_mut() {
                 Some(d) if d.label == label => d.choices.push(choice),
-                _ => days.push(Day { label, choices: vec![choice] }),
+                _ => days.push(Day { label, choices: vec![choice], note: None }),
             }
         }
         (true, days)
     } else {
-        let days = times
+        let name = |code: &str| {
+            institutions
+                .iter()
+                .find(|i| i.code == code)
+                .map_or(code.to_owned(), |i| lang.pick(&i.name_ko, &i.name_en).to_owned())
+        };
+        let t = crate::web::i18n::T(lang);
+        let mut days: Vec<(bool, Day)> = times
             .zones
             .first()
             .map(|z| {
                 z.days
                     .iter()
-                    .map(|(date, slots)| Day {
-                        label: date_label(lang, *date),
-                        choices: slots
-                            .iter()
-                            .map(|s| Choice {
-                                id: format!("t{}", s.starts_at.and_utc().timestamp()),
-                                value: Leg { zone_id: s.zone_id, starts_at: s.starts_at }.encode(),
-                                label: leg_label(lang, times, s, institutions),
-                            })
-                            .collect(),
+                    .map(|(date, slots)| {
+                        // The day's institution on duty, and whether it is the recommended one.
+                        let on_duty = slots.iter().find_map(|s| s.institution.as_deref());
+                        let is_recommended = recommended.is_some() && on_duty == recommended;
+                        let note = match (recommended, on_duty) {
+                            (Some(_), Some(code)) if is_recommended => {
+                                Some(t.fmt("apply.book.recommended_day", "institution", name(code)))
+                            }
+                            (Some(_), Some(code)) => Some(t.fmt("apply.book.other_day", "institution", name(code))),
+                            _ => None,
+                        };
+                        let day = Day {
+                            label: date_label(lang, *date),
+                            choices: slots
+                                .iter()
+                                .map(|s| Choice {
+                                    id: format!("t{}", s.starts_at.and_utc().timestamp()),
+                                    value: Leg { zone_id: s.zone_id, starts_at: s.starts_at }.encode(),
+                                    label: leg_label(lang, times, s, institutions),
+                                })
+                                .collect(),
+                            note,
+                        };
+                        (is_recommended, day)
                     })
                     .collect()
             })
             .unwrap_or_default();
+        // The days the recommended institution sits come first (in date order), then the rest.
+        days.sort_by_key(|(rec, _)| !*rec);
+        let days = days.into_iter().map(|(_, d)| d).collect();
         (false, days)
     }
 }
@@ -96,6 +128,8 @@ pub struct TimesCache {
 struct TimesKey {
     center_id: i64,
     kinds: Vec<String>,
+    /// The finance institution recommended to the applicant (it orders the days).
+    recommended: Option<String>,
     lang: Lang,
     /// The minute of `now` (the notice and today move with it; tests move the clock).
     minute: i64,
@@ -146,14 +180,22 @@ pub(super) fn times_shown(
     lang: Lang,
 ) -> Result<Shown, AppError> {
     let now = state.clock.now();
-    let kinds = crate::db::answers::zones(conn, case_id)?.into_iter().map(|z| z.zone_kind).collect();
-    let key = TimesKey { center_id: center.id, kinds, lang, minute: now.and_utc().timestamp() / 60 };
+    let routed = crate::db::answers::zones(conn, case_id)?;
+    let recommended = routed.iter().find_map(|z| z.institution_code.clone());
+    let kinds = routed.into_iter().map(|z| z.zone_kind).collect();
+    let key = TimesKey {
+        center_id: center.id,
+        kinds,
+        recommended: recommended.clone(),
+        lang,
+        minute: now.and_utc().timestamp() / 60,
+    };
     if let Some(days) = state.times.get(&key) {
         return Ok(days);
     }
     let generation = state.times.generation.load(std::sync::atomic::Ordering::SeqCst);
     let times = availability::for_case(conn, center, case_id, now)?;
-    let (one_stop, days) = days_of(lang, &times, &centers::institutions(conn)?);
+    let (one_stop, days) = days_of(lang, &times, &centers::institutions(conn)?, recommended.as_deref());
     let html = DaysFragment { days: &days }.render().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
     let shown = (one_stop, days.is_empty(), std::sync::Arc::new(html));
     state.times.put(key, generation, shown.clone());

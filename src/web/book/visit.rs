@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use askama_web::WebTemplate;
 
-use super::ended;
+use super::ended::{ended_page, has_ended};
 use crate::db::{appointments, centers};
 use crate::domain::CaseStatus;
 use crate::services::availability;
@@ -33,7 +33,12 @@ pub struct VisitPage {
     legs: Vec<VisitLeg>,
     /// What the experts wrote for the applicant, per zone.
     summaries: Vec<(String, String)>,
-    can_change: bool,
+    /// The applicant may still move / cancel the visit themselves (before the cut-offs).
+    may_move: bool,
+    may_cancel: bool,
+    /// Reserved, but inside a cut-off: the page says why the actions are gone.
+    past_cutoff: bool,
+    timeline: Vec<super::timeline::Moment>,
     message: Option<&'static str>,
 }
 
@@ -48,7 +53,7 @@ pub async fn visit(
     match d.status {
         CaseStatus::Draft => Ok(see_other(format!("/apply/{token}"))),
         CaseStatus::Submitted => Ok(see_other(format!("/apply/{token}/book"))),
-        CaseStatus::Cancelled => Err(ended(d.status)),
+        s if has_ended(s) => ended_page(&req, ctx, &state, &d, &token).await,
         _ => visit_page(&req, ctx, &state, &d, &token, None, StatusCode::OK).await,
     }
 }
@@ -63,12 +68,25 @@ pub(super) async fn visit_page(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let (center, case_id) = (d.center.clone(), d.case.id);
-    let (appts, zones, institutions, consultations) = with_conn(state, move |conn| {
+    let now = state.clock.now();
+    let reserved = d.status == CaseStatus::Reserved;
+    let (appts, zones, institutions, consultations, (may_move, may_cancel), events) = with_conn(state, move |conn| {
+        let may = if reserved {
+            match crate::services::booking::applicant_may_change(conn, case_id, now) {
+                Ok(may) => may,
+                Err(crate::services::action::ActionError::Db(e)) => return Err(e.into()),
+                Err(_) => (false, false),
+            }
+        } else {
+            (false, false)
+        };
         Ok((
             appointments::live_of_case(conn, case_id)?,
             centers::zones_of(conn, center.id)?,
             centers::institutions(conn)?,
             crate::services::consult::of_case(conn, case_id)?,
+            may,
+            crate::db::cases::events_of(conn, case_id)?,
         ))
     })
     .await?;
@@ -107,7 +125,10 @@ pub(super) async fn visit_page(
                 Some((zone.to_owned(), c.summary.clone()?))
             })
             .collect(),
-        can_change: d.status == CaseStatus::Reserved,
+        may_move,
+        may_cancel,
+        past_cutoff: reserved && !may_move && !may_cancel,
+        timeline: super::timeline::timeline(&events, tz, lang),
         message,
     };
     Ok(render(req, page, status))

@@ -70,7 +70,7 @@ async fn move_page(
         Ok((case, times, centers::institutions(conn)?))
     })
     .await?;
-    let (_, days) = crate::web::book::times::days_of(lang, &times, &institutions);
+    let (_, days) = crate::web::book::times::days_of(lang, &times, &institutions, None);
     let page = MovePage {
         t: ctx.t,
         ctx,
