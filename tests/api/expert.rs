@@ -32,10 +32,12 @@ fn checked_in(app: &TestApp, zones: &[&str]) -> (cases::Case, Vec<appointments::
     };
     booking::reserve(&mut app.conn(), &center, &case, &legs, &booking::Op::applicant(now)).unwrap();
     // The visit is today: the booking took the first free time, the test moves it to now.
-    for (i, a) in appointments::live_of_case(&mut app.conn(), case.id).unwrap().iter().enumerate() {
+    let live = appointments::live_of_case(&mut app.conn(), case.id).unwrap();
+    let first = crate::fixtures::today_at(app, 10, 40 * (live.len() as i64 - 1));
+    for (i, a) in live.iter().enumerate() {
         use diesel::prelude::*;
         use onestop::db::schema::appointments as t;
-        let at = now + chrono::Duration::minutes(10 + 40 * i as i64);
+        let at = first + chrono::Duration::minutes(40 * i as i64);
         diesel::update(t::table.find(a.id))
             .set((t::starts_at.eq(at), t::ends_at.eq(at + chrono::Duration::minutes(30))))
             .execute(&mut *app.conn())

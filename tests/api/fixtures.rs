@@ -271,3 +271,24 @@ pub fn received(sink: &SmtpSink) -> HashMap<String, usize> {
     }
     seen
 }
+
+/// When to put visits that must start on the center's today, about now: `after` minutes from
+/// now, or — late in the evening, when the last of them (`span` minutes after the first) would
+/// start after local midnight — so that the last starts a minute before midnight. "Today's
+/// visits" tests then pass at any hour (they failed from about 23:10 in Seoul).
+pub fn today_at(app: &TestApp, after: i64, span: i64) -> chrono::NaiveDateTime {
+    use chrono::TimeZone;
+    let now = db::now();
+    let tz = availability::time_zone(&gyeongnam(app));
+    let today = onestop::domain::availability::local_date(tz, now);
+    let start = now + chrono::Duration::minutes(after);
+    if onestop::domain::availability::local_date(tz, start + chrono::Duration::minutes(span)) == today {
+        return start;
+    }
+    let midnight = tz
+        .from_local_datetime(&(today + chrono::Duration::days(1)).and_hms_opt(0, 0, 0).unwrap())
+        .earliest()
+        .unwrap()
+        .naive_utc();
+    midnight - chrono::Duration::minutes(span + 1)
+}

@@ -295,11 +295,9 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
         let (center, case, _) = crate::fixtures::booked_legal_case(&app);
         let now = onestop::db::now();
         let appt = onestop::db::appointments::live_of_case(&mut app.conn(), case.id).unwrap().remove(0);
+        let at = crate::fixtures::today_at(&app, 10, 0);
         diesel::update(t::table.find(appt.id))
-            .set((
-                t::starts_at.eq(now + chrono::Duration::minutes(10)),
-                t::ends_at.eq(now + chrono::Duration::minutes(40)),
-            ))
+            .set((t::starts_at.eq(at), t::ends_at.eq(at + chrono::Duration::minutes(30))))
             .execute(&mut *app.conn())
             .unwrap();
         let user = |local: &str| {
@@ -531,6 +529,26 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
             .await
             .unwrap();
         add(format!("{lang}-apply-visit"), format!("{base}/visit"), get(format!("{base}/visit")).await);
+        // Cancelling without a reason, then cancelled: the ended page, then applying again.
+        let visit = get(format!("{base}/visit")).await;
+        let csrf = csrf_from(&visit).unwrap();
+        let cancel = |reason: &'static str| {
+            let (client, url, csrf) = (client.clone(), app.url(&format!("{base}/cancel")), csrf.clone());
+            async move { client.post(url).form(&[("_csrf", csrf.as_str()), ("reason", reason)]).send().await.unwrap() }
+        };
+        add(format!("{lang}-apply-cancel-errors"), String::new(), cancel("").await.text().await.unwrap());
+        cancel("일정이 바뀌었습니다").await;
+        let ended = get(format!("{base}/visit")).await;
+        add(format!("{lang}-apply-ended"), format!("{base}/visit"), ended.clone());
+        let key = q::hidden(&ended, "key");
+        let r = client
+            .post(app.url(&format!("{base}/again")))
+            .form(&[("_csrf", csrf.as_str()), ("key", key.as_str())])
+            .send()
+            .await
+            .unwrap();
+        let again = r.headers()["location"].to_str().unwrap().to_owned();
+        add(format!("{lang}-apply-again-review"), again.clone(), get(again).await);
     }
     // An expired draft's page (410).
     {
@@ -830,7 +848,7 @@ async fn a_clerk_runs_the_desk_in_a_browser_without_javascript() {
     {
         use diesel::prelude::*;
         use onestop::db::schema::appointments as a;
-        let soon = onestop::db::now() + chrono::Duration::minutes(30);
+        let soon = crate::fixtures::today_at(&app, 30, 0);
         diesel::update(a::table.filter(a::case_id.eq(case.id)))
             .set((a::starts_at.eq(soon), a::ends_at.eq(soon + chrono::Duration::minutes(30))))
             .execute(&mut *app.conn())
