@@ -368,6 +368,28 @@ diesel::table! {
 
 diesel::joinable!(zone_policies -> zones (zone_id));
 diesel::joinable!(consultations -> zones (zone_id));
+diesel::table! {
+    center_contacts (center_id) {
+        center_id -> BigInt,
+        address_ko -> Text,
+        address_en -> Text,
+        place_ko -> Text,
+        place_en -> Text,
+        phone -> Text,
+        email -> Text,
+        directions_ko -> Text,
+        directions_en -> Text,
+        bring_ko -> Text,
+        bring_en -> Text,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        sample -> Bool,
+        updated_at -> Nullable<Timestamp>,
+        updated_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(center_contacts -> centers (center_id));
 diesel::joinable!(closures -> centers (center_id));
 diesel::joinable!(case_documents -> cases (case_id));
 diesel::joinable!(zones -> centers (center_id));
@@ -413,4 +435,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_documents,
     zone_policies,
     closures,
+    center_contacts,
 );

@@ -12,6 +12,7 @@ pub use zone::ZoneType;
 pub mod appointment;
 pub mod availability;
 pub mod brn;
+pub mod center_contact;
 pub mod closure;
 pub mod consultation;
 pub mod contact;

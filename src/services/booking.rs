@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
+use diesel::QueryResult;
 
 use crate::db::appointments::{self, NewAppointment};
 use crate::db::cases::Case;
@@ -205,59 +206,7 @@ pub fn reserve(
     legs: &[Leg],
     op: &Op,
 ) -> Result<Vec<i64>, ActionError> {
-    let (by, now) = (op.by, op.now);
-    let cx = context(conn, center, case)?;
-    let date = check_shape(&cx, legs)?;
-    db::write_tx(conn, |conn| {
-        let fire = Fire::new(case.id, by, CaseEvent::Reserve).at_version(case.version);
-        let fire = match op.notice_override() {
-            Some(reason) => fire.because(reason),
-            None => fire,
-        };
-        case_flow::fire_in_tx(conn, &fire, now)?;
-        let ids = take_legs(conn, &cx, case.id, date, legs, now, op.notice_override().is_some())?;
-        op.tell(conn, case.id, VisitChange::Confirmed, &[], None)?;
-        Ok(ids)
-    })
-}
-
-/// Books the chosen time for a case that has none yet, or moves the visit of a reserved case.
-pub fn book_or_move(
-    conn: &mut DbConn,
-    center: &Center,
-    case: &Case,
-    legs: &[Leg],
-    op: &Op,
-) -> Result<Vec<i64>, ActionError> {
-    if case.status == CaseStatus::Reserved {
-        reschedule(conn, center, case, legs, op)
-    } else {
-        reserve(conn, center, case, legs, op)
-    }
-}
-
-/// What the applicant may still change themselves: (move, cancel), each until its zone
-/// policy's cut-off before every leg. The pages show the actions only while they are open.
-pub fn applicant_may_change(conn: &mut DbConn, case_id: i64, now: NaiveDateTime) -> Result<(bool, bool), ActionError> {
-    let live = appointments::live_of_case(conn, case_id)?;
-    Ok((within_cutoff(conn, &live, now, false)?, within_cutoff(conn, &live, now, true)?))
-}
-
-/// Whether `now` is still before the cut-off (the zone policy's, in minutes) of every leg.
-fn within_cutoff(
-    conn: &mut DbConn,
-    live: &[appointments::Appointment],
-    now: NaiveDateTime,
-    cancel: bool,
-) -> Result<bool, ActionError> {
-    for a in live {
-        let p = schedule::policy(conn, a.zone_id)?;
-        let minutes = if cancel { p.cancel_cutoff_minutes } else { p.reschedule_cutoff_minutes };
-        if now > a.starts_at - chrono::Duration::minutes(minutes.into()) {
-            return Ok(false);
-        }
-    }
-    Ok(true)
+    place(conn, center, case, legs, op, false)
 }
 
 /// Moves a reserved visit: the old seats are freed and the new ones taken in one transaction;
@@ -270,25 +219,78 @@ pub fn reschedule(
     legs: &[Leg],
     op: &Op,
 ) -> Result<Vec<i64>, ActionError> {
+    place(conn, center, case, legs, op, true)
+}
+
+/// Books the chosen time for a case that has none yet, or moves the visit of a reserved case.
+pub fn book_or_move(
+    conn: &mut DbConn,
+    center: &Center,
+    case: &Case,
+    legs: &[Leg],
+    op: &Op,
+) -> Result<Vec<i64>, ActionError> {
+    place(conn, center, case, legs, op, case.status == CaseStatus::Reserved)
+}
+
+/// Takes a seat for every leg in one transaction with the case's event (reserve, or reschedule
+/// when `moving`: then the applicant's cut-off is checked and the old seats are freed first).
+fn place(
+    conn: &mut DbConn,
+    center: &Center,
+    case: &Case,
+    legs: &[Leg],
+    op: &Op,
+    moving: bool,
+) -> Result<Vec<i64>, ActionError> {
     let (by, now) = (op.by, op.now);
     let cx = context(conn, center, case)?;
     let date = check_shape(&cx, legs)?;
     db::write_tx(conn, |conn| {
-        let live = appointments::live_of_case(conn, case.id)?;
-        if by.actor == Actor::Applicant && !within_cutoff(conn, &live, now, false)? {
-            return Err(ActionError::PastCutoff);
+        if moving && by.actor == Actor::Applicant {
+            let live = appointments::live_of_case(conn, case.id)?;
+            if !within_cutoff(conn, &live, now, false)? {
+                return Err(ActionError::PastCutoff);
+            }
         }
-        let fire = Fire::new(case.id, by, CaseEvent::Reschedule).at_version(case.version);
+        let event = if moving { CaseEvent::Reschedule } else { CaseEvent::Reserve };
+        let fire = Fire::new(case.id, by, event).at_version(case.version);
         let fire = match op.notice_override() {
             Some(reason) => fire.because(reason),
             None => fire,
         };
         case_flow::fire_in_tx(conn, &fire, now)?;
-        appointments::cancel_live(conn, case.id, now)?;
+        if moving {
+            appointments::cancel_live(conn, case.id, now)?;
+        }
         let ids = take_legs(conn, &cx, case.id, date, legs, now, op.notice_override().is_some())?;
-        op.tell(conn, case.id, VisitChange::Moved, &[], None)?;
+        op.tell(conn, case.id, if moving { VisitChange::Moved } else { VisitChange::Confirmed }, &[], None)?;
         Ok(ids)
     })
+}
+
+/// What the applicant may still change themselves: (move, cancel), each until its zone
+/// policy's cut-off before every leg. The pages show the actions only while they are open.
+pub fn applicant_may_change(conn: &mut DbConn, case_id: i64, now: NaiveDateTime) -> QueryResult<(bool, bool)> {
+    let live = appointments::live_of_case(conn, case_id)?;
+    Ok((within_cutoff(conn, &live, now, false)?, within_cutoff(conn, &live, now, true)?))
+}
+
+/// Whether `now` is still before the cut-off (the zone policy's, in minutes) of every leg.
+fn within_cutoff(
+    conn: &mut DbConn,
+    live: &[appointments::Appointment],
+    now: NaiveDateTime,
+    cancel: bool,
+) -> QueryResult<bool> {
+    for a in live {
+        let p = schedule::policy(conn, a.zone_id)?;
+        let minutes = if cancel { p.cancel_cutoff_minutes } else { p.reschedule_cutoff_minutes };
+        if now > a.starts_at - chrono::Duration::minutes(minutes.into()) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// Cancels the case and frees its seats, within the cut-off for an applicant.

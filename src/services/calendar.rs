@@ -46,6 +46,10 @@ impl Method<'_> {
 pub struct VisitCalendar<'a> {
     pub reference: &'a str,
     pub center_name: &'a str,
+    /// The address and room ("" when the center gave none): LOCATION is the center's name and it.
+    pub location: &'a str,
+    /// Latitude and longitude, for GEO.
+    pub geo: Option<(f64, f64)>,
     pub time_zone: &'a str,
     /// Host part of the events' UIDs (stable across moves, so calendars update the events).
     pub host: &'a str,
@@ -80,17 +84,23 @@ pub fn render(v: &VisitCalendar<'_>) -> String {
     let mut cal = Calendar::new();
     cal.name(&ics_text(&format!("{} {}", v.center_name, v.reference))).timezone(tz.name());
     cal.append_property(Property::new("METHOD", v.method.name()));
+    let location =
+        if v.location.is_empty() { v.center_name.to_owned() } else { format!("{}, {}", v.center_name, v.location) };
     for (i, leg) in v.legs.iter().enumerate() {
         let local = |t: NaiveDateTime| event_time(tz, t);
         let mut event = icalendar::Event::new();
         event
             .uid(&ics_text(&format!("{}-{}@{}", v.reference, i + 1, v.host)))
             .summary(&ics_text(&leg.summary))
-            .location(&ics_text(v.center_name))
+            .location(&ics_text(&location))
             .starts(local(leg.starts_at))
             .ends(local(leg.ends_at))
             .sequence(v.sequence)
             .timestamp(v.now.and_utc());
+        if let Some((lat, lon)) = v.geo {
+            // GEO is a FLOAT pair (RFC 5545 §3.8.1.6): written as it is, never from text.
+            event.append_property(Property::new("GEO", format!("{lat:.6};{lon:.6}")));
+        }
         match &v.method {
             Method::Publish => {}
             Method::Request(p) | Method::Cancel(p) => {
@@ -279,6 +289,8 @@ mod tests {
         let ics = render(&VisitCalendar {
             reference: "R",
             center_name: "c",
+            location: "",
+            geo: None,
             time_zone: "Europe/Berlin",
             host: "h",
             sequence: 1,
@@ -302,6 +314,8 @@ mod tests {
         let mut v = VisitCalendar {
             reference: "GN-2026-00001",
             center_name: "경남창조경제혁신센터",
+            location: "경상남도 창원시 의창구 예시로 1, 2층",
+            geo: Some((35.2281, 128.6811)),
             time_zone: "Asia/Seoul",
             host: "onestop.test",
             sequence: 3,
@@ -319,6 +333,9 @@ mod tests {
         assert!(ics.find("BEGIN:VTIMEZONE").unwrap() < ics.find("BEGIN:VEVENT").unwrap());
         assert!(ics.contains("ATTENDEE;"));
         assert!(ics.contains("STATUS:CONFIRMED"));
+        let unfolded = ics.replace("\r\n ", "");
+        assert!(unfolded.contains("LOCATION:경남창조경제혁신센터\\, 경상남도 창원시 의창구 예시로 1\\, 2층"), "{ics}");
+        assert!(ics.contains("GEO:35.228100;128.681100"), "{ics}");
         v.method = Method::Cancel(Parties {
             organizer_name: "c",
             organizer_email: "no-reply@onestop.test",
@@ -342,6 +359,8 @@ mod injection_tests {
         let v = VisitCalendar {
             reference: "GN-2026-00001",
             center_name: "경남\rX-EVIL:1",
+            location: "주소\r\nX-EVIL:2",
+            geo: None,
             time_zone: "Asia/Seoul",
             host: "onestop.test",
             sequence: 1,

@@ -55,6 +55,7 @@ pub fn load(conn: &mut DbConn, now: NaiveDateTime) -> Result<Vec<DemoAccount>, S
         let institutions = centers::institutions(conn)?;
         let institution = |code: &str| institutions.iter().find(|i| i.code == code).map(|i| i.id);
         for center in centers::all(conn)? {
+            sample_contact(conn, &center, now)?;
             for zone in [ZoneType::Legal, ZoneType::Finance, ZoneType::Ip] {
                 let zone_id = centers::ensure_zone(conn, center.id, zone.code())?;
                 if !crate::db::schedule::has_policy(conn, zone_id)? {
@@ -127,6 +128,32 @@ pub fn load(conn: &mut DbConn, now: NaiveDateTime) -> Result<Vec<DemoAccount>, S
         }
         Ok(created)
     })
+}
+
+/// Placeholder details for a center that has none: marked `sample`, so every page and mail
+/// says they are not real, and phrased so that nobody could take them for facts.
+fn sample_contact(conn: &mut DbConn, center: &centers::Center, now: NaiveDateTime) -> Result<(), ServiceError> {
+    use crate::db::center_contacts::{self, CenterContact};
+    let current = center_contacts::of_center(conn, center.id)?;
+    if current.updated_at.is_some() || !current.details().is_empty() {
+        return Ok(());
+    }
+    let contact = crate::domain::center_contact::Contact {
+        address_ko: format!("{} 예시로 1 (예시 주소)", center.region_ko),
+        address_en: format!("1 Sample-ro, {} (sample address)", center.region_en),
+        place_ko: "1층 원스톱 서비스존 (예시)".into(),
+        place_en: "One-stop zone, 1st floor (sample)".into(),
+        phone: "02-000-0000".into(),
+        email: format!("onestop@{}.example", center.slug),
+        directions_ko: "예시 안내입니다. 센터 관리자가 ‘센터 정보’에서 대중교통과 주차 안내를 적습니다.".into(),
+        directions_en:
+            "Sample text. The center's admin writes public transport and parking here under 'Center details'.".into(),
+        bring_ko: "사업자등록증 사본, 신분증 (예시)".into(),
+        bring_en: "A copy of the business registration, an ID card (sample)".into(),
+        coordinates: None,
+    };
+    center_contacts::save(conn, &CenterContact::new(center.id, contact, true, now, None))?;
+    Ok(())
 }
 
 fn time((h, m): (u32, u32)) -> NaiveTime {

@@ -20,7 +20,9 @@ pub mod reports;
 pub mod respond;
 pub mod schedule;
 pub mod security;
+pub mod settings;
 pub mod staff;
+pub mod visiting;
 pub mod who;
 
 use std::sync::Arc;
@@ -113,6 +115,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(get().to(people::password_form))
                 .route(post().to(people::set_password)),
         )
+        .service(resource("/staff/settings").route(get().to(settings::page)).route(post().to(settings::save)))
         .service(resource("/staff/audit").route(get().to(desk::audit)))
         .service(resource("/staff/schedule").route(get().to(schedule::schedule)))
         .service(resource("/staff/schedule/rules").route(post().to(schedule::add_rule)))

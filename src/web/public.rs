@@ -52,6 +52,7 @@ pub struct CenterPage {
     t: T,
     center: Center,
     zones: Vec<ZoneView>,
+    visiting: Option<crate::web::visiting::Visiting>,
 }
 
 const WEEKDAYS: [&str; 7] = [
@@ -72,7 +73,7 @@ pub async fn center(
     let slug = parse_slug(&slug).ok_or(AppError::NotFound)?.to_owned();
     let lang = ctx.lang;
     let t = ctx.t;
-    let (center, zones) = with_conn(&state, move |conn| {
+    let (center, zones, contact) = with_conn(&state, move |conn| {
         let center = centers::by_slug(conn, &slug)?.ok_or(AppError::NotFound)?;
         let zones = centers::zones_of(conn, center.id)?;
         let ids: Vec<i64> = zones.iter().map(|(z, _)| z.id).collect();
@@ -111,10 +112,12 @@ pub async fn center(
                 }
             })
             .collect();
-        Ok((center, views))
+        let contact = crate::db::center_contacts::of_center(conn, center.id)?;
+        Ok((center, views, contact))
     })
     .await?;
-    Ok(CenterPage { t: ctx.t, ctx, center, zones })
+    let visiting = crate::web::visiting::Visiting::of(&contact, lang.pick(&center.name_ko, &center.name_en), lang);
+    Ok(CenterPage { t: ctx.t, ctx, center, zones, visiting })
 }
 
 #[derive(serde::Deserialize)]

@@ -86,7 +86,10 @@ async fn a_founder_books_a_one_stop_visit_from_the_confirmation_page() {
 
     let page = client.get(app.url(&format!("{base}/book"))).send().await.unwrap();
     assert_eq!(page.headers()["referrer-policy"], "same-origin");
-    let page = page.text().await.unwrap();
+    // First the days, each with how many one-stop visits it offers; then one day's visits.
+    let days = page.text().await.unwrap();
+    assert!(texts(&days, ".day-free").iter().all(|f| f.starts_with("가능한 일정 ")), "{days}");
+    let page = client.get(app.url(&crate::fixtures::busiest_day(&days))).send().await.unwrap().text().await.unwrap();
     let labels = texts(&page, ".day-group label");
     assert!(!labels.is_empty());
     assert!(labels.iter().all(|l| l.contains("금융존") && l.contains("IP존") && l.contains(" → ")), "{labels:?}");
@@ -124,8 +127,8 @@ async fn the_second_of_two_applicants_for_one_seat_gets_a_clear_page_with_other_
     for client in [&a, &b] {
         bases.push(submit_legal_case(&app, client, "labor").await);
     }
-    let page_a = a.get(app.url(&format!("{}/book", bases[0]))).send().await.unwrap().text().await.unwrap();
-    let page_b = b.get(app.url(&format!("{}/book", bases[1]))).send().await.unwrap().text().await.unwrap();
+    let page_a = crate::fixtures::times_page(&app, &a, &bases[0]).await;
+    let page_b = crate::fixtures::times_page(&app, &b, &bases[1]).await;
     let first = |html: &str| {
         let doc = scraper::Html::parse_document(html);
         let sel = scraper::Selector::parse("input[name=choice]").unwrap();
@@ -142,13 +145,15 @@ async fn the_second_of_two_applicants_for_one_seat_gets_a_clear_page_with_other_
     assert_eq!(r.status().as_u16(), 303);
     let r = b
         .post(app.url(&format!("{}/book", bases[1])))
-        .form(&[("_csrf", csrf_from(&page_b).unwrap().as_str()), ("choice", &choice)])
+        .form(&[("_csrf", csrf_from(&page_b).unwrap().as_str()), ("day", &hidden(&page_b, "day")), ("choice", &choice)])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 409);
     let html = r.text().await.unwrap();
     assert!(html.contains("방금 다른 분이 이 시간을 예약했습니다"));
+    // The same day's times again, the taken one gone.
+    assert_eq!(hidden(&html, "day"), hidden(&page_b, "day"));
     assert_ne!(first(&html), choice, "the taken time is no longer offered; the nearest free ones are");
     // Garbage choices get a page, not an error.
     for bad in ["", "x", "1:2:3", "999:1700000000", &format!("{choice},{choice}")] {
@@ -256,7 +261,7 @@ async fn the_manage_link_moves_and_cancels_the_visit_and_then_says_it_was_cancel
         let sel = scraper::Selector::parse("input[name=choice]").unwrap();
         doc.select(&sel).map(|e| e.value().attr("value").unwrap().to_owned()).collect()
     };
-    let page = client.get(app.url(&format!("{base}/book"))).send().await.unwrap().text().await.unwrap();
+    let page = crate::fixtures::times_page(&app, &client, &base).await;
     let all = choices(&page);
     let csrf = csrf_from(&page).unwrap();
     client
@@ -268,17 +273,23 @@ async fn the_manage_link_moves_and_cancels_the_visit_and_then_says_it_was_cancel
     let visit = client.get(app.url(&format!("{base}/visit"))).send().await.unwrap().text().await.unwrap();
     let first_time = texts(&visit, ".routing-list li strong");
 
-    // Move it.
-    let page = client.get(app.url(&format!("{base}/book"))).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("방문 시간 바꾸기"));
+    // Move it: both steps show the visit as it is now; the button says "change".
+    let days = client.get(app.url(&format!("{base}/book"))).send().await.unwrap().text().await.unwrap();
+    assert_eq!(texts(&days, "h1"), ["방문 시간 바꾸기"]);
+    assert_eq!(texts(&days, ".current-visit li").len(), 1, "{days}");
+    assert!(texts(&days, ".current-visit li")[0].contains(&first_time[0]));
+    let page = crate::fixtures::times_page(&app, &client, &base).await;
+    assert!(texts(&page, ".current-visit li")[0].contains(&first_time[0]));
+    assert_eq!(texts(&page, "form#times button"), ["이 시간으로 변경"]);
     let r = client
         .post(app.url(&format!("{base}/book")))
         .form(&[("_csrf", csrf.as_str()), ("choice", &all[1])])
         .send()
         .await
         .unwrap();
-    assert_eq!(r.headers()["location"].to_str().unwrap(), format!("{base}/visit"));
-    let visit = client.get(app.url(&format!("{base}/visit"))).send().await.unwrap().text().await.unwrap();
+    assert_eq!(r.headers()["location"].to_str().unwrap(), format!("{base}/visit?changed=1"));
+    let visit = client.get(app.url(&format!("{base}/visit?changed=1"))).send().await.unwrap().text().await.unwrap();
+    assert_eq!(texts(&visit, "h1"), ["방문 시간을 바꿨습니다"], "changed, not confirmed");
     assert_ne!(texts(&visit, ".routing-list li strong"), first_time, "the visit moved");
     assert_eq!(app.count("appointments WHERE status <> 'cancelled'"), 1);
 
@@ -420,7 +431,7 @@ async fn the_visit_comes_as_a_calendar_file_an_independent_parser_reads() {
         .send()
         .await
         .unwrap();
-    let page = client.get(app.url(&format!("{base}/book"))).send().await.unwrap().text().await.unwrap();
+    let page = crate::fixtures::times_page(&app, &client, &base).await;
     let doc = scraper::Html::parse_document(&page);
     let sel = scraper::Selector::parse("input[name=choice]").unwrap();
     let choice = doc.select(&sel).next().unwrap().value().attr("value").unwrap().to_owned();
@@ -531,7 +542,7 @@ async fn applying_again_from_a_cancelled_case_opens_a_new_draft_filled_with_its_
     let base = submit_legal_case(&app, &client, "contracts").await;
     let page = client.get(app.url(&format!("{base}/visit"))).send().await.unwrap();
     assert_eq!(page.headers()["location"].to_str().unwrap(), format!("{base}/book"), "not booked yet");
-    let book = client.get(app.url(&format!("{base}/book"))).send().await.unwrap().text().await.unwrap();
+    let book = crate::fixtures::times_page(&app, &client, &base).await;
     let csrf = csrf_from(&book).unwrap();
     let r = client
         .post(app.url(&format!("{base}/cancel")))
@@ -592,7 +603,7 @@ async fn inside_the_cut_off_the_visit_page_shows_why_it_cannot_be_changed_instea
     let app = spawn_app_with_demo().await;
     let client = browser_client();
     let base = submit_legal_case(&app, &client, "contracts").await;
-    let book = client.get(app.url(&format!("{base}/book"))).send().await.unwrap().text().await.unwrap();
+    let book = crate::fixtures::times_page(&app, &client, &base).await;
     let first = {
         let doc = scraper::Html::parse_document(&book);
         let sel = scraper::Selector::parse("input[name=choice]").unwrap();
@@ -620,6 +631,11 @@ async fn inside_the_cut_off_the_visit_page_shows_why_it_cannot_be_changed_instea
     assert!(!closed.contains(&format!("href=\"{base}/book\"")), "no move link");
     assert!(!closed.contains(&format!("action=\"{base}/cancel\"")), "no cancel form");
     assert!(!closed.contains("취소하는 이유"), "no reason to write in vain");
+    // ...and whom to call instead: the center's desk (the demo's sample number and address).
+    let doc = scraper::Html::parse_document(&closed);
+    let sel = scraper::Selector::parse("#closed-now a").unwrap();
+    let links: Vec<String> = doc.select(&sel).filter_map(|a| a.value().attr("href").map(str::to_owned)).collect();
+    assert_eq!(links, ["tel:020000000", "mailto:onestop@gyeongnam.example"], "{closed}");
 }
 
 /// A guarantee for a tech company is recommended to 기술보증기금: the days it sits in the finance
@@ -640,13 +656,19 @@ async fn the_recommended_institutions_days_come_first_and_say_so() {
     let csrf = csrf_from(&review).unwrap();
     client.post(app.url(&format!("{base}/submit"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
     let book = client.get(app.url(&format!("{base}/book"))).send().await.unwrap().text().await.unwrap();
-    let notes = texts(&book, ".day-group .form-hint");
+    assert_eq!(texts(&book, "#days > h2"), ["추천 기관의 상담일", "다른 기관의 상담일"], "{book}");
+    let notes = texts(&book, ".day-link .day-note");
     assert!(!notes.is_empty(), "{book}");
     let first_other = notes.iter().position(|n| n.starts_with("이날은")).unwrap_or(notes.len());
     assert!(first_other > 0, "a recommended day first: {notes:?}");
     assert!(notes[..first_other].iter().all(|n| n.contains("추천 기관인 기술보증기금")), "{notes:?}");
     assert!(notes[first_other..].iter().all(|n| n.starts_with("이날은") && !n.contains("기술보증기금")), "{notes:?}");
     // The first day's times are all with the recommended institution.
-    let first_day = texts(&book, ".day-group:first-of-type label");
+    let doc = scraper::Html::parse_document(&book);
+    let first_link = scraper::Selector::parse("a.day-link").unwrap();
+    let href = doc.select(&first_link).next().unwrap().value().attr("href").unwrap().to_owned();
+    let times = client.get(app.url(&href)).send().await.unwrap().text().await.unwrap();
+    assert_eq!(texts(&times, "#times-section .form-hint").len(), 1, "the day says who sits");
+    let first_day = texts(&times, ".day-group label");
     assert!(!first_day.is_empty() && first_day.iter().all(|l| l.contains("기술보증기금")), "{first_day:?}");
 }

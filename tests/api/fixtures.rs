@@ -292,3 +292,28 @@ pub fn today_at(app: &TestApp, after: i64, span: i64) -> chrono::NaiveDateTime {
         .naive_utc();
     midnight - chrono::Duration::minutes(span + 1)
 }
+
+/// The link of the day with the most free times on a "choose a day" page (the first of those).
+pub fn busiest_day(days_page: &str) -> String {
+    let doc = scraper::Html::parse_document(days_page);
+    let link = scraper::Selector::parse("a.day-link").unwrap();
+    let free = scraper::Selector::parse(".day-free").unwrap();
+    let count = |a: &scraper::ElementRef| -> usize {
+        let text: String = a.select(&free).flat_map(|e| e.text()).collect();
+        text.chars().filter(char::is_ascii_digit).collect::<String>().parse().unwrap_or(0)
+    };
+    let mut best: Option<(usize, String)> = None;
+    for a in doc.select(&link) {
+        let n = count(&a);
+        if best.as_ref().is_none_or(|(b, _)| n > *b) {
+            best = Some((n, a.value().attr("href").unwrap().to_owned()));
+        }
+    }
+    best.expect("a day to choose").1
+}
+
+/// The booking's second page as a person reaches it: the days, then the busiest day's times.
+pub async fn times_page(app: &TestApp, client: &reqwest::Client, base: &str) -> String {
+    let days = client.get(app.url(&format!("{base}/book"))).send().await.unwrap().text().await.unwrap();
+    client.get(app.url(&busiest_day(&days))).send().await.unwrap().text().await.unwrap()
+}

@@ -22,3 +22,4 @@ mod questionnaire;
 mod reports;
 mod scale_out;
 mod security;
+mod settings;

@@ -360,6 +360,17 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
                     .await,
                 );
                 pages.push(post("/staff/people", vec![("email", "x".into())], "people-errors").await);
+                pages.push(
+                    post("/staff/settings", vec![("phone", "12".into()), ("latitude", "x".into())], "settings-errors")
+                        .await,
+                );
+                let saved =
+                    post("/staff/settings", vec![("address_ko", "경상남도 창원시 의창구 창원대로 18".into())], "x")
+                        .await;
+                assert!(saved.html.is_empty(), "saving answers with a redirect");
+                let html = client.get(app.url("/staff/settings?saved=1")).send().await.unwrap().text().await.unwrap();
+                let path = "/staff/settings?saved=1".to_owned();
+                pages.push(Page { name: format!("{lang}-admin-settings-saved"), lang, signed_in: true, path, html });
                 let email = format!("invitee-{lang}@gyeongnam.example");
                 let invited = post(
                     "/staff/people",
@@ -504,7 +515,11 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
         let csrf = csrf_from(&review).unwrap();
         client.post(app.url(&format!("{base}/submit"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
         add(format!("{lang}-apply-done"), format!("{base}/done"), get(format!("{base}/done")).await);
-        let book = get(format!("{base}/book")).await;
+        // Choose a day, then a time.
+        let days = get(format!("{base}/book")).await;
+        add(format!("{lang}-apply-book-days"), format!("{base}/book"), days.clone());
+        let day = crate::fixtures::busiest_day(&days);
+        let book = get(day.clone()).await;
         let choice = {
             let doc = Html::parse_document(&book);
             let sel = Selector::parse("input[name=choice]").unwrap();
@@ -521,7 +536,8 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
             .await
             .unwrap();
         add(format!("{lang}-apply-book-errors"), String::new(), html);
-        add(format!("{lang}-apply-book"), format!("{base}/book"), book);
+        add(format!("{lang}-apply-book"), day, book);
+        add(format!("{lang}-apply-book-day-gone"), String::new(), get(format!("{base}/book?day=2000-01-01")).await);
         client
             .post(app.url(&format!("{base}/book")))
             .form(&[("_csrf", csrf.as_str()), ("choice", &choice)])
@@ -529,6 +545,31 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
             .await
             .unwrap();
         add(format!("{lang}-apply-visit"), format!("{base}/visit"), get(format!("{base}/visit")).await);
+        // Moving: the days and a day's times with the current visit, then "changed".
+        let move_days = get(format!("{base}/book")).await;
+        add(format!("{lang}-apply-move-days"), format!("{base}/book"), move_days.clone());
+        let move_day = crate::fixtures::busiest_day(&move_days);
+        let move_page = get(move_day.clone()).await;
+        let other = {
+            let doc = Html::parse_document(&move_page);
+            let sel = Selector::parse("input[name=choice]").unwrap();
+            doc.select(&sel).map(|e| e.value().attr("value").unwrap().to_owned()).find(|c| *c != choice).unwrap()
+        };
+        add(format!("{lang}-apply-move"), move_day, move_page.clone());
+        let csrf_move = csrf_from(&move_page).unwrap();
+        client
+            .post(app.url(&format!("{base}/book")))
+            .form(&[("_csrf", csrf_move.as_str()), ("version", &q::hidden(&move_page, "version")), ("choice", &other)])
+            .send()
+            .await
+            .unwrap();
+        let changed = get(format!("{base}/visit?changed=1")).await;
+        assert!(changed.contains(if lang == "ko" {
+            "방문 시간을 바꿨습니다"
+        } else {
+            "Your visit was changed"
+        }));
+        add(format!("{lang}-apply-visit-changed"), format!("{base}/visit?changed=1"), changed);
         // Cancelling without a reason, then cancelled: the ended page, then applying again.
         let visit = get(format!("{base}/visit")).await;
         let csrf = csrf_from(&visit).unwrap();
@@ -570,9 +611,14 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
     pages.push(Page { name: "ko-500".into(), lang: "ko", signed_in: false, path: String::new(), html });
     let page_count = pages.len();
     // Nothing needs JavaScript: no page carries a script but the live-refresh enhancement of
-    // the expert's queue and the lobby board (their content is served whole without it).
+    // the expert's queue and the lobby board (their content is served whole without it) and
+    // the booker's "times on the same page" (each day is a plain link to its own page).
     for p in &pages {
-        if p.html.replace(r#"<script src="/static/js/refresh.js" defer></script>"#, "").contains("<script") {
+        let html = p
+            .html
+            .replace(r#"<script src="/static/js/refresh.js" defer></script>"#, "")
+            .replace(r#"<script src="/static/js/booker.js" defer></script>"#, "");
+        if html.contains("<script") {
             panic!("{} carries a script", p.name);
         }
     }
@@ -673,6 +719,35 @@ async fn press(d: &WebDriver, css: &str) {
     tokio::time::sleep(Duration::from_millis(250)).await;
 }
 
+/// On "choose a day", opens the day with the most free times: without JavaScript its own page
+/// (`?day=`), with it the times below the days on the same page, focus on their heading.
+async fn open_busiest_day(d: &WebDriver, javascript: bool) {
+    let links = d.find_all(By::Css("a.day-link")).await.unwrap();
+    assert!(!links.is_empty(), "days to choose from");
+    let mut best = (0usize, 0usize);
+    for (i, l) in links.iter().enumerate() {
+        let free = l.find(By::Css(".day-free")).await.unwrap().text().await.unwrap();
+        let n: usize = free.chars().filter(char::is_ascii_digit).collect::<String>().parse().unwrap_or(0);
+        if n > best.1 {
+            best = (i, n);
+        }
+    }
+    links[best.0].click().await.unwrap();
+    let mut waited = 0;
+    while d.find(By::Css("#times-section")).await.is_err() && waited < 50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        waited += 1;
+    }
+    let url = d.current_url().await.unwrap();
+    if javascript {
+        assert!(url.query().is_none(), "the times open on the days page: {url}");
+        let focused = d.active_element().await.unwrap().attr("id").await.unwrap();
+        assert_eq!(focused.as_deref(), Some("times-heading"), "focus moves to the day's times");
+    } else {
+        assert!(url.query().is_some_and(|q| q.starts_with("day=")), "the day's own page: {url}");
+    }
+}
+
 async fn path_of(d: &WebDriver) -> String {
     d.current_url().await.unwrap().path().to_owned()
 }
@@ -687,7 +762,7 @@ async fn a_founder_fills_the_questionnaire_on_a_phone_in_english_with_javascript
     phone_journey("en", true).await;
 }
 
-/// From the landing page to the confirmation at 390×844, as a person would: links, buttons,
+/// From the landing page to the confirmation at 375×812, as a person would: links, buttons,
 /// labels, select options; the language switched by its link.
 async fn phone_journey(lang: &'static str, javascript: bool) {
     let tools = match find_tools() {
@@ -704,7 +779,7 @@ async fn phone_journey(lang: &'static str, javascript: bool) {
     let driver = start_chromedriver(&tools).await;
     let profile = tempfile::tempdir().unwrap();
     let d = browser_with(&tools, &driver, profile.path(), javascript).await;
-    d.set_window_rect(0, 0, 390, 844).await.unwrap();
+    d.set_window_rect(0, 0, 375, 812).await.unwrap();
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/page-quality");
     std::fs::create_dir_all(&shots).unwrap();
     let shot = |name: &'static str| {
@@ -799,6 +874,8 @@ async fn phone_journey(lang: &'static str, javascript: bool) {
     // Book the one-stop visit, move it, cancel it.
     press(&d, "a[href$='/book']").await;
     assert!(path_of(&d).await.ends_with("/book"));
+    shot("book-days").await;
+    open_busiest_day(&d, javascript).await;
     press(&d, ".day-group .krds-check:first-of-type label").await;
     shot("book").await;
     press(&d, "form#times button[type=submit]").await;
@@ -806,11 +883,24 @@ async fn phone_journey(lang: &'static str, javascript: bool) {
     let booked = d.find(By::Css(".routing-list")).await.unwrap().text().await.unwrap();
     shot("visit").await;
     press(&d, "a[href$='/book']").await;
+    // Moving: the visit as it is now is on the page; the button says "change".
+    let current = d.find(By::Css(".current-visit")).await.unwrap().text().await.unwrap();
+    let first_leg = booked.lines().next().unwrap_or_default().to_owned();
+    assert!(
+        current.contains(first_leg.split(' ').take(3).collect::<Vec<_>>().join(" ").as_str()),
+        "{current} / {booked}"
+    );
+    open_busiest_day(&d, javascript).await;
     let radios = d.find_all(By::Css("input[name=choice]")).await.unwrap();
     assert!(radios.len() > 1);
     let second_id = radios[1].attr("id").await.unwrap().unwrap();
     press(&d, &format!("label[for='{second_id}']")).await;
+    let button = d.find(By::Css("form#times button[type=submit]")).await.unwrap().text().await.unwrap();
+    assert_eq!(button, if lang == "ko" { "이 시간으로 변경" } else { "Change to this time" });
+    shot("move").await;
     press(&d, "form#times button[type=submit]").await;
+    let heading = d.find(By::Css("h1")).await.unwrap().text().await.unwrap();
+    assert_eq!(heading, if lang == "ko" { "방문 시간을 바꿨습니다" } else { "Your visit was changed" });
     let moved = d.find(By::Css(".routing-list")).await.unwrap().text().await.unwrap();
     assert_ne!(booked, moved, "the visit moved");
     fill(&d, "reason", if lang == "ko" { "일정이 바뀌었습니다" } else { "My plans changed" }).await;

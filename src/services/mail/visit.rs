@@ -7,7 +7,7 @@ use crate::db::appointments::Appointment;
 use crate::db::outbox::{self, Attachment};
 use crate::db::{DbConn, answers, cases, centers};
 use crate::domain::message::MessageKind;
-use crate::i18n::{Lang, T, date_label};
+use crate::i18n::{Lang, T, date_label, msg};
 use crate::services::calendar::{self, CalendarLeg, Method, Parties, VisitCalendar};
 
 /// Which change of a visit a message tells of.
@@ -97,6 +97,32 @@ pub fn queue_visit(
     if let Some(r) = reason {
         b.facts.push(fact(t.get("mail.reason"), r));
     }
+    let contact = crate::db::center_contacts::of_center(conn, center.id)?;
+    let details = contact.details();
+    let visiting = change != VisitChange::Cancelled;
+    if visiting && !details.where_line(lang).is_empty() {
+        b.facts.push(fact(t.get("visiting.address"), details.where_line(lang)));
+        if let Some(url) = details.map_url(center_name) {
+            b.facts.push(fact(t.get("mail.map"), url));
+        }
+    }
+    if !details.phone.is_empty() {
+        b.facts.push(fact(t.get("visiting.phone"), details.phone.as_str()));
+    }
+    if !details.email.is_empty() {
+        b.facts.push(fact(t.get("visiting.email"), details.email.as_str()));
+    }
+    if visiting {
+        let (directions, bring) = (msg("visiting.directions"), msg("visiting.bring"));
+        for (label, text) in [(directions, details.directions(lang)), (bring, details.bring(lang))] {
+            if !text.is_empty() {
+                b.notes.push(format!("{}: {}", t.get(label), text));
+            }
+        }
+    }
+    if contact.sample && !details.is_empty() {
+        b.notes.push(t.get("visiting.sample").to_owned());
+    }
     match (change, link) {
         (VisitChange::Cancelled, _) => b.notes.push(t.get("mail.visit_cancelled.note").to_owned()),
         (_, Some(link)) => {
@@ -125,6 +151,8 @@ pub fn queue_visit(
     let ics = calendar::render(&VisitCalendar {
         reference: &case.reference,
         center_name,
+        location: &details.where_line(lang),
+        geo: details.coordinates,
         time_zone: &center.timezone,
         host: env.host(),
         sequence: u32::try_from(case.version).unwrap_or(0),

@@ -24,8 +24,12 @@ pub async fn visit_ics_file(
         return Err(AppError::Gone(msg("apply.visit.cancelled")));
     }
     let (center, case_id) = (d.center.clone(), d.case.id);
-    let (appts, zones) = with_conn(&state, move |conn| {
-        Ok((appointments::live_of_case(conn, case_id)?, centers::zones_of(conn, center.id)?))
+    let (appts, zones, contact) = with_conn(&state, move |conn| {
+        Ok((
+            appointments::live_of_case(conn, case_id)?,
+            centers::zones_of(conn, center.id)?,
+            crate::db::center_contacts::of_center(conn, center.id)?.details(),
+        ))
     })
     .await?;
     if appts.is_empty() {
@@ -37,6 +41,8 @@ pub async fn visit_ics_file(
     let ics = crate::services::calendar::render(&crate::services::calendar::VisitCalendar {
         reference: &d.case.reference,
         center_name,
+        location: &contact.where_line(lang),
+        geo: contact.coordinates,
         time_zone: &d.center.timezone,
         host: &host,
         sequence: u32::try_from(d.case.version).unwrap_or(0),

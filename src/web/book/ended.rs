@@ -80,14 +80,7 @@ pub(super) async fn ended_page(
         center_slug: d.center.slug.clone(),
         cancelled,
         what,
-        summaries: consultations
-            .iter()
-            .filter_map(|c| {
-                let zone =
-                    zones.iter().find(|(z, _)| z.id == c.zone_id).map(|(_, k)| lang.pick(&k.name_ko, &k.name_en))?;
-                Some((zone.to_owned(), c.summary.clone()?))
-            })
-            .collect(),
+        summaries: super::timeline::summaries(&consultations, &zones, lang),
         timeline: super::timeline::timeline(&events, tz, lang),
         key: crate::token::new_token(),
         t: ctx.t,

@@ -27,6 +27,8 @@ pub async fn book(
         return Ok(see_other(format!("/apply/{token}")));
     }
     let fields = crate::web::form::Fields::parse(&body)?;
+    // The day whose times the form showed: a refusal shows that day's times again.
+    let day = super::show::day_of(fields.get("day"));
     let legs = match Leg::parse_choice(fields.get("choice")) {
         Some(l) => l,
         None => {
@@ -36,6 +38,7 @@ pub async fn book(
                 &state,
                 &d,
                 &token,
+                day,
                 Some(msg("apply.book.choose")),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -52,14 +55,16 @@ pub async fn book(
         case.version = v;
     }
     let op = applicant_op(&state, &token, now);
+    let moving = case.status == CaseStatus::Reserved;
     let outcome = with_conn(&state, move |conn| Ok(booking::book_or_move(conn, &center, &case, &legs, &op))).await?;
     match outcome {
+        Ok(_) if moving => Ok(see_other(format!("/apply/{token}/visit?changed=1"))),
         Ok(_) => Ok(see_other(format!("/apply/{token}/visit"))),
         // A double click, or the case moved on: show where it is now.
         Err(ActionError::Conflict | ActionError::WrongState) => Ok(see_other(format!("/apply/{token}/visit"))),
         Err(e) => {
             let (key, status) = crate::web::respond::refusal(e)?;
-            book_page(&req, ctx, &state, &d, &token, Some(key), status).await
+            book_page(&req, ctx, &state, &d, &token, day, Some(key), status).await
         }
     }
 }

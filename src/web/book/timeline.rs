@@ -41,3 +41,18 @@ pub fn timeline(events: &[CaseEventRow], tz: chrono_tz::Tz, lang: Lang) -> Vec<M
         })
         .collect()
 }
+
+/// What the experts wrote for the applicant, per zone (zone name, summary), in visit order.
+pub fn summaries(
+    consultations: &[crate::db::consultations::Consultation],
+    zones: &[(crate::db::centers::Zone, crate::db::centers::ZoneKind)],
+    lang: Lang,
+) -> Vec<(String, String)> {
+    consultations
+        .iter()
+        .filter_map(|c| {
+            let (_, kind) = zones.iter().find(|(z, _)| z.id == c.zone_id)?;
+            Some((lang.pick(&kind.name_ko, &kind.name_en).to_owned(), c.summary.clone()?))
+        })
+        .collect()
+}

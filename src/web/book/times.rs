@@ -1,7 +1,5 @@
 //! The free times a booking page offers, as shown: one-stop visits or one zone's times per
-//! day, rendered once and reused for a second (`TimesCache`).
-
-use askama::Template;
+//! day, labelled once and reused for a second (`TimesCache`).
 
 use crate::db::centers;
 use crate::domain::availability::Slot;
@@ -18,11 +16,14 @@ pub struct Choice {
 }
 
 pub struct Day {
+    pub date: chrono::NaiveDate,
     pub label: String,
     pub choices: Vec<Choice>,
     /// Said under the day's heading: whether the institution recommended to the applicant
     /// sits that day (finance), e.g. "기술보증기금 상담일".
     pub note: Option<String>,
+    /// The recommended institution sits this day (its days come first).
+    pub recommended: bool,
 }
 
 fn leg_label(lang: Lang, times: &CaseTimes, s: &Slot, institutions: &[centers::Institution]) -> String {
@@ -59,7 +60,7 @@ pub fn days_of(
             };
             match days.last_mut() {
                 Some(d) if d.label == label => d.choices.push(choice),
-                _ => days.push(Day { label, choices: vec![choice], note: None }),
+                _ => days.push(Day { date: v.date, label, choices: vec![choice], note: None, recommended: false }),
             }
         }
         (true, days)
@@ -89,6 +90,8 @@ pub fn days_of(
                             _ => None,
                         };
                         let day = Day {
+                            date: *date,
+                            recommended: is_recommended,
                             label: date_label(lang, *date),
                             choices: slots
                                 .iter()
@@ -162,14 +165,8 @@ impl TimesCache {
     }
 }
 
-/// One-stop or not, no times at all, and the days' fieldsets as HTML.
-pub(super) type Shown = (bool, bool, std::sync::Arc<String>);
-
-#[derive(Template)]
-#[template(path = "apply/book_days.html")]
-struct DaysFragment<'a> {
-    days: &'a [Day],
-}
+/// One-stop or not, and the free days with their times (shared with the cache).
+pub(super) type Shown = (bool, std::sync::Arc<Vec<Day>>);
 
 /// The case's free times as shown, from the cache when it has them.
 pub(super) fn times_shown(
@@ -196,8 +193,7 @@ pub(super) fn times_shown(
     let generation = state.times.generation.load(std::sync::atomic::Ordering::SeqCst);
     let times = availability::for_case(conn, center, case_id, now)?;
     let (one_stop, days) = days_of(lang, &times, &centers::institutions(conn)?, recommended.as_deref());
-    let html = DaysFragment { days: &days }.render().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
-    let shown = (one_stop, days.is_empty(), std::sync::Arc::new(html));
+    let shown = (one_stop, std::sync::Arc::new(days));
     state.times.put(key, generation, shown.clone());
     Ok(shown)
 }

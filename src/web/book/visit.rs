@@ -39,6 +39,10 @@ pub struct VisitPage {
     /// Reserved, but inside a cut-off: the page says why the actions are gone.
     past_cutoff: bool,
     timeline: Vec<super::timeline::Moment>,
+    /// Just moved by the applicant (`?changed=1` after the move): the page says "changed".
+    changed: bool,
+    /// Where to go and whom to call.
+    visiting: Option<crate::web::visiting::Visiting>,
     message: Option<&'static str>,
 }
 
@@ -58,6 +62,33 @@ pub async fn visit(
     }
 }
 
+/// The visit's legs as the applicant reads them: when, which zone, which institution.
+pub(super) fn legs_of(
+    appts: &[appointments::Appointment],
+    zones: &[(centers::Zone, centers::ZoneKind)],
+    institutions: &[centers::Institution],
+    tz: chrono_tz::Tz,
+    lang: crate::i18n::Lang,
+) -> Vec<VisitLeg> {
+    appts
+        .iter()
+        .map(|a| {
+            let local = chrono::TimeZone::from_utc_datetime(&tz, &a.starts_at);
+            VisitLeg {
+                zone: zones
+                    .iter()
+                    .find(|(z, _)| z.id == a.zone_id)
+                    .map_or(String::new(), |(_, k)| lang.pick(&k.name_ko, &k.name_en).to_owned()),
+                when: format!("{} {}", date_label(lang, local.date_naive()), local.format("%H:%M")),
+                institution: a
+                    .institution_id
+                    .and_then(|id| institutions.iter().find(|i| i.id == id))
+                    .map(|i| lang.pick(&i.name_ko, &i.name_en).to_owned()),
+            }
+        })
+        .collect()
+}
+
 pub(super) async fn visit_page(
     req: &HttpRequest,
     ctx: PageCtx,
@@ -70,46 +101,27 @@ pub(super) async fn visit_page(
     let (center, case_id) = (d.center.clone(), d.case.id);
     let now = state.clock.now();
     let reserved = d.status == CaseStatus::Reserved;
-    let (appts, zones, institutions, consultations, (may_move, may_cancel), events) = with_conn(state, move |conn| {
-        let may = if reserved {
-            match crate::services::booking::applicant_may_change(conn, case_id, now) {
-                Ok(may) => may,
-                Err(crate::services::action::ActionError::Db(e)) => return Err(e.into()),
-                Err(_) => (false, false),
-            }
-        } else {
-            (false, false)
-        };
-        Ok((
-            appointments::live_of_case(conn, case_id)?,
-            centers::zones_of(conn, center.id)?,
-            centers::institutions(conn)?,
-            crate::services::consult::of_case(conn, case_id)?,
-            may,
-            crate::db::cases::events_of(conn, case_id)?,
-        ))
-    })
-    .await?;
+    let (appts, zones, institutions, consultations, (may_move, may_cancel), events, contact) =
+        with_conn(state, move |conn| {
+            let may = if reserved {
+                crate::services::booking::applicant_may_change(conn, case_id, now)?
+            } else {
+                (false, false)
+            };
+            Ok((
+                appointments::live_of_case(conn, case_id)?,
+                centers::zones_of(conn, center.id)?,
+                centers::institutions(conn)?,
+                crate::services::consult::of_case(conn, case_id)?,
+                may,
+                crate::db::cases::events_of(conn, case_id)?,
+                crate::db::center_contacts::of_center(conn, center.id)?,
+            ))
+        })
+        .await?;
     let tz = availability::time_zone(&d.center);
     let lang = ctx.lang;
-    let legs = appts
-        .iter()
-        .map(|a| {
-            let local = crate::domain::availability::local_date(tz, a.starts_at);
-            let time = chrono::TimeZone::from_utc_datetime(&tz, &a.starts_at).format("%H:%M").to_string();
-            VisitLeg {
-                zone: zones
-                    .iter()
-                    .find(|(z, _)| z.id == a.zone_id)
-                    .map_or(String::new(), |(_, k)| lang.pick(&k.name_ko, &k.name_en).to_owned()),
-                when: format!("{} {time}", date_label(lang, local)),
-                institution: a
-                    .institution_id
-                    .and_then(|id| institutions.iter().find(|i| i.id == id))
-                    .map(|i| lang.pick(&i.name_ko, &i.name_en).to_owned()),
-            }
-        })
-        .collect();
+    let legs = legs_of(&appts, &zones, &institutions, tz, lang);
     let page = VisitPage {
         t: ctx.t,
         ctx,
@@ -117,18 +129,13 @@ pub(super) async fn visit_page(
         reference: d.case.reference.clone(),
         center_name: lang.pick(&d.center.name_ko, &d.center.name_en).to_owned(),
         legs,
-        summaries: consultations
-            .iter()
-            .filter_map(|c| {
-                let zone =
-                    zones.iter().find(|(z, _)| z.id == c.zone_id).map(|(_, k)| lang.pick(&k.name_ko, &k.name_en))?;
-                Some((zone.to_owned(), c.summary.clone()?))
-            })
-            .collect(),
+        summaries: super::timeline::summaries(&consultations, &zones, lang),
         may_move,
         may_cancel,
         past_cutoff: reserved && !may_move && !may_cancel,
         timeline: super::timeline::timeline(&events, tz, lang),
+        changed: req.query_string() == "changed=1" && reserved,
+        visiting: crate::web::visiting::Visiting::of(&contact, lang.pick(&d.center.name_ko, &d.center.name_en), lang),
         message,
     };
     Ok(render(req, page, status))

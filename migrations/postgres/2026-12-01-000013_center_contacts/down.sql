@@ -1,0 +1,1 @@
+DROP TABLE center_contacts;
