@@ -203,6 +203,8 @@ pub struct MailLine {
     id: i64,
     created: String,
     subject: String,
+    /// The mail's language (`lang` on its subject: an English mail on a Korean page).
+    lang: String,
     to: String,
     status_key: &'static str,
     attempts: i32,
@@ -244,6 +246,7 @@ pub async fn mailbox(ctx: PageCtx, staff: Staff, state: web::Data<AppState>) -> 
             id: r.id,
             created: local_time(&center, r.created_at),
             subject: r.subject,
+            lang: r.locale,
             to: r.to_addr,
             status_key: super::labels::mail_status_key(r.status),
             attempts: r.attempts,
@@ -259,6 +262,8 @@ pub struct MailPage {
     t: T,
     id: i64,
     subject: String,
+    /// The mail's language, on its subject and body.
+    lang: String,
     to: String,
     status_key: &'static str,
     attempts: i32,
@@ -331,6 +336,7 @@ pub async fn mail(
         sent: r.sent_at.map(|t| local_time(&center, t)),
         status_key: super::labels::mail_status_key(r.status),
         dead: r.status == MessageStatus::Dead,
+        lang: r.locale.clone(),
         subject: r.subject,
         to: r.to_addr,
         attempts: r.attempts,

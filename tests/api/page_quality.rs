@@ -237,15 +237,108 @@ return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa',
   .then(r => r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' — ' + v.nodes.map(n => n.target.join(' ')).join(', ')));
 "#;
 
-/// Checks the page now shown: axe violations, and sideways scrolling at 320 px.
+/// The codes of the product's vocabularies (stored and sent in forms, never meant to be read):
+/// (codes with an underscore, wrong on any page; one-word codes, wrong as words on Korean
+/// pages — in English some are plain words).
+fn vocabulary_codes() -> (Vec<String>, Vec<String>) {
+    use onestop::domain::questionnaire::{PreferredTime, RevenueBand, Stage, Topic, TransferDirection};
+    let mut all: Vec<String> = Vec::new();
+    all.extend(Stage::ALL.iter().map(|v| v.code().to_owned()));
+    all.extend(RevenueBand::ALL.iter().map(|v| v.code().to_owned()));
+    all.extend(Topic::ALL.iter().map(|v| v.code().to_owned()));
+    all.extend(PreferredTime::ALL.iter().map(|v| v.code().to_owned()));
+    all.extend(TransferDirection::ALL.iter().map(|v| v.code().to_owned()));
+    all.extend(onestop::domain::documents::KINDS.iter().map(|c| (*c).to_owned()));
+    let c = &onestop::domain::consultation::LEGAL_ADVICE;
+    all.extend(c.iter().chain(&onestop::domain::consultation::IP_ADVICE).map(|c| (*c).to_owned()));
+    all.extend(onestop::domain::consultation::FINANCE_PRODUCTS.iter().map(|c| (*c).to_owned()));
+    all.extend(onestop::domain::CaseStatus::ALL.iter().map(|v| v.as_str().to_owned()));
+    all.extend(onestop::domain::AppointmentStatus::ALL.iter().map(|v| v.as_str().to_owned()));
+    all.extend(onestop::domain::message::MessageKind::ALL.iter().map(|v| v.as_str().to_owned()));
+    all.extend(onestop::domain::Role::ALL.iter().map(|v| v.as_str().to_owned()));
+    all.extend(["legal", "finance", "ip"].map(str::to_owned));
+    all.sort();
+    all.dedup();
+    all.into_iter().partition(|c| c.contains('_'))
+}
+
+/// Visible text that is a vocabulary code, and a KSIC section letter standing alone.
+const CODES_SHOWN: &str = r#"
+const [anyLang, koOnly] = arguments;
+const all = new Set(anyLang.concat(koOnly)), some = new Set(anyLang);
+const found = new Set();
+// Text nodes in the language they are marked with: an English mail's subject on a Korean page
+// (lang="en") may say "booked".
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  const parent = node.parentElement;
+  if (!parent || parent.closest('script, style, template')) { continue; }
+  const lang = (parent.closest('[lang]') || document.documentElement).getAttribute('lang');
+  const codes = lang === 'ko' ? all : some;
+  for (const raw of node.textContent.split(/[\s,;:!?()\[\]{}"'“”‘’·…→|]+/)) {
+    const token = raw.replace(/^\.+|\.+$/g, '');
+    if (codes.has(token)) { found.add(token); }
+  }
+}
+for (const el of document.body.querySelectorAll('*')) {
+  if (el.children.length === 0 && /^[A-U]$/.test(el.textContent.trim()) && el.getClientRects().length > 0) {
+    found.add('a bare KSIC letter "' + el.textContent.trim() + '" in <' + el.tagName.toLowerCase() + '>');
+  }
+}
+return Array.from(found);
+"#;
+
+/// Interactive elements smaller than 24×24 CSS px (WCAG 2.2 2.5.8). A link inside running text
+/// is exempt (the "inline" exception); a radio or checkbox counts with its label, which takes
+/// the click; visually hidden elements (the skip link until focused) are not targets.
+const SMALL_TARGETS: &str = r#"
+const small = [];
+const describe = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ' "' + (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 30) + '"';
+for (const el of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')) {
+  let r = el.getBoundingClientRect();
+  const style = getComputedStyle(el);
+  if (r.width <= 1 || r.height <= 1 || style.visibility === 'hidden') { continue; }
+  if (el.tagName === 'A' && style.display === 'inline') {
+    const block = el.closest('p, li, dd, td, th, label, legend, h1, h2, h3, figcaption');
+    if (block && block.innerText.trim().length > el.innerText.trim().length + 1) { continue; }
+  }
+  if (el.type === 'radio' || el.type === 'checkbox') {
+    const label = el.id && document.querySelector('label[for="' + el.id + '"]');
+    if (label) {
+      const l = label.getBoundingClientRect();
+      r = { width: Math.max(r.right, l.right) - Math.min(r.left, l.left), height: Math.max(r.bottom, l.bottom) - Math.min(r.top, l.top) };
+    }
+  }
+  if (r.width < 24 || r.height < 24) { small.push(describe(el) + ' ' + Math.round(r.width) + '×' + Math.round(r.height)); }
+}
+return small;
+"#;
+
+/// What the two checks above find on the page now shown.
+async fn words_and_targets(d: &WebDriver, name: &str, width: u32, problems: &mut Vec<String>) {
+    let (any_lang, ko_only) = vocabulary_codes();
+    let ret = d.execute(CODES_SHOWN, vec![serde_json::json!(any_lang), serde_json::json!(ko_only)]).await.unwrap();
+    for v in ret.json().as_array().cloned().unwrap_or_default() {
+        problems.push(format!("{name}: shows the code {}", v.as_str().unwrap_or("?")));
+    }
+    let ret = d.execute(SMALL_TARGETS, Vec::<serde_json::Value>::new()).await.unwrap();
+    for v in ret.json().as_array().cloned().unwrap_or_default() {
+        problems.push(format!("{name}: target under 24×24 px at {width} px: {}", v.as_str().unwrap_or("?")));
+    }
+}
+
+/// Checks the page now shown: axe violations, vocabulary codes shown as text, targets under
+/// 24×24 px, and sideways scrolling at 320 px.
 async fn check_in_browser(d: &WebDriver, axe: &str, name: &str, shots: &Path, problems: &mut Vec<String>) {
     d.execute(axe, Vec::<serde_json::Value>::new()).await.unwrap();
     let ret = d.execute(AXE_RUN, Vec::<serde_json::Value>::new()).await.unwrap();
     for v in ret.json().as_array().cloned().unwrap_or_default() {
         problems.push(format!("{name}: axe {}", v.as_str().unwrap_or("?")));
     }
+    words_and_targets(d, name, 1280, problems).await;
     d.screenshot(&shots.join(format!("{name}.png"))).await.unwrap();
     d.set_window_rect(0, 0, 320, 800).await.unwrap();
+    words_and_targets(d, name, 320, problems).await;
     let ret = d
         .execute(
             "return [document.documentElement.scrollWidth, document.documentElement.clientWidth];",
