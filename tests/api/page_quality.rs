@@ -938,8 +938,14 @@ async fn phone_journey(lang: &'static str, javascript: bool) {
     fill(&d, "finance_purpose", "시제품 개발").await;
     press(&d, "form.krds-form button[type=submit]").await;
     assert!(path_of(&d).await.ends_with("/documents"));
-    // "Save and continue", inside the upload form (nothing chosen: it just goes on).
+    // A file chosen, then "save and continue" (not "upload"): the file is uploaded, and on.
+    let pdf = profile.path().join("business-registration.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n").unwrap();
+    choose(&d, "kind", "brn_certificate").await;
+    d.find(By::Id("file")).await.unwrap().send_keys(pdf.to_str().unwrap()).await.unwrap();
     press(&d, "button[name='next']").await;
+    assert!(path_of(&d).await.ends_with("/consent"), "{}", path_of(&d).await);
+    assert_eq!(app.count("case_documents"), 1, "the chosen file was uploaded by 'continue'");
 
     press(&d, "label[for='consent']").await;
     press(&d, "form.krds-form button[type=submit]").await;
@@ -1008,6 +1014,32 @@ async fn phone_journey(lang: &'static str, javascript: bool) {
     let review = d.find(By::Css("main")).await.unwrap().text().await.unwrap();
     assert!(review.contains("park@mobile.example") && review.contains("박대표"), "{review}");
     shot("apply-again").await;
+    // Send it (the consent is asked again: the review links to it) and book: a day, then a time.
+    if d.find(By::Css("form[action$='/submit'] button")).await.is_err() {
+        press(&d, "main .krds-alert.info a").await;
+        assert!(path_of(&d).await.ends_with("/consent"), "{}", path_of(&d).await);
+        press(&d, "label[for='consent']").await;
+        press(&d, "form.krds-form button[type=submit]").await;
+    }
+    press(&d, "form[action$='/submit'] button").await;
+    assert!(path_of(&d).await.ends_with("/done"), "{}", path_of(&d).await);
+    press(&d, "a[href$='/book']").await;
+    open_busiest_day(&d, javascript).await;
+    press(&d, ".day-group .krds-check:first-of-type label").await;
+    press(&d, "form#times button[type=submit]").await;
+    assert!(path_of(&d).await.ends_with("/visit"), "{}", path_of(&d).await);
+    assert!(d.find(By::Css("a[href$='/book']")).await.is_ok(), "moving is open a day ahead");
+    // Two hours before the visit: no move or cancel, but why and whom to call.
+    let soon = onestop::db::now() + chrono::Duration::hours(2);
+    let (from, to) =
+        (soon.format("%Y-%m-%d %H:%M:%S"), (soon + chrono::Duration::minutes(30)).format("%Y-%m-%d %H:%M:%S"));
+    app.exec(&format!("UPDATE appointments SET starts_at = '{from}', ends_at = '{to}' WHERE status = 'booked'"));
+    d.refresh().await.unwrap();
+    assert!(d.find(By::Css("a[href$='/book']")).await.is_err(), "no move link inside the cut-off");
+    assert!(d.find(By::Css("form[action$='/cancel']")).await.is_err(), "no cancel form inside the cut-off");
+    let closed = d.find(By::Css("#closed-now")).await.unwrap().text().await.unwrap();
+    assert!(closed.contains("02-000-0000") && closed.contains("onestop@gyeongnam.example"), "{closed}");
+    shot("closed-now").await;
     d.quit().await.unwrap();
 }
 
