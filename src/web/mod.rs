@@ -1,5 +1,6 @@
 //! HTTP: handlers by audience, the page context, CSRF, security headers, errors, translations.
 
+pub mod answers;
 pub mod apply;
 pub mod assets;
 pub mod body_timeout;

@@ -340,3 +340,54 @@ async fn an_expert_subscribes_to_a_feed_without_personal_data_and_revokes_it() {
     assert_eq!(anon.get(app.url(&path)).send().await.unwrap().status().as_u16(), 404);
     assert_eq!(anon.get(app.url("/feeds/nonsense.ics")).send().await.unwrap().status().as_u16(), 404);
 }
+
+/// The finance expert's pre-brief shows every answer in words — the amount and purpose the
+/// applicant typed, industry, stage, revenue, founding date, region — and why the case came to
+/// the zone, written for staff; the desk's case page shows the same answers.
+#[tokio::test]
+async fn the_pre_brief_shows_every_answer_in_words_and_the_routing_for_staff() {
+    let app = spawn_app_with_demo().await;
+    let client = browser_client();
+    let base = crate::fixtures::fill_all(&app, &client, "gyeongnam").await;
+    let review = client.get(app.url(&format!("{base}/review"))).send().await.unwrap().text().await.unwrap();
+    client
+        .post(app.url(&format!("{base}/submit")))
+        .form(&[("_csrf", csrf_from(&review).unwrap().as_str())])
+        .send()
+        .await
+        .unwrap();
+    let case_id: i64 = {
+        use diesel::prelude::*;
+        use onestop::db::schema::cases as c;
+        c::table.select(c::id).order(c::id.desc()).first(&mut *app.conn()).unwrap()
+    };
+    let expert = browser_client();
+    let finance = app.account("finance").clone();
+    submit_login(&app, &expert, &finance.email, finance.password.expose()).await;
+    let page = expert.get(app.url(&format!("/expert/cases/{case_id}"))).send().await.unwrap().text().await.unwrap();
+    let want = [
+        "300,000,000원",
+        "양산 설비",
+        "J. 정보통신업",
+        "2024-03-02",
+        "경상남도",
+        "보증",
+        "금융존: 보증 요청 → 기술보증기금 추천",
+    ];
+    let text = crate::helpers::texts(&page, "main").join(" ");
+    for w in want {
+        assert!(text.contains(w), "{w:?} on the pre-brief:\n{text}");
+    }
+    for code in ["up_to_3y", "under_1b", "guarantee", "gyeongnam\n", "선택하셨습니다"] {
+        assert!(!text.contains(code), "{code:?} shown on the pre-brief:\n{text}");
+    }
+    assert!(!text.contains("kim@startup.example"), "the pre-brief leaves the contact details to the desk");
+    // The desk reads the same answers, with the contact details.
+    app.login_as("staff").await;
+    let (_, desk) = app.get_html(&format!("/staff/cases/{case_id}")).await;
+    let text = crate::helpers::texts(&desk, "main").join(" ");
+    for w in ["300,000,000원", "양산 설비", "J. 정보통신업", "kim@startup.example", "금융존: "] {
+        assert!(text.contains(w), "{w:?} on the case page:\n{text}");
+    }
+    assert!(desk.contains("href=\"tel:01012345678\""), "the applicant's phone is one tap away");
+}

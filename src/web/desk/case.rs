@@ -21,11 +21,6 @@ use crate::web::respond;
 use crate::web::who::Staff;
 use crate::web::{AppState, with_conn};
 
-pub struct Fact {
-    label: &'static str,
-    value: String,
-}
-
 pub struct Leg2 {
     zone: String,
     when: String,
@@ -60,8 +55,8 @@ pub struct CasePage {
     message_ok: bool,
     /// The applicant left an address: the desk may mail them a new link.
     can_send_link: bool,
-    facts: Vec<Fact>,
-    question: Option<String>,
+    /// Every answer, in words, as the applicant's review and the pre-brief show them.
+    sections: Vec<crate::web::answers::Section>,
     routing: Vec<String>,
     legs: Vec<Leg2>,
     docs: Vec<DocLine>,
@@ -122,6 +117,11 @@ pub(super) async fn case_page(
     })
     .await?;
     let (center, case, ans, zones, legs, events, docs) = loaded;
+    let case_id = case.id;
+    let (topics, institutions) =
+        with_conn(&state, move |conn| Ok((answers::topics(conn, case_id)?, centers::institutions(conn)?))).await?;
+    let topics: Vec<crate::domain::questionnaire::Topic> =
+        topics.iter().filter_map(|c| crate::domain::questionnaire::Topic::parse(c)).collect();
     let center_id = center.id;
     let case_id = case.id;
     let (zone_rows, users, access) = with_conn(&state, move |conn| {
@@ -130,21 +130,10 @@ pub(super) async fn case_page(
     })
     .await?;
     let t = ctx.t;
-    let mut facts = Vec::new();
-    if let Some(a) = &ans {
-        let mut push = |label: &'static str, v: Option<String>| {
-            if let Some(v) = v.filter(|v| !v.is_empty()) {
-                facts.push(Fact { label, value: v });
-            }
-        };
-        push(msg("apply.company.name"), a.company_name.clone());
-        push(msg("apply.company.brn"), a.brn.clone());
-        push(msg("apply.company.representative"), a.representative.clone());
-        push(msg("apply.company.employees"), a.employees.map(|n| n.to_string()));
-        push(msg("apply.contact.name"), a.contact_name.clone());
-        push(msg("apply.contact.email"), a.contact_email.clone());
-        push(msg("apply.contact.phone"), a.contact_phone.clone());
-    }
+    let sections = match &ans {
+        Some(a) => crate::web::answers::sections(t, a, &topics, &docs, true),
+        None => Vec::new(),
+    };
     let zone_name = |zid: i64| {
         zone_rows
             .iter()
@@ -163,22 +152,8 @@ pub(super) async fn case_page(
         message,
         message_ok: code == StatusCode::OK,
         can_send_link: ans.as_ref().is_some_and(|a| a.contact_email.is_some()) && status != S::Draft,
-        facts,
-        question: ans.as_ref().and_then(|a| a.question.clone()),
-        // The zone's name, then why the case went there (a case routed by hand has no reason).
-        routing: zones
-            .iter()
-            .map(|z| {
-                let name = zone_rows
-                    .iter()
-                    .find(|(_, k)| k.code == z.zone_kind)
-                    .map_or(z.zone_kind.clone(), |(_, k)| lang.pick(&k.name_ko, &k.name_en).to_owned());
-                match lang.pick(&z.explanation_ko, &z.explanation_en) {
-                    "" => name,
-                    why => format!("{name}: {why}"),
-                }
-            })
-            .collect(),
+        sections,
+        routing: crate::web::answers::routing_for_staff(t, &zones, &topics, &zone_rows, &institutions),
         legs: legs
             .iter()
             .map(|a| {

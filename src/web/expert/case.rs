@@ -36,9 +36,10 @@ pub struct CasePage {
     /// What this expert's zone records: financing (finance) or patents (IP), else advice.
     finance_zone: bool,
     ip_zone: bool,
-    facts: Vec<(&'static str, String)>,
-    topics: Vec<String>,
-    question: Option<String>,
+    /// Every answer the applicant gave, in words (`web::answers`), without the contact section.
+    sections: Vec<crate::web::answers::Section>,
+    /// Whom to greet.
+    contact_name: Option<String>,
     routing: Vec<String>,
     docs: Vec<(i64, String)>,
     earlier: Vec<Earlier>,
@@ -124,21 +125,12 @@ pub(super) async fn case_page(
     })
     .await?;
     let Loaded { case, ans, topics, zones, all, my_kind, consultations, earlier, docs, institutions } = loaded;
-    let mut facts = Vec::new();
-    if let Some(a) = &ans {
-        for (label, v) in [
-            (msg("apply.company.name"), a.company_name.clone()),
-            (msg("apply.company.brn"), a.brn.clone()),
-            (msg("apply.company.industry"), a.industry.clone()),
-            (msg("apply.company.stage"), a.stage.clone()),
-            (msg("apply.company.employees"), a.employees.map(|n| n.to_string())),
-            (msg("apply.contact.name"), a.contact_name.clone()),
-        ] {
-            if let Some(v) = v.filter(|v| !v.is_empty()) {
-                facts.push((label, v));
-            }
-        }
-    }
+    let topics: Vec<crate::domain::questionnaire::Topic> =
+        topics.iter().filter_map(|c| crate::domain::questionnaire::Topic::parse(c)).collect();
+    let sections = match &ans {
+        Some(a) => crate::web::answers::sections(ctx.t, a, &topics, &docs, false),
+        None => Vec::new(),
+    };
     let open = consultations.iter().find(|c| c.zone_id == expert.zone_id && c.completed_at.is_none()).map(|c| c.id);
     let referable = (case.status == CaseStatus::Consulted)
         .then(|| {
@@ -152,10 +144,9 @@ pub(super) async fn case_page(
         id: case.id,
         version: case.version,
         reference: case.reference.clone(),
-        facts,
-        topics,
-        question: ans.as_ref().and_then(|a| a.question.clone()),
-        routing: zones.iter().map(|z| lang.pick(&z.explanation_ko, &z.explanation_en).to_owned()).collect(),
+        sections,
+        contact_name: ans.as_ref().and_then(|a| a.contact_name.clone()),
+        routing: crate::web::answers::routing_for_staff(ctx.t, &zones, &topics, &all, &institutions),
         docs: docs.iter().map(|d| (d.id, d.original_name.clone())).collect(),
         earlier: earlier
             .iter()
