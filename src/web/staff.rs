@@ -120,7 +120,8 @@ pub async fn login(
     match outcome {
         LoginOutcome::SignedIn { token, user } => {
             tracing::info!(user_id = user.id, "signed in");
-            let target = if next == "/" { "/staff".to_owned() } else { next };
+            // Signed in from the sign-in page itself: straight to the day's work of the role.
+            let target = if next == "/" || next == "/staff" { landing(&user).to_owned() } else { next };
             Ok(HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, target))
                 .cookie(session_cookie(&state, token))
@@ -196,6 +197,16 @@ pub async fn home(ctx: PageCtx, state: web::Data<AppState>) -> Result<impl Respo
     };
     let is_desk = !national && ctx.user.as_ref().is_some_and(|u| u.role != crate::domain::Role::Expert);
     Ok(HomePage { t: ctx.t, ctx, role_key, center_name, center_slug, zone_name, is_desk, national })
+}
+
+/// Where a role's day starts: the expert's queue, the desk's board of today, the national
+/// report. The staff home (`/staff`) lists every task of the role.
+fn landing(user: &crate::db::users::User) -> &'static str {
+    match (user.role, user.center_id) {
+        (crate::domain::Role::Expert, _) => "/expert",
+        (crate::domain::Role::Admin, None) => "/national/reports",
+        _ => "/staff/appointments",
+    }
 }
 
 /// One line of the mailbox.

@@ -12,7 +12,7 @@ async fn a_staff_member_signs_in_sees_the_staff_home_and_signs_out() {
     let app = spawn_app_with_demo().await;
     let r = app.login(&app.account("staff").email.clone(), &app.account("staff").password.expose().to_owned()).await;
     assert_eq!(r.status().as_u16(), 303);
-    assert_eq!(r.headers()["location"], "/staff");
+    assert_eq!(r.headers()["location"], "/staff/appointments", "staff start on today's board");
     let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(
         cookie.starts_with("onestop_session=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
@@ -184,5 +184,5 @@ async fn sign_in_returns_to_the_page_asked_for_but_never_off_site() {
             &[("_csrf", &token), ("email", &email), ("password", &pw), ("next", "//evil.example")],
         )
         .await;
-    assert_eq!(r.headers()["location"], "/staff");
+    assert_eq!(r.headers()["location"], "/staff/appointments", "staff start on today's board");
 }

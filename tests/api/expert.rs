@@ -78,9 +78,17 @@ async fn the_finance_expert_calls_a_visitor_in_and_records_the_outcome() {
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(cases::find(&mut app.conn(), case.id).unwrap().unwrap().status, "in_consultation");
     let page = format!("/expert/cases/{}", case.id);
+    // The page says what just happened, and since when, where focus lands.
+    assert_eq!(r.headers()["location"], format!("{page}?started=1"));
+    let (status, html) = app.get_html(&format!("{page}?started=1")).await;
+    assert_eq!(status, 200);
+    let said = crate::helpers::texts(&html, "#just[autofocus] p");
+    assert_eq!(said[0], "상담을 시작했습니다. 끝나면 아래에서 결과를 기록하세요.");
+    assert!(said[1].starts_with("상담 중 · ") && said[1].ends_with("부터"), "{said:?}");
     let (status, html) = app.get_html(&page).await;
     assert_eq!(status, 200);
     assert!(html.contains("id=\"outcome\"") && html.contains("name=\"executed_won\""));
+    assert!(crate::helpers::texts(&html, ".consult-state strong")[0].starts_with("상담 중 · "));
     let consultation = consult::of_case(&mut app.conn(), case.id).unwrap().remove(0);
     let complete = format!("/expert/consultations/{}/complete", consultation.id);
     let v = cases::find(&mut app.conn(), case.id).unwrap().unwrap().version.to_string();
@@ -104,6 +112,10 @@ async fn the_finance_expert_calls_a_visitor_in_and_records_the_outcome() {
     assert_eq!(r.status().as_u16(), 422);
     let body = r.text().await.unwrap();
     assert!(body.contains("0 이상의 숫자") && body.contains("IP존에서만") && body.contains("보증 서류 안내"), "{body}");
+    // The error summary is the first thing on the page, and takes focus.
+    let doc = scraper::Html::parse_document(&body);
+    let first = doc.select(&scraper::Selector::parse("main .krds-alert").unwrap()).next().unwrap();
+    assert_eq!((first.value().id(), first.value().attr("autofocus")), (Some("error-summary"), Some("")));
     assert_eq!(cases::find(&mut app.conn(), case.id).unwrap().unwrap().status, "in_consultation");
     let r = app
         .post_form(
@@ -120,6 +132,12 @@ async fn the_finance_expert_calls_a_visitor_in_and_records_the_outcome() {
         )
         .await;
     assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(r.headers()["location"], format!("{page}?done=1"));
+    let (_, html) = app.get_html(&format!("{page}?done=1")).await;
+    assert_eq!(crate::helpers::texts(&html, "#just[autofocus] p"), ["상담 결과를 기록했습니다."]);
+    let recorded = crate::helpers::texts(&html, "section[aria-labelledby=recorded-h] dd");
+    assert!(recorded.contains(&"300,000,000원".to_owned()) && recorded.contains(&"보증".to_owned()), "{recorded:?}");
+    assert!(recorded.contains(&"기술보증기금".to_owned()), "{recorded:?}");
     assert_eq!(cases::find(&mut app.conn(), case.id).unwrap().unwrap().status, "consulted");
     let done = consult::of_case(&mut app.conn(), case.id).unwrap().remove(0);
     assert_eq!((done.executed_won, done.product.as_deref()), (Some(300_000_000), Some("guarantee")));

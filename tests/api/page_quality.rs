@@ -362,7 +362,12 @@ async fn browser_sign_in(d: &WebDriver, app: &TestApp, local: &str) {
     d.find(By::Id("password")).await.unwrap().send_keys(a.password.expose()).await.unwrap();
     d.find(By::Css("form.krds-form button[type=submit]")).await.unwrap().click().await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(d.current_url().await.unwrap().as_str().ends_with("/staff"), "signed in through the browser");
+    let landing = match local {
+        "legal" | "finance" | "ip" => "/expert",
+        "national" => "/national/reports",
+        _ => "/staff/appointments",
+    };
+    assert!(d.current_url().await.unwrap().as_str().ends_with(landing), "signed in through the browser, at {landing}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

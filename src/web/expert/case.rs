@@ -54,6 +54,12 @@ pub struct CasePage {
     advice: Vec<(&'static str, &'static str)>,
     other_zones: Vec<(String, String)>,
     message: Option<&'static str>,
+    /// "상담 중 · 14:03부터": this zone's consultation is open.
+    since: Option<String>,
+    /// What this zone recorded last (facts in words), shown after "complete" and later.
+    recorded: Vec<(&'static str, String)>,
+    /// Just started (`?started=1`) or just completed (`?done=1`): said at the top, focused.
+    just: Option<&'static str>,
 }
 
 impl CasePage {
@@ -139,7 +145,47 @@ pub(super) async fn case_page(
         .flatten();
     let zone_name =
         |zid: i64| all.iter().find(|(z, _)| z.id == zid).map(|(_, k)| lang.pick(&k.name_ko, &k.name_en).to_owned());
+    let center = with_conn(state, move |conn| Ok(centers::by_id(conn, expert.center_id)?)).await?;
+    let hhmm = |t: chrono::NaiveDateTime| center.as_ref().map(|c| super::hhmm(c, t)).unwrap_or_default();
+    let mine = |c: &&consult::Consultation| c.zone_id == expert.zone_id;
+    let since = consultations.iter().filter(mine).find(|c| c.completed_at.is_none()).map(|c| hhmm(c.started_at));
+    let mut recorded: Vec<(&'static str, String)> = Vec::new();
+    if let Some(c) = consultations.iter().filter(mine).filter(|c| c.completed_at.is_some()).last() {
+        let t = ctx.t;
+        if let Some(i) = c.institution_id.and_then(|id| institutions.iter().find(|i| i.id == id)) {
+            recorded.push((msg("outcome.institution"), lang.pick(&i.name_ko, &i.name_en).to_owned()));
+        }
+        if let Some(p) = &c.product {
+            recorded.push((msg("outcome.product_label"), t.get(product_key(p)).to_owned()));
+        }
+        if let Some(n) = c.executed_won {
+            recorded.push((msg("outcome.executed_won"), t.fmt("apply.details.won", "amount", crate::web::answers::group_digits(n))));
+        }
+        if let Some(a) = &c.advice_type {
+            recorded.push((msg("outcome.advice_type"), t.get(advice_key(a)).to_owned()));
+        }
+        if let Some(n) = c.patents_transferred {
+            recorded.push((msg("outcome.patents"), n.to_string()));
+        }
+        if let Some(s) = c.summary.clone().filter(|s| !s.is_empty()) {
+            recorded.push((msg("outcome.summary"), s));
+        }
+        if let Some(d) = c.follow_up_on {
+            recorded.push((msg("outcome.follow_up_on"), date_label(lang, d)));
+        }
+        if let Some(at) = c.completed_at {
+            recorded.push((msg("expert.completed_at"), hhmm(at)));
+        }
+    }
+    let just = match req.query_string() {
+        "started=1" if since.is_some() => Some(msg("expert.just_started")),
+        "done=1" if !recorded.is_empty() => Some(msg("expert.just_completed")),
+        _ => None,
+    };
     let page = CasePage {
+        since,
+        recorded,
+        just,
         t: ctx.t,
         id: case.id,
         version: case.version,

@@ -46,7 +46,7 @@ pub async fn complete(
     .await?;
     let case_id = form.case_id;
     match r {
-        Ok(()) => Ok(see_other(format!("/expert/cases/{case_id}"))),
+        Ok(()) => Ok(see_other(format!("/expert/cases/{case_id}?done=1"))),
         Err(ActionError::Invalid(errors)) => {
             super::case::case_page(
                 &req,

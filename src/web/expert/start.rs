@@ -33,7 +33,7 @@ pub async fn start(
             let case_id =
                 with_conn(&state, move |conn| Ok(crate::db::appointments::appointment(conn, id)?.map(|a| a.case_id)))
                     .await?;
-            Ok(see_other(format!("/expert/cases/{}", case_id.unwrap_or_default())))
+            Ok(see_other(format!("/expert/cases/{}?started=1", case_id.unwrap_or_default())))
         }
         // Someone else called this visitor in first, or the case moved on.
         Err(ActionError::Conflict | ActionError::WrongState) => {
