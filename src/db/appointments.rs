@@ -98,6 +98,16 @@ pub fn live_of_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<Appointm
 }
 
 /// Cancels the case's live appointments (their seats become free at once).
+/// The case's appointments that are not cancelled, in time order (a visit's legs, done or not).
+pub fn visit_of_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<Appointment>> {
+    appointments::table
+        .filter(appointments::case_id.eq(case_id))
+        .filter(appointments::status.ne(AppointmentStatus::Cancelled.as_str()))
+        .order(appointments::starts_at)
+        .select(Appointment::as_select())
+        .load(conn)
+}
+
 pub fn cancel_live(conn: &mut DbConn, case_id: i64, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(
         appointments::table.filter(appointments::case_id.eq(case_id)).filter(appointments::status.eq_any(LIVE)),

@@ -212,11 +212,18 @@ async fn a_one_stop_visitor_goes_on_to_the_next_zone_and_the_lobby_board_follows
         institution: "KODIT".into(),
         product: "loan".into(),
         follow_up_on: today.format("%Y-%m-%d").to_string(),
+        summary: "정책자금 대출 서류를 안내했습니다".into(),
         ..Default::default()
     };
     let v = cases::find(&mut app.conn(), case.id).unwrap().unwrap().version;
     consult::complete(&mut app.conn(), fin, c1, &form, v, today, &env).unwrap();
     assert_eq!(cases::find(&mut app.conn(), case.id).unwrap().unwrap().status, "waiting", "on to the IP zone");
+    // The IP expert reads what finance did minutes ago, on the same visit.
+    app.login_as("ip").await;
+    let (_, brief) = app.get_html(&format!("/expert/cases/{}", case.id)).await;
+    let others = crate::helpers::texts(&brief, ".other-legs li");
+    assert_eq!(others.len(), 1, "{brief}");
+    assert!(others[0].contains("금융존") && others[0].contains("정책자금 대출 서류를 안내했습니다"), "{others:?}");
     let v = cases::find(&mut app.conn(), case.id).unwrap().unwrap().version;
     let c2 = consult::start(&mut app.conn(), ip, leg(ip.zone_id), v, db::now()).unwrap();
     let ip_form = onestop::domain::consultation::OutcomeForm {

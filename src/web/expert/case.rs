@@ -19,6 +19,14 @@ use crate::web::respond;
 use crate::web::who::Expert;
 use crate::web::{AppState, with_conn};
 
+/// Another zone's leg of the same one-stop visit today.
+pub struct OtherLeg {
+    zone: String,
+    time: String,
+    state: &'static str,
+    summary: Option<String>,
+}
+
 pub struct Earlier {
     date: String,
     zone: String,
@@ -43,6 +51,8 @@ pub struct CasePage {
     routing: Vec<String>,
     docs: Vec<(i64, String)>,
     earlier: Vec<Earlier>,
+    /// Today's legs of this visit in the other zones (done, waiting, later), with summaries.
+    others: Vec<OtherLeg>,
     /// The open consultation of this expert's zone: the outcome form.
     open: Option<i64>,
     /// The completed consultation of this zone, if the case can be referred on.
@@ -91,6 +101,7 @@ struct Loaded {
     earlier: Vec<consult::Consultation>,
     docs: Vec<documents::Document>,
     institutions: Vec<centers::Institution>,
+    visit: Vec<crate::db::appointments::Appointment>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -123,6 +134,7 @@ pub(super) async fn case_page(
             consultations: consult::of_case(conn, case.id)?,
             docs: documents::of_case(conn, case.id)?,
             institutions: centers::institutions(conn)?,
+            visit: crate::db::appointments::visit_of_case(conn, case.id)?,
             all,
             ans,
             earlier,
@@ -130,7 +142,7 @@ pub(super) async fn case_page(
         })
     })
     .await?;
-    let Loaded { case, ans, topics, zones, all, my_kind, consultations, earlier, docs, institutions } = loaded;
+    let Loaded { case, ans, topics, zones, all, my_kind, consultations, earlier, docs, institutions, visit } = loaded;
     let topics: Vec<crate::domain::questionnaire::Topic> =
         topics.iter().filter_map(|c| crate::domain::questionnaire::Topic::parse(c)).collect();
     let sections = match &ans {
@@ -159,7 +171,10 @@ pub(super) async fn case_page(
             recorded.push((msg("outcome.product_label"), t.get(product_key(p)).to_owned()));
         }
         if let Some(n) = c.executed_won {
-            recorded.push((msg("outcome.executed_won"), t.fmt("apply.details.won", "amount", crate::web::answers::group_digits(n))));
+            recorded.push((
+                msg("outcome.executed_won"),
+                t.fmt("apply.details.won", "amount", crate::web::answers::group_digits(n)),
+            ));
         }
         if let Some(a) = &c.advice_type {
             recorded.push((msg("outcome.advice_type"), t.get(advice_key(a)).to_owned()));
@@ -177,6 +192,26 @@ pub(super) async fn case_page(
             recorded.push((msg("expert.completed_at"), hhmm(at)));
         }
     }
+    let today = center
+        .as_ref()
+        .map(|c| crate::domain::availability::local_date(crate::services::availability::time_zone(c), now));
+    let others: Vec<OtherLeg> = visit
+        .iter()
+        .filter(|a| a.zone_id != expert.zone_id)
+        .filter(|a| {
+            let tz = center.as_ref().map(crate::services::availability::time_zone);
+            tz.map(|tz| crate::domain::availability::local_date(tz, a.starts_at)) == today
+        })
+        .map(|a| OtherLeg {
+            zone: zone_name(a.zone_id).unwrap_or_default(),
+            time: hhmm(a.starts_at),
+            state: crate::web::labels::appt_status_key(a.status),
+            summary: consultations
+                .iter()
+                .find(|c| c.appointment_id == Some(a.id))
+                .and_then(|c| c.summary.clone().or_else(|| c.notes.clone())),
+        })
+        .collect();
     let just = match req.query_string() {
         "started=1" if since.is_some() => Some(msg("expert.just_started")),
         "done=1" if !recorded.is_empty() => Some(msg("expert.just_completed")),
@@ -185,6 +220,7 @@ pub(super) async fn case_page(
     let page = CasePage {
         since,
         recorded,
+        others,
         just,
         t: ctx.t,
         id: case.id,
