@@ -98,6 +98,24 @@ pub fn live_of_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<Appointm
 }
 
 /// Cancels the case's live appointments (their seats become free at once).
+/// A zone's appointments waiting between `from` and `to` (a day), next first: by the time
+/// they are for (a walk-in's is when it was registered), then the ticket.
+pub fn waiting_in_zone(
+    conn: &mut DbConn,
+    zone_id: i64,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<Appointment>> {
+    appointments::table
+        .filter(appointments::zone_id.eq(zone_id))
+        .filter(appointments::status.eq(AppointmentStatus::Waiting.as_str()))
+        .filter(appointments::starts_at.ge(from))
+        .filter(appointments::starts_at.lt(to))
+        .order((appointments::starts_at, appointments::ticket_number, appointments::id))
+        .select(Appointment::as_select())
+        .load(conn)
+}
+
 /// The case's appointments that are not cancelled, in time order (a visit's legs, done or not).
 pub fn visit_of_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<Appointment>> {
     appointments::table

@@ -67,6 +67,38 @@ pub fn start(
     })
 }
 
+/// "Call next": the zone's next waiting visitor of the day (`from`..`to`), started as `start`
+/// does. Next is the earliest time (a booked time, or a walk-in's registration), then the lower
+/// ticket; a one-stop visitor in another zone's consultation right now is passed over until
+/// they are back. Two experts calling at once get two visitors: the loser of the case's
+/// compare-and-set reads the queue again. `None` when nobody waits.
+pub fn call_next(
+    conn: &mut DbConn,
+    expert: Expert,
+    (from, to): (NaiveDateTime, NaiveDateTime),
+    now: NaiveDateTime,
+) -> Result<Option<(i64, i64)>, ActionError> {
+    // A lost race means another expert started that visitor (or the case changed): read again.
+    // Bounded, so that a case refusing to start for another reason cannot keep the loop going.
+    for _ in 0..32 {
+        let mut next = None;
+        for a in appointments::waiting_in_zone(conn, expert.zone_id, from, to)? {
+            let case = case_of(conn, expert, a.case_id)?;
+            if case.status == crate::domain::CaseStatus::Waiting {
+                next = Some((a.id, case.version));
+                break;
+            }
+        }
+        let Some((appt_id, version)) = next else { return Ok(None) };
+        match start(conn, expert, appt_id, version, now) {
+            Ok(consultation) => return Ok(Some((appt_id, consultation))),
+            Err(ActionError::Conflict | ActionError::WrongState) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(ActionError::Conflict)
+}
+
 /// in consultation → consulted (or back to waiting when another zone of the same one-stop
 /// visit is still to come today), with the outcome. The summary, if any, is mailed to the
 /// applicant.

@@ -76,7 +76,11 @@ pub fn sections(t: T, a: &Answers, topics: &[Topic], docs: &[Document], with_con
         rows: vec![
             Row {
                 label: msg("apply.needs.topics"),
-                value: topics.iter().map(|tp| q::topic_name(lang, *tp)).collect::<Vec<_>>().join(", "),
+                value: if topics.is_empty() {
+                    t.get("apply.review.none").to_owned()
+                } else {
+                    topics.iter().map(|tp| q::topic_name(lang, *tp)).collect::<Vec<_>>().join(", ")
+                },
             },
             Row { label: msg("apply.needs.question"), value: text(&a.question) },
             Row {

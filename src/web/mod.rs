@@ -124,6 +124,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/staff/schedule/{zone}/policy").route(post().to(schedule::set_policy)))
         .service(resource("/expert").route(get().to(expert::queue)))
         .service(resource("/expert/appointments/{id}/start").route(post().to(expert::start)))
+        .service(resource("/expert/call-next").route(post().to(expert::call_next)))
         .service(resource("/expert/cases/{id}").route(get().to(expert::case)))
         .service(resource("/expert/cases/{id}/documents/{doc}").route(get().to(expert::document)))
         .service(resource("/expert/consultations/{id}/complete").route(post().to(expert::complete)))

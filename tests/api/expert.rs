@@ -416,3 +416,91 @@ async fn the_pre_brief_shows_every_answer_in_words_and_the_routing_for_staff() {
     }
     assert!(desk.contains("href=\"tel:01012345678\""), "the applicant's phone is one tap away");
 }
+
+/// "Call next": alone, the earliest waiting visitor; then two finance experts pressing it at
+/// once, three times each, with three visitors left: three different visitors are called, each
+/// once, and the other three presses are told nobody waits. On both databases.
+#[tokio::test]
+async fn two_experts_calling_next_at_once_get_different_visitors() {
+    use diesel::prelude::*;
+    use onestop::db::schema::appointments as t;
+    let app = spawn_app_with_demo().await;
+    let center = gyeongnam(&app);
+    let now = db::now();
+    let base = crate::fixtures::today_at(&app, 10, 120);
+    let staff = Staff { user_id: user_id(&app, &app.account("staff").email.clone()), center_id: center.id };
+    let mut waiting = Vec::new();
+    for i in 0..4 {
+        let case = submitted_case(&app, &center, &["finance"]);
+        let times = availability::for_case(&mut app.conn(), &center, case.id, now).unwrap();
+        let s = times.zones[0].days.values().next().unwrap()[0].clone();
+        let legs = [Leg { zone_id: s.zone_id, starts_at: s.starts_at }];
+        booking::reserve(&mut app.conn(), &center, &case, &legs, &booking::Op::applicant(now)).unwrap();
+        let a = appointments::live_of_case(&mut app.conn(), case.id).unwrap().remove(0);
+        // Booked for today, the latest first: the queue's order is the time, not the booking.
+        let at = base + chrono::Duration::minutes(30 * (3 - i));
+        diesel::update(t::table.find(a.id))
+            .set((t::starts_at.eq(at), t::ends_at.eq(at + chrono::Duration::minutes(30))))
+            .execute(&mut *app.conn())
+            .unwrap();
+        let v = cases::find(&mut app.conn(), case.id).unwrap().unwrap().version;
+        desk::check_in(&mut app.conn(), staff, a.id, v, now).unwrap();
+        waiting.push((at, a.id));
+    }
+    let pw = NewPassword::parse("second finance expert pass".into()).unwrap();
+    users::add(
+        &mut app.conn(),
+        &NewAccount {
+            center_slug: "gyeongnam",
+            role: Role::Expert,
+            zone_kind: Some("finance"),
+            email: "finance2@gyeongnam.example",
+            display_name: "둘째",
+            password: &pw,
+        },
+        now,
+    )
+    .unwrap();
+    let first = expert(&app, "finance");
+    let second = Expert { user_id: user_id(&app, "finance2@gyeongnam.example"), ..first };
+    let day = onestop::services::availability::day_range(
+        &center,
+        onestop::domain::availability::local_date(availability::time_zone(&center), now),
+    );
+    // Alone, the earliest time is called first (it was booked last).
+    waiting.sort();
+    let (alone, _) = consult::call_next(&mut app.conn(), first, day, now).unwrap().unwrap();
+    assert_eq!(alone, waiting[0].1, "the earliest waiting visitor");
+    let results =
+        race(&app, 6, move |i, conn| consult::call_next(conn, if i % 2 == 0 { first } else { second }, day, now));
+    let mut called: Vec<i64> = results.iter().filter_map(|r| r.as_ref().unwrap().map(|(appt, _)| appt)).collect();
+    eprintln!("6 concurrent 'call next' ({:?}): {called:?}", app.db.url);
+    let mut distinct = called.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!((called.len(), distinct.len()), (3, 3), "{results:?}");
+    assert_eq!(results.iter().filter(|r| matches!(r, Ok(None))).count(), 3);
+    called.push(alone);
+    assert_eq!(app.count("consultations"), 4);
+    assert!(waiting.iter().all(|(_, a)| called.contains(a)), "everyone waiting was called");
+}
+
+/// Alone, "call next" takes the earliest waiting visitor and opens their pre-brief; with nobody
+/// waiting, the queue says so.
+#[tokio::test]
+async fn call_next_takes_the_earliest_waiting_visitor_and_says_when_nobody_waits() {
+    let app = spawn_app_with_demo().await;
+    let (case, _) = checked_in(&app, &["finance"]);
+    app.login_as("finance").await;
+    let (_, html) = app.get_html("/expert").await;
+    assert!(crate::helpers::texts(&html, ".call-next .form-hint")[0].contains("1명"), "{html}");
+    let csrf = csrf_from(&html).unwrap();
+    let r = app.post_form("/expert/call-next", &[("_csrf", &csrf)]).await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(r.headers()["location"], format!("/expert/cases/{}?started=1", case.id));
+    assert_eq!(cases::find(&mut app.conn(), case.id).unwrap().unwrap().status, "in_consultation");
+    let r = app.post_form("/expert/call-next", &[("_csrf", &csrf)]).await;
+    assert_eq!(r.status().as_u16(), 200);
+    let html = r.text().await.unwrap();
+    assert_eq!(crate::helpers::texts(&html, "#queue-message"), ["지금 이 상담존에서 기다리는 분이 없습니다."]);
+}

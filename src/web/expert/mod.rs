@@ -2,6 +2,7 @@
 //! outcome form and the referral, the follow-ups and the calendar feed — one file per page or
 //! action. Experts only (`who::Expert`); every case is checked against their center and zone.
 
+mod call_next;
 mod case;
 mod complete;
 mod document;
@@ -12,6 +13,7 @@ mod queue;
 mod refer;
 mod start;
 
+pub use call_next::call_next;
 pub use case::case;
 pub use complete::complete;
 pub use document::document;

@@ -49,6 +49,15 @@ pub struct QueuePage {
     rows: Vec<QueueRow>,
     follow_ups: usize,
     message: Option<&'static str>,
+    /// `message` informs (nobody is waiting) rather than refuses.
+    message_info: bool,
+}
+
+impl QueuePage {
+    /// Visitors waiting for this zone now (the ones "call next" can take).
+    fn waiting(&self) -> usize {
+        self.rows.iter().filter(|r| r.can_start).count()
+    }
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -153,6 +162,7 @@ pub(super) async fn queue_page(
         rows,
         follow_ups,
         message,
+        message_info: code == StatusCode::OK,
     };
     Ok(respond::page(req, page, code))
 }
