@@ -387,7 +387,7 @@ async fn the_pre_brief_shows_every_answer_in_words_and_the_routing_for_staff() {
         c::table.select(c::id).order(c::id.desc()).first(&mut *app.conn()).unwrap()
     };
     let expert = browser_client();
-    let finance = app.account("finance").clone();
+    let finance = app.account("finance");
     submit_login(&app, &expert, &finance.email, finance.password.expose()).await;
     let page = expert.get(app.url(&format!("/expert/cases/{case_id}"))).send().await.unwrap().text().await.unwrap();
     let want = [

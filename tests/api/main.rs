@@ -15,6 +15,7 @@ mod hardening;
 mod health;
 mod holidays;
 mod i18n;
+mod journeys;
 mod mail;
 mod page_quality;
 mod pages;

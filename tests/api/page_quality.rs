@@ -20,7 +20,7 @@ use thirtyfour::prelude::*;
 use crate::fixtures as q;
 use crate::helpers::{TestApp, browser_client, csrf_from, spawn_app, spawn_app_with_demo, submit_login};
 
-struct Tools {
+pub(crate) struct Tools {
     vnu_jar: PathBuf,
     axe_js: PathBuf,
     chromium: PathBuf,
@@ -31,7 +31,7 @@ fn env_path(var: &str, default: PathBuf) -> PathBuf {
     std::env::var_os(var).map(PathBuf::from).unwrap_or(default)
 }
 
-fn find_tools() -> Result<Tools, String> {
+pub(crate) fn find_tools() -> Result<Tools, String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let modules = root.join("tests/tools/node_modules");
     let tools = Tools {
@@ -167,7 +167,7 @@ fn html_errors(tools: &Tools, pages: &[Page], dir: &Path) -> Vec<String> {
         .collect()
 }
 
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     port: u16,
 }
@@ -179,7 +179,7 @@ impl Drop for Driver {
     }
 }
 
-async fn start_chromedriver(tools: &Tools) -> Driver {
+pub(crate) async fn start_chromedriver(tools: &Tools) -> Driver {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let child = Command::new(&tools.chromedriver)
         .arg(format!("--port={port}"))
@@ -202,7 +202,7 @@ async fn browser(tools: &Tools, driver: &Driver, profile: &Path) -> WebDriver {
 }
 
 /// A Chromium session; `javascript: false` blocks page scripts as a browser setting would.
-async fn browser_with(tools: &Tools, driver: &Driver, profile: &Path, javascript: bool) -> WebDriver {
+pub(crate) async fn browser_with(tools: &Tools, driver: &Driver, profile: &Path, javascript: bool) -> WebDriver {
     let mut caps = DesiredCapabilities::chrome();
     if !javascript {
         caps.add_experimental_option(
@@ -355,7 +355,7 @@ async fn check_in_browser(d: &WebDriver, axe: &str, name: &str, shots: &Path, pr
     d.set_window_rect(0, 0, 1280, 1000).await.unwrap();
 }
 
-async fn browser_sign_in(d: &WebDriver, app: &TestApp, local: &str) {
+pub(crate) async fn browser_sign_in(d: &WebDriver, app: &TestApp, local: &str) {
     let a = app.account(local);
     d.goto(app.url("/staff/login")).await.unwrap();
     d.find(By::Id("email")).await.unwrap().send_keys(&a.email).await.unwrap();
@@ -802,17 +802,17 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
     assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
 }
 
-async fn fill(d: &WebDriver, id: &str, text: &str) {
+pub(crate) async fn fill(d: &WebDriver, id: &str, text: &str) {
     let e = d.find(By::Id(id)).await.unwrap();
     e.clear().await.unwrap();
     e.send_keys(text).await.unwrap();
 }
 
-async fn choose(d: &WebDriver, id: &str, value: &str) {
+pub(crate) async fn choose(d: &WebDriver, id: &str, value: &str) {
     d.find(By::Css(&format!("#{id} option[value='{value}']"))).await.unwrap().click().await.unwrap();
 }
 
-async fn press(d: &WebDriver, css: &str) {
+pub(crate) async fn press(d: &WebDriver, css: &str) {
     d.find(By::Css(css)).await.unwrap().click().await.unwrap();
     tokio::time::sleep(Duration::from_millis(250)).await;
 }
@@ -846,7 +846,7 @@ async fn open_busiest_day(d: &WebDriver, javascript: bool) {
     }
 }
 
-async fn path_of(d: &WebDriver) -> String {
+pub(crate) async fn path_of(d: &WebDriver) -> String {
     d.current_url().await.unwrap().path().to_owned()
 }
 
@@ -1045,76 +1045,5 @@ async fn phone_journey(lang: &'static str, javascript: bool) {
     let closed = d.find(By::Css("#closed-now")).await.unwrap().text().await.unwrap();
     assert!(closed.contains("02-000-0000") && closed.contains("onestop@gyeongnam.example"), "{closed}");
     shot("closed-now").await;
-    d.quit().await.unwrap();
-}
-
-/// The desk in Chromium, without JavaScript, as the demo's staff member: today's board with a
-/// visitor to check in, the case page, a re-route with a reason, a walk-in, a closure.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_clerk_runs_the_desk_in_a_browser_without_javascript() {
-    let tools = match find_tools() {
-        Ok(t) => t,
-        Err(why) if std::env::var("ONESTOP_PAGE_QUALITY").as_deref() == Ok("required") => {
-            panic!("browser tools are required but {why}")
-        }
-        Err(why) => {
-            eprintln!("desk journey SKIPPED: {why}");
-            return;
-        }
-    };
-    let app = spawn_app_with_demo().await;
-    // A visit today that is not yet over, so that it can be checked in.
-    let (_, case, _) = crate::fixtures::booked_legal_case(&app);
-    {
-        use diesel::prelude::*;
-        use onestop::db::schema::appointments as a;
-        let soon = crate::fixtures::today_at(&app, 30, 0);
-        diesel::update(a::table.filter(a::case_id.eq(case.id)))
-            .set((a::starts_at.eq(soon), a::ends_at.eq(soon + chrono::Duration::minutes(30))))
-            .execute(&mut *app.conn())
-            .unwrap();
-    }
-    let other = crate::fixtures::submitted_case(&app, &crate::fixtures::gyeongnam(&app), &["legal"]);
-    let driver = start_chromedriver(&tools).await;
-    let profile = tempfile::tempdir().unwrap();
-    let d = browser_with(&tools, &driver, profile.path(), false).await;
-    d.set_window_rect(0, 0, 1280, 1000).await.unwrap();
-    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/page-quality");
-    std::fs::create_dir_all(&shots).unwrap();
-    browser_sign_in(&d, &app, "staff").await;
-    // Today's board: check the visitor in.
-    press(&d, "a[href='/staff/appointments']").await;
-    let main = d.find(By::Css("main")).await.unwrap().text().await.unwrap();
-    assert!(main.contains(&case.reference), "{main}");
-    press(&d, "form[action$='/check-in'] button").await;
-    let main = d.find(By::Css("main")).await.unwrap().text().await.unwrap();
-    assert!(main.contains("번호표 1"), "{main}");
-    d.screenshot(&shots.join("desk-board-checked-in.png")).await.unwrap();
-    // The other case: re-route it to IP with a reason.
-    d.goto(app.url(&format!("/staff/cases/{}", other.id))).await.unwrap();
-    press(&d, "#rz-ip").await;
-    press(&d, "#rz-legal").await;
-    fill(&d, "reroute-reason", "특허 상담이 먼저입니다").await;
-    press(&d, "form[action$='/reroute'] button").await;
-    let main = d.find(By::Css("main")).await.unwrap().text().await.unwrap();
-    assert!(main.contains("특허 상담이 먼저입니다") && main.contains("IP존"), "{main}");
-    d.screenshot(&shots.join("desk-case-rerouted.png")).await.unwrap();
-    // A walk-in.
-    press(&d, "a[href='/staff/walk-in']").await;
-    choose(&d, "zone", "finance").await;
-    fill(&d, "company", "주식회사 한걸음").await;
-    fill(&d, "contact_name", "한걸음").await;
-    press(&d, "form[action='/staff/walk-in'] button").await;
-    assert!(path_of(&d).await.starts_with("/staff/cases/"), "{}", path_of(&d).await);
-    let main = d.find(By::Css("main")).await.unwrap().text().await.unwrap();
-    assert!(main.contains("번호표 2"), "{main}");
-    // A holiday closure.
-    press(&d, "a[href='/staff/closures']").await;
-    fill(&d, "starts_on", "2030-06-03").await;
-    fill(&d, "reason", "임시공휴일").await;
-    press(&d, "form[action='/staff/closures'] button").await;
-    let main = d.find(By::Css("main")).await.unwrap().text().await.unwrap();
-    assert!(main.contains("휴무를 추가했습니다") && main.contains("임시공휴일"), "{main}");
-    d.screenshot(&shots.join("desk-closure-added.png")).await.unwrap();
     d.quit().await.unwrap();
 }

@@ -1,0 +1,195 @@
+//! Browser journeys of the people who run the center (Chromium, real pages, what they read):
+//! the clerk at the desk on a desktop without JavaScript, and the experts on a phone.
+
+use std::path::Path;
+
+use thirtyfour::prelude::*;
+
+use crate::helpers::spawn_app_with_demo;
+use crate::page_quality::{
+    browser_sign_in, browser_with, choose, fill, find_tools, path_of, press, start_chromedriver,
+};
+
+/// The desk in Chromium, without JavaScript, as the demo's staff member: today's board with a
+/// visitor to check in, the case page, a re-route with a reason, a walk-in, a closure.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clerk_runs_the_desk_in_a_browser_without_javascript() {
+    let tools = match find_tools() {
+        Ok(t) => t,
+        Err(why) if std::env::var("ONESTOP_PAGE_QUALITY").as_deref() == Ok("required") => {
+            panic!("browser tools are required but {why}")
+        }
+        Err(why) => {
+            eprintln!("desk journey SKIPPED: {why}");
+            return;
+        }
+    };
+    let app = spawn_app_with_demo().await;
+    // A visit today that is not yet over, so that it can be checked in.
+    let (_, case, _) = crate::fixtures::booked_legal_case(&app);
+    {
+        use diesel::prelude::*;
+        use onestop::db::schema::appointments as a;
+        let soon = crate::fixtures::today_at(&app, 30, 0);
+        diesel::update(a::table.filter(a::case_id.eq(case.id)))
+            .set((a::starts_at.eq(soon), a::ends_at.eq(soon + chrono::Duration::minutes(30))))
+            .execute(&mut *app.conn())
+            .unwrap();
+    }
+    let other = crate::fixtures::submitted_case(&app, &crate::fixtures::gyeongnam(&app), &["legal"]);
+    let driver = start_chromedriver(&tools).await;
+    let profile = tempfile::tempdir().unwrap();
+    let d = browser_with(&tools, &driver, profile.path(), false).await;
+    d.set_window_rect(0, 0, 1280, 1000).await.unwrap();
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/page-quality");
+    std::fs::create_dir_all(&shots).unwrap();
+    browser_sign_in(&d, &app, "staff").await;
+    // Today's board: check the visitor in.
+    press(&d, "a[href='/staff/appointments']").await;
+    let main = d.find(By::Css("main")).await.unwrap().text().await.unwrap();
+    assert!(main.contains(&case.reference), "{main}");
+    press(&d, "form[action$='/check-in'] button").await;
+    let main = d.find(By::Css("main")).await.unwrap().text().await.unwrap();
+    assert!(main.contains("번호표 1"), "{main}");
+    d.screenshot(&shots.join("desk-board-checked-in.png")).await.unwrap();
+    // The other case: re-route it to IP with a reason.
+    d.goto(app.url(&format!("/staff/cases/{}", other.id))).await.unwrap();
+    press(&d, "#rz-ip").await;
+    press(&d, "#rz-legal").await;
+    fill(&d, "reroute-reason", "특허 상담이 먼저입니다").await;
+    press(&d, "form[action$='/reroute'] button").await;
+    let main = d.find(By::Css("main")).await.unwrap().text().await.unwrap();
+    assert!(main.contains("특허 상담이 먼저입니다") && main.contains("IP존"), "{main}");
+    d.screenshot(&shots.join("desk-case-rerouted.png")).await.unwrap();
+    // A walk-in.
+    press(&d, "a[href='/staff/walk-in']").await;
+    choose(&d, "zone", "finance").await;
+    fill(&d, "company", "주식회사 한걸음").await;
+    fill(&d, "contact_name", "한걸음").await;
+    press(&d, "form[action='/staff/walk-in'] button").await;
+    assert!(path_of(&d).await.starts_with("/staff/cases/"), "{}", path_of(&d).await);
+    let main = d.find(By::Css("main")).await.unwrap().text().await.unwrap();
+    assert!(main.contains("번호표 2"), "{main}");
+    // A holiday closure.
+    press(&d, "a[href='/staff/closures']").await;
+    fill(&d, "starts_on", "2030-06-03").await;
+    fill(&d, "reason", "임시공휴일").await;
+    press(&d, "form[action='/staff/closures'] button").await;
+    let main = d.find(By::Css("main")).await.unwrap().text().await.unwrap();
+    assert!(main.contains("휴무를 추가했습니다") && main.contains("임시공휴일"), "{main}");
+    d.screenshot(&shots.join("desk-closure-added.png")).await.unwrap();
+    d.quit().await.unwrap();
+}
+
+/// A one-stop visitor (finance, then IP) checked in today; returns the case id.
+async fn one_stop_visitor_checked_in(app: &crate::helpers::TestApp) -> i64 {
+    use diesel::prelude::*;
+    use onestop::db::schema::{appointments as t, cases as c};
+    let client = crate::helpers::browser_client();
+    let base = crate::fixtures::fill_all(app, &client, "gyeongnam").await;
+    let review = client.get(app.url(&format!("{base}/review"))).send().await.unwrap().text().await.unwrap();
+    let csrf = crate::helpers::csrf_from(&review).unwrap();
+    client.post(app.url(&format!("{base}/submit"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+    let case_id: i64 = c::table.select(c::id).order(c::id.desc()).first(&mut *app.conn()).unwrap();
+    let center = crate::fixtures::gyeongnam(app);
+    let now = onestop::db::now();
+    let case = onestop::db::cases::find(&mut app.conn(), case_id).unwrap().unwrap();
+    let times = onestop::services::availability::for_case(&mut app.conn(), &center, case.id, now).unwrap();
+    let legs: Vec<onestop::services::booking::Leg> = times.visits[0]
+        .legs
+        .iter()
+        .map(|l| onestop::services::booking::Leg { zone_id: l.zone_id, starts_at: l.starts_at })
+        .collect();
+    let op = onestop::services::booking::Op::applicant(now);
+    onestop::services::booking::reserve(&mut app.conn(), &center, &case, &legs, &op).unwrap();
+    // Today, finance first and IP forty minutes later.
+    let zones = onestop::db::centers::zones_of(&mut app.conn(), center.id).unwrap();
+    let zone_of = |kind: &str| zones.iter().find(|(_, k)| k.code == kind).unwrap().0.id;
+    let first = crate::fixtures::today_at(app, 5, 40);
+    for (kind, at) in [("finance", first), ("ip", first + chrono::Duration::minutes(40))] {
+        diesel::update(t::table.filter(t::case_id.eq(case_id)).filter(t::zone_id.eq(zone_of(kind))))
+            .set((t::starts_at.eq(at), t::ends_at.eq(at + chrono::Duration::minutes(30))))
+            .execute(&mut *app.conn())
+            .unwrap();
+    }
+    let staff_id = onestop::db::users::by_email(&mut app.conn(), &app.account("staff").email).unwrap().unwrap().id;
+    let staff = onestop::services::desk::Staff { user_id: staff_id, center_id: center.id };
+    let appts = onestop::db::appointments::live_of_case(&mut app.conn(), case_id).unwrap();
+    let v = onestop::db::cases::find(&mut app.conn(), case_id).unwrap().unwrap().version;
+    onestop::services::desk::check_in(&mut app.conn(), staff, appts[0].id, v, now).unwrap();
+    case_id
+}
+
+/// The finance expert on a phone (375 px, Korean, no JavaScript): signed in at the queue, "call
+/// next", the pre-brief with the amount and purpose in words, the outcome recorded, "recorded";
+/// the lobby shows the called ticket; the IP expert then reads the finance leg of the same visit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_finance_and_ip_experts_work_a_one_stop_visit_on_a_phone() {
+    let tools = match find_tools() {
+        Ok(t) => t,
+        Err(why) if std::env::var("ONESTOP_PAGE_QUALITY").as_deref() == Ok("required") => {
+            panic!("browser tools are required but {why}")
+        }
+        Err(why) => {
+            eprintln!("expert journey SKIPPED: {why}");
+            return;
+        }
+    };
+    let app = spawn_app_with_demo().await;
+    let case_id = one_stop_visitor_checked_in(&app).await;
+    let driver = start_chromedriver(&tools).await;
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/page-quality");
+    std::fs::create_dir_all(&shots).unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let d = browser_with(&tools, &driver, profile.path(), false).await;
+    d.set_window_rect(0, 0, 375, 812).await.unwrap();
+    browser_sign_in(&d, &app, "finance").await;
+    assert_eq!(path_of(&d).await, "/expert", "an expert starts at the queue");
+    let hint = d.find(By::Css(".call-next .form-hint")).await.unwrap().text().await.unwrap();
+    assert_eq!(hint, "지금 기다리는 분: 1명");
+    d.screenshot(&shots.join("expert-phone-queue.png")).await.unwrap();
+    press(&d, ".call-next button").await;
+    assert_eq!(path_of(&d).await, format!("/expert/cases/{case_id}"));
+    let focused = d.active_element().await.unwrap().attr("id").await.unwrap();
+    assert_eq!(focused.as_deref(), Some("just"), "what just happened takes focus");
+    let main = d.find(By::Css("main")).await.unwrap().text().await.unwrap();
+    for want in
+        ["상담을 시작했습니다", "300,000,000원", "양산 설비", "J. 정보통신업", "금융존: 보증 요청 → 기술보증기금 추천"]
+    {
+        assert!(main.contains(want), "{want:?} on the pre-brief:\n{main}");
+    }
+    // The lobby shows the ticket being served, and no name.
+    let lobby = crate::helpers::browser_client()
+        .get(app.url("/centers/gyeongnam/lobby"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(lobby.contains("lobby-ticket\">1<") && !lobby.contains("김담당"), "{lobby}");
+    d.screenshot(&shots.join("expert-phone-prebrief.png")).await.unwrap();
+    choose(&d, "institution", "KIBO").await;
+    choose(&d, "product", "guarantee").await;
+    fill(&d, "executed_won", "300,000,000").await;
+    fill(&d, "summary", "기술보증 3억원 신청 서류를 안내했습니다").await;
+    press(&d, "form[action$='/complete'] button[type=submit]").await;
+    let said = d.find(By::Css("#just")).await.unwrap().text().await.unwrap();
+    assert_eq!(said, "상담 결과를 기록했습니다.");
+    let recorded = d.find(By::Css("section[aria-labelledby=recorded-h]")).await.unwrap().text().await.unwrap();
+    assert!(recorded.contains("300,000,000원") && recorded.contains("기술보증기금"), "{recorded}");
+    d.screenshot(&shots.join("expert-phone-recorded.png")).await.unwrap();
+    d.quit().await.unwrap();
+
+    // The IP expert, minutes later: the finance leg of the same visit, with its summary.
+    let profile = tempfile::tempdir().unwrap();
+    let d = browser_with(&tools, &driver, profile.path(), false).await;
+    d.set_window_rect(0, 0, 375, 812).await.unwrap();
+    browser_sign_in(&d, &app, "ip").await;
+    press(&d, ".call-next button").await;
+    assert_eq!(path_of(&d).await, format!("/expert/cases/{case_id}"));
+    let others = d.find(By::Css(".other-legs")).await.unwrap().text().await.unwrap();
+    assert!(others.contains("금융존") && others.contains("기술보증 3억원 신청 서류를 안내했습니다"), "{others}");
+    d.screenshot(&shots.join("expert-phone-ip-prebrief.png")).await.unwrap();
+    d.quit().await.unwrap();
+}
