@@ -117,6 +117,31 @@ pub fn enqueue(conn: &mut DbConn, m: &NewMessage, host: &str, now: NaiveDateTime
 
 /// The key of a visit: its live appointments' ids. A move or a cancel changes it, so a message
 /// about the old visit can tell at send time that it no longer holds.
+/// Why a message was not sent, as stored in `last_error` of a skipped row (the mailbox says it in
+/// words: `web::labels::mail_status_key`).
+pub mod skipped {
+    pub const TOO_LATE: &str = "too late: its moment has passed";
+    pub const VISIT_CHANGED: &str = "the visit it is about was moved or cancelled";
+    pub const CASE_MOVED_ON: &str = "the case is no longer waiting for its visit";
+    pub const VISIT_CANCELLED: &str = "visit cancelled";
+    pub const VISIT_MOVED: &str = "visit moved";
+}
+
+/// The pending messages about a case's visit as it was (reminders, invitations not yet sent),
+/// marked skipped in the transaction that moves or cancels it, so that the mailbox says at once
+/// that they will not go out. A row a worker holds right now is left to its send-time check.
+pub fn skip_for_visit(conn: &mut DbConn, case_id: i64, why: &str) -> QueryResult<usize> {
+    diesel::update(
+        email_outbox::table
+            .filter(email_outbox::case_id.eq(case_id))
+            .filter(email_outbox::status.eq(MessageStatus::Pending.as_str()))
+            .filter(email_outbox::visit_key.is_not_null())
+            .filter(email_outbox::lease_token.is_null()),
+    )
+    .set((email_outbox::status.eq(MessageStatus::Skipped.as_str()), email_outbox::last_error.eq(Some(why))))
+    .execute(conn)
+}
+
 pub fn visit_key(appointment_ids: &[i64]) -> String {
     let mut ids = appointment_ids.to_vec();
     ids.sort_unstable();

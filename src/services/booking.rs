@@ -262,6 +262,7 @@ fn place(
         case_flow::fire_in_tx(conn, &fire, now)?;
         if moving {
             appointments::cancel_live(conn, case.id, now)?;
+            crate::db::outbox::skip_for_visit(conn, case.id, crate::db::outbox::skipped::VISIT_MOVED)?;
         }
         let ids = take_legs(conn, &cx, case.id, date, legs, now, op.notice_override().is_some())?;
         op.tell(conn, case.id, if moving { VisitChange::Moved } else { VisitChange::Confirmed }, &[], None)?;
@@ -307,6 +308,7 @@ pub fn cancel(conn: &mut DbConn, case: &Case, reason: &str, op: &Op) -> Result<(
             now,
         )?;
         if appointments::cancel_live(conn, case.id, now)? > 0 {
+            crate::db::outbox::skip_for_visit(conn, case.id, crate::db::outbox::skipped::VISIT_CANCELLED)?;
             op.tell(conn, case.id, VisitChange::Cancelled, &live, Some(reason))?;
         }
         Ok(())

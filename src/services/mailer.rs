@@ -185,17 +185,17 @@ fn no_longer_holds(
     now: NaiveDateTime,
 ) -> Result<Option<&'static str>, diesel::result::Error> {
     if row.not_after.is_some_and(|t| now >= t) {
-        return Ok(Some("too late: its moment has passed"));
+        return Ok(Some(outbox::skipped::TOO_LATE));
     }
     let (Some(key), Some(case_id)) = (&row.visit_key, row.case_id) else { return Ok(None) };
     let live: Vec<i64> = appointments::live_of_case(conn, case_id)?.iter().map(|a| a.id).collect();
     if &outbox::visit_key(&live) != key {
-        return Ok(Some("the visit it is about was moved or cancelled"));
+        return Ok(Some(outbox::skipped::VISIT_CHANGED));
     }
     if row.kind == MessageKind::Reminder {
         let status = cases::find(conn, case_id)?.map(|c| c.status);
         if status != Some(CaseStatus::Reserved) {
-            return Ok(Some("the case is no longer waiting for its visit"));
+            return Ok(Some(outbox::skipped::CASE_MOVED_ON));
         }
     }
     Ok(None)

@@ -61,11 +61,18 @@ pub fn actor_key(kind: &str) -> &'static str {
 }
 
 /// A mail's state in the outbox.
-pub fn mail_status_key(status: MessageStatus) -> &'static str {
-    match status {
-        MessageStatus::Pending => msg("mailbox.status_pending"),
-        MessageStatus::Sent => msg("mailbox.status_sent"),
-        MessageStatus::Dead => msg("mailbox.status_dead"),
-        MessageStatus::Skipped => msg("mailbox.status_skipped"),
+/// A message's state in words; a skipped one says why ("will not be sent: the visit was
+/// cancelled").
+pub fn mail_status_key(status: MessageStatus, last_error: Option<&str>) -> &'static str {
+    use crate::db::outbox::skipped;
+    match (status, last_error) {
+        (MessageStatus::Pending, _) => msg("mailbox.status_pending"),
+        (MessageStatus::Sent, _) => msg("mailbox.status_sent"),
+        (MessageStatus::Dead, _) => msg("mailbox.status_dead"),
+        (MessageStatus::Skipped, Some(skipped::VISIT_CANCELLED)) => msg("mailbox.skipped_cancelled"),
+        (MessageStatus::Skipped, Some(skipped::VISIT_MOVED)) => msg("mailbox.skipped_moved"),
+        (MessageStatus::Skipped, Some(skipped::TOO_LATE)) => msg("mailbox.skipped_too_late"),
+        (MessageStatus::Skipped, Some(skipped::CASE_MOVED_ON)) => msg("mailbox.skipped_moved_on"),
+        (MessageStatus::Skipped, _) => msg("mailbox.status_skipped"),
     }
 }

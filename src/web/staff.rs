@@ -259,7 +259,7 @@ pub async fn mailbox(ctx: PageCtx, staff: Staff, state: web::Data<AppState>) -> 
             subject: r.subject,
             lang: r.locale,
             to: r.to_addr,
-            status_key: super::labels::mail_status_key(r.status),
+            status_key: super::labels::mail_status_key(r.status, r.last_error.as_deref()),
             attempts: r.attempts,
         })
         .collect();
@@ -345,13 +345,14 @@ pub async fn mail(
         id: r.id,
         created: local_time(&center, r.created_at),
         sent: r.sent_at.map(|t| local_time(&center, t)),
-        status_key: super::labels::mail_status_key(r.status),
+        status_key: super::labels::mail_status_key(r.status, r.last_error.as_deref()),
         dead: r.status == MessageStatus::Dead,
         lang: r.locale.clone(),
         subject: r.subject,
         to: r.to_addr,
         attempts: r.attempts,
-        last_error: r.last_error,
+        // A skipped message's status says why in words; the stored reason is for the log.
+        last_error: r.last_error.filter(|_| r.status != MessageStatus::Skipped),
         message_id: r.message_id,
         attachment: r.attachment_name,
         body,

@@ -172,22 +172,25 @@ async fn messages_are_checked_against_the_case_when_they_are_sent() {
     let mailer = mailer(Transport::Memory(sent.clone()), 8);
     let kinds = || sent.lock().unwrap().iter().map(|d| d.to.clone()).collect::<Vec<_>>();
     let now = db::now();
-    // Moved before anything was sent: the first confirmation no longer holds, the move does.
+    // Moved before anything was sent: the first confirmation and its reminder are marked "will
+    // not be sent (visit moved)" by the move itself; the move's mail goes.
     booking::reschedule(&mut app.conn(), &center, &case, &legs[1..2], &booking::Op::applicant(now)).unwrap();
+    let confirmed = rows_of_kind(&app, case.id, "visit_confirmed").remove(0);
+    assert_eq!((confirmed.status.as_str(), confirmed.last_error.as_deref()), ("skipped", Some("visit moved")));
     let r = mailer.send_due(&mut app.conn(), now).unwrap();
-    assert_eq!((r.sent, r.skipped), (1, 1), "{r:?}");
-    assert_eq!(rows_of_kind(&app, case.id, "visit_confirmed")[0].status, "skipped");
+    assert_eq!((r.sent, r.skipped), (1, 0), "{r:?}");
     assert_eq!(rows_of_kind(&app, case.id, "visit_moved")[0].status, "sent");
-    // Two reminders were queued (one per booking), both waiting for their day.
+    // Two reminders were queued (one per booking): the old time's is skipped, the new one waits.
     let reminders = rows_of_kind(&app, case.id, "reminder");
     assert_eq!(reminders.len(), 2);
-    assert!(reminders.iter().all(|r| r.status == "pending" && r.next_attempt_at > now));
-    // At the second reminder's time: the first (for the old time) is skipped, the second is sent.
+    assert_eq!(reminders[0].status, "skipped");
+    assert!(reminders[1].status == "pending" && reminders[1].next_attempt_at > now);
+    // At the second reminder's time, it is sent.
     let live = appointments::live_of_case(&mut app.conn(), case.id).unwrap();
     let at = reminders[1].next_attempt_at;
     assert_eq!(at, live[0].starts_at - chrono::Duration::hours(24));
     let r = mailer.send_due(&mut app.conn(), at).unwrap();
-    assert_eq!((r.sent, r.skipped), (1, 1), "{r:?}");
+    assert_eq!((r.sent, r.skipped), (1, 0), "{r:?}");
     assert_eq!(kinds(), vec!["jiwon@example.com", "jiwon@example.com"]);
 
     // Cancelled: its reminder is not sent, the cancellation and the desk's notices are.
@@ -199,6 +202,7 @@ async fn messages_are_checked_against_the_case_when_they_are_sent() {
     let other = onestop::db::cases::find(&mut app.conn(), other.id).unwrap().unwrap();
     booking::cancel(&mut app.conn(), &other, "일정이 바뀌었습니다", &booking::Op::applicant(now)).unwrap();
     let reminder = rows_of_kind(&app, other.id, "reminder").remove(0);
+    assert_eq!((reminder.status.as_str(), reminder.last_error.as_deref()), ("skipped", Some("visit cancelled")));
     let r = mailer.send_due(&mut app.conn(), reminder.next_attempt_at).unwrap();
     assert_eq!(rows_of_kind(&app, other.id, "reminder")[0].status, "skipped");
     assert_eq!(rows_of_kind(&app, other.id, "visit_confirmed")[0].status, "skipped");
@@ -206,7 +210,14 @@ async fn messages_are_checked_against_the_case_when_they_are_sent() {
     let desk = rows_of_kind(&app, other.id, "staff_cancellation");
     assert_eq!(desk.len(), 2, "the demo center's staff member and admin");
     assert!(desk.iter().all(|m| m.status == "sent" && !m.body_text.contains("jiwon")));
-    assert_eq!((r.sent, r.skipped), (3, 2), "{r:?}");
+    assert_eq!((r.sent, r.skipped), (3, 0), "{r:?}");
+    // The mailbox says it in words.
+    app.login_as("staff").await;
+    let (_, mailbox) = app.get_html("/staff/mailbox").await;
+    assert!(
+        mailbox.contains("보내지 않음 (방문 취소)") && mailbox.contains("보내지 않음 (방문 시간 변경)"),
+        "{mailbox}"
+    );
 
     // No reminder once the visit has begun.
     let third = submitted_case(&app, &center, &["legal"]);
