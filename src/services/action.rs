@@ -25,6 +25,9 @@ pub enum ActionError {
     /// A no-show before the slot has ended.
     #[error("too early")]
     TooEarly,
+    /// A no-show for a visitor who checked in (they came).
+    #[error("the visitor arrived")]
+    Arrived,
     /// A check-in for a visit on another day than today (at the center).
     #[error("not today")]
     NotToday,

@@ -97,6 +97,10 @@ pub fn no_show(
         if now < appt.ends_at {
             return Err(ActionError::TooEarly);
         }
+        // A visitor who checked in came: they are not absent, whatever happens next.
+        if appt.status != AppointmentStatus::Booked {
+            return Err(ActionError::Arrived);
+        }
         case_flow::fire_in_tx(
             conn,
             &Fire::new(case.id, staff.acting(), CaseEvent::MarkNoShow).at_version(version),

@@ -30,6 +30,7 @@ pub fn refusal(e: ActionError) -> Result<(&'static str, StatusCode), AppError> {
         ActionError::Conflict => (msg("desk.changed"), conflict),
         ActionError::WrongState => (msg("desk.wrong_state"), conflict),
         ActionError::TooEarly => (msg("desk.too_early"), conflict),
+        ActionError::Arrived => (msg("desk.arrived"), conflict),
         ActionError::NotToday => (msg("desk.not_today"), conflict),
         ActionError::NoAddress => (msg("desk.no_address"), conflict),
         ActionError::Taken => (msg("apply.book.taken"), conflict),

@@ -65,7 +65,7 @@ async fn a_day_at_the_desk_check_in_no_show_and_a_second_clerk_on_a_stale_page()
     assert_eq!(r.status().as_u16(), 409);
     let body = r.text().await.unwrap();
     assert!(body.contains("다른 직원이 방금") && body.contains(&case.reference), "{body}");
-    // After the slot: a waiting visitor who left can be marked as a no-show.
+    // After the slot: a visitor who checked in came — never a no-show.
     {
         use diesel::prelude::*;
         use onestop::db::schema::appointments as a;
@@ -78,12 +78,47 @@ async fn a_day_at_the_desk_check_in_no_show_and_a_second_clerk_on_a_stale_page()
     let html = app.get_html(&format!("/staff/cases/{}", case.id)).await.1;
     let v = cases::find(&mut app.conn(), case.id).unwrap().unwrap().version.to_string();
     let r = app.post_form(&no_show, &[("_csrf", &csrf_from(&html).unwrap()), ("version", &v)]).await;
-    assert_eq!(r.status().as_u16(), 303);
-    assert_eq!(cases::find(&mut app.conn(), case.id).unwrap().unwrap().status, "no_show");
+    assert_eq!(r.status().as_u16(), 409);
+    assert!(r.text().await.unwrap().contains("접수한 방문객은 미방문으로 처리할 수 없습니다"));
+    assert_eq!(cases::find(&mut app.conn(), case.id).unwrap().unwrap().status, "waiting");
     let events = cases::events_of(&mut app.conn(), case.id).unwrap();
     let staff_email = app.account("staff").email.clone();
     let staff_id = onestop::db::users::by_email(&mut app.conn(), &staff_email).unwrap().unwrap().id;
-    assert!(events.iter().rev().take(2).all(|e| e.actor_kind == "staff" && e.actor_user_id == Some(staff_id)));
+    assert!(events.last().is_some_and(|e| e.actor_kind == "staff" && e.actor_user_id == Some(staff_id)));
+
+    // A booked visitor who never came: late on the board with their phone a tap away, and once
+    // the slot is over, a no-show.
+    let (_, other, _) = booked_legal_case(&app);
+    let oa = appointments::live_of_case(&mut app.conn(), other.id).unwrap().remove(0);
+    {
+        use diesel::prelude::*;
+        use onestop::db::schema::appointments as a;
+        let started = db::now() - chrono::Duration::minutes(12);
+        diesel::update(a::table.find(oa.id))
+            .set((a::starts_at.eq(started), a::ends_at.eq(started + chrono::Duration::minutes(30))))
+            .execute(&mut *app.conn())
+            .unwrap();
+    }
+    let board = format!("/staff/appointments?date={}", local_date(&app, db::now()));
+    let (_, html) = app.get_html(&board).await;
+    let late = crate::helpers::texts(&html, ".late");
+    assert!(late.iter().any(|l| l.ends_with("분 늦음")), "{late:?}");
+    assert!(html.contains("class=\"phone\" href=\"tel:"), "the late visitor's phone");
+    assert!(!html.contains(&format!("/staff/appointments/{}/no-show", oa.id)), "no no-show while the slot runs");
+    {
+        use diesel::prelude::*;
+        use onestop::db::schema::appointments as a;
+        let past = db::now() - chrono::Duration::hours(2);
+        diesel::update(a::table.find(oa.id))
+            .set((a::starts_at.eq(past), a::ends_at.eq(past + chrono::Duration::minutes(30))))
+            .execute(&mut *app.conn())
+            .unwrap();
+    }
+    let v = cases::find(&mut app.conn(), other.id).unwrap().unwrap().version.to_string();
+    let r =
+        app.post_form(&format!("/staff/appointments/{}/no-show", oa.id), &[("_csrf", &csrf), ("version", &v)]).await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(cases::find(&mut app.conn(), other.id).unwrap().unwrap().status, "no_show");
 }
 
 #[tokio::test]

@@ -47,6 +47,10 @@ pub struct Row {
     institution: Option<String>,
     can_check_in: bool,
     can_no_show: bool,
+    /// Past its start and not arrived: how many minutes late.
+    late: Option<i64>,
+    /// The applicant's phone, one tap away for calling a late visitor.
+    phone: Option<String>,
 }
 
 pub struct ZoneDay {
@@ -190,8 +194,12 @@ pub(super) async fn day_page(
                 can_check_in: a.status == AppointmentStatus::Booked
                     && case.status == CaseStatus::Reserved
                     && local(&center, a.starts_at).date_naive() == today,
-                can_no_show: matches!(a.status, AppointmentStatus::Booked | AppointmentStatus::Waiting)
-                    && now >= a.ends_at,
+                // Absent only once the slot is over, and never after arriving.
+                can_no_show: a.status == AppointmentStatus::Booked && now >= a.ends_at,
+                late: (a.status == AppointmentStatus::Booked && now > a.starts_at)
+                    .then(|| (now - a.starts_at).num_minutes())
+                    .filter(|m| *m >= 1),
+                phone: ans.and_then(|x| x.contact_phone.clone()),
             });
         }
         let waiting = rows.iter().filter(|r| r.ticket.is_some() && r.waiting_since.is_some()).count();
