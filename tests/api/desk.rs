@@ -57,6 +57,14 @@ async fn a_day_at_the_desk_check_in_no_show_and_a_second_clerk_on_a_stale_page()
     // Check-in: waiting, with the center's first ticket of the day.
     let r = app.post_form(&action, &[("_csrf", &csrf), ("version", &version), ("back", &day)]).await;
     assert_eq!(r.status().as_u16(), 303);
+    // Back on the board: the ticket announced at the top, and the row it came from.
+    let back = r.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(back, format!("{day}&checked_in={}#appt-{}", appt.id, appt.id));
+    let (_, board) = app.get_html(back.split('#').next().unwrap()).await;
+    let said = crate::helpers::texts(&board, ".announce strong");
+    assert_eq!(said.len(), 1, "{board}");
+    assert!(said[0].starts_with("번호표 1 — ") && said[0].ends_with("법률존"), "{said:?}");
+    assert!(board.contains(&format!("id=\"appt-{}\" class=\"just-done\"", appt.id)));
     let after = appointments::live_of_case(&mut app.conn(), case.id).unwrap().remove(0);
     assert_eq!((after.status.as_str(), after.ticket_number), ("waiting", Some(1)));
     assert_eq!(cases::find(&mut app.conn(), case.id).unwrap().unwrap().status, "waiting");

@@ -203,6 +203,10 @@ async fn a_one_stop_visitor_goes_on_to_the_next_zone_and_the_lobby_board_follows
     };
     let board = lobby().await;
     assert_eq!(board.matches("대기 1명").count(), 2, "one waiting in finance and in IP: {board}");
+    // At the desk it is one person waiting, not two legs.
+    app.login_as("staff").await;
+    let (_, desk) = app.get_html("/staff/appointments").await;
+    assert_eq!(crate::helpers::texts(&desk, ".board-counts dd")[0], "1", "people, not legs");
     let v = case.version;
     let c1 = consult::start(&mut app.conn(), fin, leg(fin.zone_id), v, db::now()).unwrap();
     let board = lobby().await;

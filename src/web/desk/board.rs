@@ -32,6 +32,8 @@ pub struct DayQuery {
     zone: Option<String>,
     status: Option<String>,
     q: Option<String>,
+    /// The appointment just checked in: its ticket is announced at the top.
+    checked_in: Option<i64>,
 }
 
 pub struct Row {
@@ -59,7 +61,6 @@ pub struct ZoneDay {
     name: String,
     code: String,
     rows: Vec<Row>,
-    waiting: usize,
 }
 
 #[derive(Template, WebTemplate)]
@@ -84,6 +85,8 @@ pub struct DayPage {
     changed_24h: i64,
     waiting_now: usize,
     message: Option<&'static str>,
+    /// "번호표 3 — 한빛바이오, IP존" after a check-in, and that row.
+    announce: Option<(i64, String)>,
 }
 
 pub async fn appointments(
@@ -202,20 +205,32 @@ pub(super) async fn day_page(
                 phone: ans.and_then(|x| x.contact_phone.clone()),
             });
         }
-        let waiting = rows.iter().filter(|r| r.ticket.is_some() && r.waiting_since.is_some()).count();
         let on_duty = on_duty(lang, &rules, zone.id, weekday, &institutions);
         out.push(ZoneDay {
             on_duty,
             name: lang.pick(&kind.name_ko, &kind.name_en).to_owned(),
             code: kind.code.clone(),
             rows,
-            waiting,
         });
     }
-    let waiting_now = out.iter().map(|z| z.waiting).sum();
+    // People, not legs: a one-stop visitor waiting for two zones is one person waiting.
+    let waiting_now = appts
+        .iter()
+        .filter(|a| a.status == AppointmentStatus::Waiting)
+        .map(|a| a.case_id)
+        .collect::<std::collections::HashSet<_>>()
+        .len();
     let zone_options =
         zones.iter().map(|(_, k)| (k.code.clone(), lang.pick(&k.name_ko, &k.name_en).to_owned())).collect();
+    let announce = query.checked_in.and_then(|id| {
+        out.iter().find_map(|z| {
+            let r = z.rows.iter().find(|r| r.appt_id == id)?;
+            let who = if r.company.is_empty() { z.name.clone() } else { format!("{}, {}", r.company, z.name) };
+            Some((id, ctx.t.fmt2("desk.announce", "number", r.ticket?, "who", who)))
+        })
+    });
     let page = DayPage {
+        announce,
         t: ctx.t,
         ctx,
         date: day.format("%Y-%m-%d").to_string(),

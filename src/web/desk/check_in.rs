@@ -22,7 +22,12 @@ pub async fn check_in(
     let version = form.version;
     let r = with_conn(&state, move |conn| Ok(desk::check_in(conn, staff, id, version, now))).await?;
     match r {
-        Ok(_) => Ok(see_other(back_to(&form.back, "/staff/appointments".into()))),
+        // Back to the board, which announces the ticket at the top and returns to the row.
+        Ok(_) => {
+            let back = back_to(&form.back, "/staff/appointments".into());
+            let sep = if back.contains('?') { '&' } else { '?' };
+            Ok(see_other(format!("{back}{sep}checked_in={id}#appt-{id}")))
+        }
         Err(e) => refused_for_appointment(&req, ctx, staff, state, id, e).await,
     }
 }
