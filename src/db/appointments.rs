@@ -116,6 +116,15 @@ pub fn waiting_in_zone(
         .load(conn)
 }
 
+/// Every appointment the case ever had, cancelled ones too (the history says what a move moved).
+pub fn all_of_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<Appointment>> {
+    appointments::table
+        .filter(appointments::case_id.eq(case_id))
+        .order((appointments::starts_at, appointments::id))
+        .select(Appointment::as_select())
+        .load(conn)
+}
+
 /// The case's appointments that are not cancelled, in time order (a visit's legs, done or not).
 pub fn visit_of_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<Appointment>> {
     appointments::table

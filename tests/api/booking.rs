@@ -292,6 +292,20 @@ async fn the_manage_link_moves_and_cancels_the_visit_and_then_says_it_was_cancel
     assert_eq!(texts(&visit, "h1"), ["방문 시간을 바꿨습니다"], "changed, not confirmed");
     assert_ne!(texts(&visit, ".routing-list li strong"), first_time, "the visit moved");
     assert_eq!(app.count("appointments WHERE status <> 'cancelled'"), 1);
+    // The desk's history says what moved where, not "reserved → reserved".
+    {
+        use diesel::prelude::*;
+        use onestop::db::schema::cases as c;
+        let id: i64 = c::table.select(c::id).order(c::id.desc()).first(&mut *app.conn()).unwrap();
+        app.login_as("staff").await;
+        let (_, case_page) = app.get_html(&format!("/staff/cases/{id}")).await;
+        let history = texts(&case_page, ".history li");
+        let moved = history.iter().find(|l| l.contains("방문 시간 변경: ")).expect("the move in the history");
+        let new_time = texts(&visit, ".routing-list li strong")[0].clone();
+        assert!(moved.contains(&format!("{} → {new_time}", first_time[0])), "{moved:?} / {first_time:?} → {new_time}");
+        assert!(history.iter().any(|l| l.contains(&format!("방문 예약: {}", first_time[0]))), "{history:?}");
+        assert!(!history.iter().any(|l| l.contains("예약됨 → 예약됨")), "{history:?}");
+    }
 
     // Cancel: a reason is required; then the links say the visit is cancelled.
     let r = client

@@ -118,8 +118,34 @@ pub(super) async fn case_page(
     .await?;
     let (center, case, ans, zones, legs, events, docs) = loaded;
     let case_id = case.id;
-    let (topics, institutions) =
-        with_conn(&state, move |conn| Ok((answers::topics(conn, case_id)?, centers::institutions(conn)?))).await?;
+    let (topics, institutions, ever) = with_conn(&state, move |conn| {
+        Ok((answers::topics(conn, case_id)?, centers::institutions(conn)?, appointments::all_of_case(conn, case_id)?))
+    })
+    .await?;
+    // A booking or a move in the history says when: the seats it took (made at the event's
+    // instant) and, for a move, the ones it freed (cancelled at that instant).
+    let when = |list: Vec<&Appointment>| {
+        list.first().map(|a| {
+            let l = local(&center, a.starts_at);
+            format!("{} {}", date_label(lang, l.date_naive()), l.format("%H:%M"))
+        })
+    };
+    let visit_words = |e: &CaseEventRow| -> Option<String> {
+        use crate::domain::CaseStatus as S;
+        let taken = when(ever.iter().filter(|a| a.created_at == e.at).collect());
+        let freed = when(
+            ever.iter()
+                .filter(|a| a.status == crate::domain::AppointmentStatus::Cancelled && a.updated_at == e.at)
+                .collect(),
+        );
+        match (e.from_status, e.to_status, freed, taken) {
+            (S::Reserved, S::Reserved, Some(from), Some(to)) => {
+                Some(ctx.t.fmt2("desk.history_moved", "from", from, "to", to))
+            }
+            (_, S::Reserved, _, Some(at)) => Some(ctx.t.fmt("desk.history_booked", "when", at)),
+            _ => None,
+        }
+    };
     let topics: Vec<crate::domain::questionnaire::Topic> =
         topics.iter().filter_map(|c| crate::domain::questionnaire::Topic::parse(c)).collect();
     let center_id = center.id;
@@ -175,7 +201,9 @@ pub(super) async fn case_page(
             .map(|e| EventLine {
                 at: local(&center, e.at).format("%Y-%m-%d %H:%M").to_string(),
                 who: user_name(e.actor_user_id).unwrap_or_else(|| t.get(actor_key(&e.actor_kind)).to_owned()),
-                what: format!("{} → {}", t.get(case_status_key(e.from_status)), t.get(case_status_key(e.to_status))),
+                what: visit_words(e).unwrap_or_else(|| {
+                    format!("{} → {}", t.get(case_status_key(e.from_status)), t.get(case_status_key(e.to_status)))
+                }),
                 reason: e.reason.clone(),
             })
             .collect(),
