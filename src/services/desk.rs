@@ -158,8 +158,11 @@ pub fn reroute(
 pub struct WalkIn<'a> {
     pub zone_kind: &'a str,
     pub company: &'a str,
+    /// Empty when the visitor gave no consent (then no phone either).
     pub contact_name: &'a str,
     pub phone: Option<&'a str>,
+    /// The visitor agreed to the collection of their name and phone (recorded like online).
+    pub consented: bool,
 }
 
 /// Creates the case and puts it straight into the zone's queue: submitted, reserved for now,
@@ -185,9 +188,21 @@ pub fn walk_in(conn: &mut DbConn, staff: Staff, w: &WalkIn<'_>, now: NaiveDateTi
             region: None,
         };
         answers::save(conn, case_id, "company", company, now)?;
-        let contact =
-            answers::ContactChange { contact_name: Some(w.contact_name), contact_email: None, contact_phone: w.phone };
-        answers::save(conn, case_id, "contact", contact, now)?;
+        if w.consented {
+            let contact = answers::ContactChange {
+                contact_name: Some(w.contact_name),
+                contact_email: None,
+                contact_phone: w.phone,
+            };
+            answers::save(conn, case_id, "contact", contact, now)?;
+            let consent = answers::ConsentChange {
+                consent_version: Some(crate::services::questionnaire::CONSENT_VERSION),
+                consented_at: Some(now),
+                third_party_consent: false,
+                third_party_consented_at: None,
+            };
+            answers::save(conn, case_id, "consent", consent, now)?;
+        }
         answers::replace_zones(
             conn,
             case_id,

@@ -213,7 +213,14 @@ async fn a_walk_in_goes_straight_into_the_queue_and_bad_input_comes_back_with_it
     let r = app
         .post_form(
             "/staff/walk-in",
-            &[("_csrf", &csrf), ("zone", ""), ("company", "주식회사 바다"), ("contact_name", ""), ("phone", "12")],
+            &[
+                ("_csrf", &csrf),
+                ("zone", ""),
+                ("company", "주식회사 바다"),
+                ("contact_name", ""),
+                ("phone", "12"),
+                ("consent", "yes"),
+            ],
         )
         .await;
     assert_eq!(r.status().as_u16(), 422);
@@ -230,6 +237,7 @@ async fn a_walk_in_goes_straight_into_the_queue_and_bad_input_comes_back_with_it
                 ("company", "주식회사 바다"),
                 ("contact_name", "박바다"),
                 ("phone", "010 2222 3333"),
+                ("consent", "yes"),
             ],
         )
         .await;
@@ -241,6 +249,21 @@ async fn a_walk_in_goes_straight_into_the_queue_and_bad_input_comes_back_with_it
     assert_eq!((appt.status.as_str(), appt.ticket_number), ("waiting", Some(1)));
     let (_, html) = app.get_html("/staff/appointments").await;
     assert!(html.contains(&case.reference) && html.contains("주식회사 바다"), "on today's board");
+    // The consent is recorded as online: its wording's version and the time.
+    let a = onestop::db::answers::find(&mut app.conn(), case_id).unwrap().unwrap();
+    assert!(a.consent_version.is_some() && a.consented_at.is_some());
+    // Without consent: a name typed anyway is refused, the form comes back; with both empty the
+    // visit is recorded with the company only.
+    let without = [("_csrf", csrf.as_str()), ("zone", "ip"), ("company", "한빛바이오"), ("contact_name", "김민지")];
+    let r = app.post_form("/staff/walk-in", &without).await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("동의가 없으면 이름과 전화번호를 적을 수 없습니다"));
+    let r = app.post_form("/staff/walk-in", &without[..3]).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let id: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
+    let a = onestop::db::answers::find(&mut app.conn(), id).unwrap().unwrap();
+    assert_eq!((a.contact_name, a.contact_phone, a.consented_at), (None, None, None));
+    assert_eq!(a.company_name.as_deref(), Some("한빛바이오"));
 }
 
 #[tokio::test]
@@ -473,7 +496,9 @@ async fn clerks_checking_in_at_once_give_one_ticket_and_walk_ins_get_distinct_on
         desk::walk_in(
             conn,
             staff,
-            &WalkIn { zone_kind: "finance", company: &company, contact_name: "방문객", phone: None },
+            &WalkIn {
+                zone_kind: "finance", company: &company, contact_name: "방문객", phone: None, consented: true
+            },
             now,
         )
     });

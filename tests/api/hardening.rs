@@ -239,7 +239,13 @@ async fn line_breaks_and_control_characters_are_refused_in_single_line_fields_wi
     let r = app
         .post_form(
             "/staff/walk-in",
-            &[("_csrf", &csrf), ("zone", "legal"), ("company", "랩\u{0}"), ("contact_name", "김\n박")],
+            &[
+                ("_csrf", &csrf),
+                ("zone", "legal"),
+                ("company", "랩\u{0}"),
+                ("contact_name", "김\n박"),
+                ("consent", "yes"),
+            ],
         )
         .await;
     assert_eq!(r.status().as_u16(), 422, "walk-in");

@@ -65,6 +65,7 @@ async fn a_clerk_runs_the_desk_in_a_browser_without_javascript() {
     press(&d, "a[href='/staff/walk-in']").await;
     choose(&d, "zone", "finance").await;
     fill(&d, "company", "주식회사 한걸음").await;
+    press(&d, "label[for='consent']").await;
     fill(&d, "contact_name", "한걸음").await;
     press(&d, "form[action='/staff/walk-in'] button").await;
     assert!(path_of(&d).await.starts_with("/staff/cases/"), "{}", path_of(&d).await);

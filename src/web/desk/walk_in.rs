@@ -80,6 +80,7 @@ pub async fn walk_in(
             company: &w.company,
             contact_name: &w.contact_name,
             phone: w.phone.as_deref(),
+            consented: w.consented,
         };
         Ok(desk::walk_in(conn, staff, &w, now))
     })
