@@ -437,14 +437,7 @@ async fn a_center_in_a_daylight_saving_time_zone_gets_right_slots_on_transition_
 async fn the_visit_comes_as_a_calendar_file_an_independent_parser_reads() {
     let app = spawn_app_with_demo().await;
     let client = browser_client();
-    let base = fill_all(&app, &client, "gyeongnam").await;
-    let review = client.get(app.url(&format!("{base}/review"))).send().await.unwrap().text().await.unwrap();
-    client
-        .post(app.url(&format!("{base}/submit")))
-        .form(&[("_csrf", csrf_from(&review).unwrap().as_str())])
-        .send()
-        .await
-        .unwrap();
+    let (base, _) = crate::fixtures::submit_filled(&app, &client, "gyeongnam").await;
     let page = crate::fixtures::times_page(&app, &client, &base).await;
     let doc = scraper::Html::parse_document(&page);
     let sel = scraper::Selector::parse("input[name=choice]").unwrap();

@@ -53,6 +53,25 @@ fn checked_in(app: &TestApp, zones: &[&str]) -> (cases::Case, Vec<appointments::
     )
 }
 
+/// A second expert in the demo center's finance zone (two experts calling at once).
+fn second_finance_expert(app: &TestApp) -> Expert {
+    let pw = NewPassword::parse("second finance expert pass".into()).unwrap();
+    users::add(
+        &mut app.conn(),
+        &NewAccount {
+            center_slug: "gyeongnam",
+            role: Role::Expert,
+            zone_kind: Some("finance"),
+            email: "finance2@gyeongnam.example",
+            display_name: "둘째",
+            password: &pw,
+        },
+        db::now(),
+    )
+    .unwrap();
+    Expert { user_id: user_id(app, "finance2@gyeongnam.example"), ..expert(app, "finance") }
+}
+
 fn day_of(t: chrono::NaiveDateTime) -> String {
     (t + chrono::Duration::hours(9)).format("%Y-%m-%d").to_string()
 }
@@ -257,22 +276,7 @@ async fn a_one_stop_visitor_goes_on_to_the_next_zone_and_the_lobby_board_follows
 async fn two_experts_calling_the_same_visitor_one_wins() {
     let app = spawn_app_with_demo().await;
     let (case, appts) = checked_in(&app, &["finance"]);
-    let pw = NewPassword::parse("second finance expert pass".into()).unwrap();
-    users::add(
-        &mut app.conn(),
-        &NewAccount {
-            center_slug: "gyeongnam",
-            role: Role::Expert,
-            zone_kind: Some("finance"),
-            email: "finance2@gyeongnam.example",
-            display_name: "둘째",
-            password: &pw,
-        },
-        db::now(),
-    )
-    .unwrap();
-    let first = expert(&app, "finance");
-    let second = Expert { user_id: user_id(&app, "finance2@gyeongnam.example"), ..first };
+    let (first, second) = (expert(&app, "finance"), second_finance_expert(&app));
     let (appt, version, now) = (appts[0].id, case.version, db::now());
     let results = race(&app, 10, move |i, conn| {
         consult::start(conn, if i % 2 == 0 { first } else { second }, appt, version, now)
@@ -377,19 +381,7 @@ async fn an_expert_subscribes_to_a_feed_without_personal_data_and_revokes_it() {
 async fn the_pre_brief_shows_every_answer_in_words_and_the_routing_for_staff() {
     let app = spawn_app_with_demo().await;
     let client = browser_client();
-    let base = crate::fixtures::fill_all(&app, &client, "gyeongnam").await;
-    let review = client.get(app.url(&format!("{base}/review"))).send().await.unwrap().text().await.unwrap();
-    client
-        .post(app.url(&format!("{base}/submit")))
-        .form(&[("_csrf", csrf_from(&review).unwrap().as_str())])
-        .send()
-        .await
-        .unwrap();
-    let case_id: i64 = {
-        use diesel::prelude::*;
-        use onestop::db::schema::cases as c;
-        c::table.select(c::id).order(c::id.desc()).first(&mut *app.conn()).unwrap()
-    };
+    let (_, case_id) = crate::fixtures::submit_filled(&app, &client, "gyeongnam").await;
     let expert = browser_client();
     let finance = app.account("finance");
     submit_login(&app, &expert, &finance.email, finance.password.expose()).await;
@@ -451,22 +443,7 @@ async fn two_experts_calling_next_at_once_get_different_visitors() {
         desk::check_in(&mut app.conn(), staff, a.id, v, now).unwrap();
         waiting.push((at, a.id));
     }
-    let pw = NewPassword::parse("second finance expert pass".into()).unwrap();
-    users::add(
-        &mut app.conn(),
-        &NewAccount {
-            center_slug: "gyeongnam",
-            role: Role::Expert,
-            zone_kind: Some("finance"),
-            email: "finance2@gyeongnam.example",
-            display_name: "둘째",
-            password: &pw,
-        },
-        now,
-    )
-    .unwrap();
-    let first = expert(&app, "finance");
-    let second = Expert { user_id: user_id(&app, "finance2@gyeongnam.example"), ..first };
+    let (first, second) = (expert(&app, "finance"), second_finance_expert(&app));
     let day = onestop::services::availability::day_range(
         &center,
         onestop::domain::availability::local_date(availability::time_zone(&center), now),

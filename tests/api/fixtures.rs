@@ -199,6 +199,18 @@ pub async fn fill_all(app: &TestApp, client: &reqwest::Client, slug: &str) -> St
     base
 }
 
+/// Fills every step and sends the questionnaire, as a person would; returns the base path and
+/// the case's id.
+pub async fn submit_filled(app: &TestApp, client: &reqwest::Client, slug: &str) -> (String, i64) {
+    let base = fill_all(app, client, slug).await;
+    let review = client.get(app.url(&format!("{base}/review"))).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_from(&review).unwrap();
+    client.post(app.url(&format!("{base}/submit"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+    let token = base.trim_start_matches("/apply/");
+    let (case, _) = cases::with_center_by_token(&mut app.conn(), token).unwrap().unwrap();
+    (base, case.id)
+}
+
 /// The Python SMTP server, killed when dropped.
 pub struct SmtpSink {
     child: Child,

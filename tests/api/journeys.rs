@@ -7,23 +7,14 @@ use thirtyfour::prelude::*;
 
 use crate::helpers::spawn_app_with_demo;
 use crate::page_quality::{
-    browser_sign_in, browser_with, choose, fill, find_tools, path_of, press, start_chromedriver,
+    browser_sign_in, browser_with, choose, fill, path_of, press, start_chromedriver, tools_or_skip,
 };
 
 /// The desk in Chromium, without JavaScript, as the demo's staff member: today's board with a
 /// visitor to check in, the case page, a re-route with a reason, a walk-in, a closure.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_clerk_runs_the_desk_in_a_browser_without_javascript() {
-    let tools = match find_tools() {
-        Ok(t) => t,
-        Err(why) if std::env::var("ONESTOP_PAGE_QUALITY").as_deref() == Ok("required") => {
-            panic!("browser tools are required but {why}")
-        }
-        Err(why) => {
-            eprintln!("desk journey SKIPPED: {why}");
-            return;
-        }
-    };
+    let Some(tools) = tools_or_skip("desk journey") else { return };
     let app = spawn_app_with_demo().await;
     // A visit today that is not yet over, so that it can be checked in.
     let (_, case, _) = crate::fixtures::booked_legal_case(&app);
@@ -85,13 +76,9 @@ async fn a_clerk_runs_the_desk_in_a_browser_without_javascript() {
 /// A one-stop visitor (finance, then IP) checked in today; returns the case id.
 async fn one_stop_visitor_checked_in(app: &crate::helpers::TestApp) -> i64 {
     use diesel::prelude::*;
-    use onestop::db::schema::{appointments as t, cases as c};
+    use onestop::db::schema::appointments as t;
     let client = crate::helpers::browser_client();
-    let base = crate::fixtures::fill_all(app, &client, "gyeongnam").await;
-    let review = client.get(app.url(&format!("{base}/review"))).send().await.unwrap().text().await.unwrap();
-    let csrf = crate::helpers::csrf_from(&review).unwrap();
-    client.post(app.url(&format!("{base}/submit"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
-    let case_id: i64 = c::table.select(c::id).order(c::id.desc()).first(&mut *app.conn()).unwrap();
+    let (_, case_id) = crate::fixtures::submit_filled(app, &client, "gyeongnam").await;
     let center = crate::fixtures::gyeongnam(app);
     let now = onestop::db::now();
     let case = onestop::db::cases::find(&mut app.conn(), case_id).unwrap().unwrap();
@@ -126,16 +113,7 @@ async fn one_stop_visitor_checked_in(app: &crate::helpers::TestApp) -> i64 {
 /// the lobby shows the called ticket; the IP expert then reads the finance leg of the same visit.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_finance_and_ip_experts_work_a_one_stop_visit_on_a_phone() {
-    let tools = match find_tools() {
-        Ok(t) => t,
-        Err(why) if std::env::var("ONESTOP_PAGE_QUALITY").as_deref() == Ok("required") => {
-            panic!("browser tools are required but {why}")
-        }
-        Err(why) => {
-            eprintln!("expert journey SKIPPED: {why}");
-            return;
-        }
-    };
+    let Some(tools) = tools_or_skip("expert journey") else { return };
     let app = spawn_app_with_demo().await;
     let case_id = one_stop_visitor_checked_in(&app).await;
     let driver = start_chromedriver(&tools).await;

@@ -31,7 +31,22 @@ fn env_path(var: &str, default: PathBuf) -> PathBuf {
     std::env::var_os(var).map(PathBuf::from).unwrap_or(default)
 }
 
-pub(crate) fn find_tools() -> Result<Tools, String> {
+/// The browser tools, or `None` after saying that `what` was skipped — which fails instead
+/// when `ONESTOP_PAGE_QUALITY=required` (CI).
+pub(crate) fn tools_or_skip(what: &str) -> Option<Tools> {
+    match find_tools() {
+        Ok(t) => Some(t),
+        Err(why) if std::env::var("ONESTOP_PAGE_QUALITY").as_deref() == Ok("required") => {
+            panic!("browser tools are required for the {what} but {why}")
+        }
+        Err(why) => {
+            eprintln!("{what} SKIPPED: {why} (see tests/api/page_quality.rs; .ci/run installs the tools)");
+            None
+        }
+    }
+}
+
+fn find_tools() -> Result<Tools, String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let modules = root.join("tests/tools/node_modules");
     let tools = Tools {
@@ -372,16 +387,7 @@ pub(crate) async fn browser_sign_in(d: &WebDriver, app: &TestApp, local: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
-    let tools = match find_tools() {
-        Ok(t) => t,
-        Err(why) if std::env::var("ONESTOP_PAGE_QUALITY").as_deref() == Ok("required") => {
-            panic!("page-quality tools are required but {why}")
-        }
-        Err(why) => {
-            eprintln!("page-quality check SKIPPED: {why} (see tests/api/page_quality.rs; .ci/run installs the tools)");
-            return;
-        }
-    };
+    let Some(tools) = tools_or_skip("page-quality check") else { return };
     let app = spawn_app_with_demo().await;
     // A booked visit, so that the staff mailbox has messages to list and open.
     crate::fixtures::booked_legal_case(&app);
@@ -863,16 +869,7 @@ async fn a_founder_fills_the_questionnaire_on_a_phone_in_english_with_javascript
 /// From the landing page to the confirmation at 375×812, as a person would: links, buttons,
 /// labels, select options; the language switched by its link.
 async fn phone_journey(lang: &'static str, javascript: bool) {
-    let tools = match find_tools() {
-        Ok(t) => t,
-        Err(why) if std::env::var("ONESTOP_PAGE_QUALITY").as_deref() == Ok("required") => {
-            panic!("browser tools are required but {why}")
-        }
-        Err(why) => {
-            eprintln!("phone journey SKIPPED: {why}");
-            return;
-        }
-    };
+    let Some(tools) = tools_or_skip("phone journey") else { return };
     let app = spawn_app_with_demo().await;
     let driver = start_chromedriver(&tools).await;
     let profile = tempfile::tempdir().unwrap();

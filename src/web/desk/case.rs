@@ -100,28 +100,45 @@ pub(super) async fn case_page(
 ) -> Result<HttpResponse, AppError> {
     let now = state.clock.now();
     let lang = ctx.lang;
-    type Loaded =
-        (Center, Case, Option<Answers>, Vec<CaseZone>, Vec<Appointment>, Vec<CaseEventRow>, Vec<documents::Document>);
-    let loaded: Loaded = with_conn(&state, move |conn| {
+    // The case and everything its page shows, in one trip to the database.
+    struct Loaded {
+        center: Center,
+        case: Case,
+        ans: Option<Answers>,
+        zones: Vec<CaseZone>,
+        /// Every appointment the case had (the live ones are the visit; the others, history).
+        ever: Vec<Appointment>,
+        events: Vec<CaseEventRow>,
+        docs: Vec<documents::Document>,
+        topics: Vec<String>,
+        institutions: Vec<centers::Institution>,
+        zone_rows: Vec<(centers::Zone, centers::ZoneKind)>,
+        users: Vec<crate::db::users::User>,
+        access: Vec<crate::db::access_log::AccessRow>,
+    }
+    let loaded = with_conn(&state, move |conn| {
         // PIPA: opening a case's personal data is recorded.
         let case = crate::services::access::case_for_staff(conn, staff, id, now)?;
-        Ok((
-            centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?,
-            case.clone(),
-            answers::find(conn, case.id)?,
-            answers::zones(conn, case.id)?,
-            appointments::live_of_case(conn, case.id)?,
-            crate::db::cases::events_of(conn, case.id)?,
-            documents::of_case(conn, case.id)?,
-        ))
+        let center = centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?;
+        Ok(Loaded {
+            ans: answers::find(conn, case.id)?,
+            zones: answers::zones(conn, case.id)?,
+            ever: appointments::all_of_case(conn, case.id)?,
+            events: crate::db::cases::events_of(conn, case.id)?,
+            docs: documents::of_case(conn, case.id)?,
+            topics: answers::topics(conn, case.id)?,
+            institutions: centers::institutions(conn)?,
+            zone_rows: centers::zones_of(conn, center.id)?,
+            users: crate::db::users::all_of_center(conn, center.id)?,
+            access: crate::db::access_log::access_of_case(conn, case.id)?,
+            center,
+            case,
+        })
     })
     .await?;
-    let (center, case, ans, zones, legs, events, docs) = loaded;
-    let case_id = case.id;
-    let (topics, institutions, ever) = with_conn(&state, move |conn| {
-        Ok((answers::topics(conn, case_id)?, centers::institutions(conn)?, appointments::all_of_case(conn, case_id)?))
-    })
-    .await?;
+    let Loaded { center, case, ans, zones, ever, events, docs, topics, institutions, zone_rows, users, access } =
+        loaded;
+    let legs: Vec<Appointment> = ever.iter().filter(|a| a.status.is_live()).cloned().collect();
     // A booking or a move in the history says when: the seats it took (made at the event's
     // instant) and, for a move, the ones it freed (cancelled at that instant).
     let when = |list: Vec<&Appointment>| {
@@ -148,13 +165,6 @@ pub(super) async fn case_page(
     };
     let topics: Vec<crate::domain::questionnaire::Topic> =
         topics.iter().filter_map(|c| crate::domain::questionnaire::Topic::parse(c)).collect();
-    let center_id = center.id;
-    let case_id = case.id;
-    let (zone_rows, users, access) = with_conn(&state, move |conn| {
-        let users: Vec<crate::db::users::User> = crate::db::users::all_of_center(conn, center_id)?;
-        Ok((centers::zones_of(conn, center_id)?, users, crate::db::access_log::access_of_case(conn, case_id)?))
-    })
-    .await?;
     let t = ctx.t;
     let sections = match &ans {
         Some(a) => crate::web::answers::sections(t, a, &topics, &docs, true),

@@ -102,6 +102,7 @@ struct Loaded {
     docs: Vec<documents::Document>,
     institutions: Vec<centers::Institution>,
     visit: Vec<crate::db::appointments::Appointment>,
+    center: Option<centers::Center>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -135,6 +136,7 @@ pub(super) async fn case_page(
             docs: documents::of_case(conn, case.id)?,
             institutions: centers::institutions(conn)?,
             visit: crate::db::appointments::visit_of_case(conn, case.id)?,
+            center: centers::by_id(conn, expert.center_id)?,
             all,
             ans,
             earlier,
@@ -142,7 +144,8 @@ pub(super) async fn case_page(
         })
     })
     .await?;
-    let Loaded { case, ans, topics, zones, all, my_kind, consultations, earlier, docs, institutions, visit } = loaded;
+    let Loaded { case, ans, topics, zones, all, my_kind, consultations, earlier, docs, institutions, visit, center } =
+        loaded;
     let topics: Vec<crate::domain::questionnaire::Topic> =
         topics.iter().filter_map(|c| crate::domain::questionnaire::Topic::parse(c)).collect();
     let sections = match &ans {
@@ -157,7 +160,6 @@ pub(super) async fn case_page(
         .flatten();
     let zone_name =
         |zid: i64| all.iter().find(|(z, _)| z.id == zid).map(|(_, k)| lang.pick(&k.name_ko, &k.name_en).to_owned());
-    let center = with_conn(state, move |conn| Ok(centers::by_id(conn, expert.center_id)?)).await?;
     let hhmm = |t: chrono::NaiveDateTime| center.as_ref().map(|c| super::hhmm(c, t)).unwrap_or_default();
     let mine = |c: &&consult::Consultation| c.zone_id == expert.zone_id;
     let since = consultations.iter().filter(mine).find(|c| c.completed_at.is_none()).map(|c| hhmm(c.started_at));
