@@ -22,6 +22,12 @@ pub struct Appointment {
     pub updated_at: NaiveDateTime,
     pub seat_no: i32,
     pub checked_in_at: Option<NaiveDateTime>,
+    /// When the visitor was last called to the zone (the lobby board announces it).
+    pub called_at: Option<NaiveDateTime>,
+    /// How many times the visitor was called in (recalls not counted).
+    pub call_count: i32,
+    /// When "did not come" put the visitor back in line (behind everyone else waiting).
+    pub requeued_at: Option<NaiveDateTime>,
 }
 
 /// The appointments of a visit still to happen or happening (not cancelled, no-show or done),
@@ -114,6 +120,41 @@ pub fn waiting_in_zone(
         .order((appointments::starts_at, appointments::ticket_number, appointments::id))
         .select(Appointment::as_select())
         .load(conn)
+        .map(|mut list: Vec<Appointment>| {
+            // A visitor put back in line by "did not come" waits behind everyone else waiting
+            // (those put back among themselves in the order they were put back).
+            list.sort_by_key(|a| (a.requeued_at.is_some(), a.requeued_at, a.starts_at, a.ticket_number, a.id));
+            list
+        })
+}
+
+/// The visitor is called to the zone: counted as a call, announced on the lobby board.
+pub fn mark_called(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(appointments::table.find(id))
+        .set((
+            appointments::called_at.eq(Some(now)),
+            appointments::call_count.eq(appointments::call_count + 1),
+            appointments::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+/// The same visitor called again (the lobby board announces it again; not a new call).
+pub fn mark_recalled(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(appointments::table.find(id))
+        .set((appointments::called_at.eq(Some(now)), appointments::updated_at.eq(now)))
+        .execute(conn)
+}
+
+/// "Did not come": the visitor waits again, behind everyone waiting now.
+pub fn requeue(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(appointments::table.find(id))
+        .set((
+            appointments::status.eq(AppointmentStatus::Waiting.as_str()),
+            appointments::requeued_at.eq(Some(now)),
+            appointments::updated_at.eq(now),
+        ))
+        .execute(conn)
 }
 
 /// Every appointment the case ever had, cancelled ones too (the history says what a move moved).

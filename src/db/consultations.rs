@@ -93,6 +93,12 @@ pub fn begin(
         .get_result(conn)
 }
 
+/// Removes a consultation that was opened but never took place (the visitor did not come);
+/// one with an outcome is never removed.
+pub fn remove_unrecorded(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
+    diesel::delete(consultations::table.find(id).filter(consultations::completed_at.is_null())).execute(conn)
+}
+
 /// Completes a consultation with its outcome (the report totals follow by trigger).
 pub fn record_outcome(
     conn: &mut DbConn,

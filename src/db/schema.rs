@@ -194,6 +194,9 @@ diesel::table! {
         updated_at -> Timestamp,
         seat_no -> Integer,
         checked_in_at -> Nullable<Timestamp>,
+        called_at -> Nullable<Timestamp>,
+        call_count -> Integer,
+        requeued_at -> Nullable<Timestamp>,
     }
 }
 

@@ -130,7 +130,10 @@ pub enum CaseEvent {
     Complete { more_zones_today: bool },
     /// The expert refers the case to another zone: it goes back to reservation.
     Refer,
-    /// The visitor did not come (staff, or the system after the slot ended).
+    /// Called in, the visitor did not come: back in line (once), behind everyone waiting.
+    NotHere,
+    /// The visitor did not come (staff or the system after the slot ended; the expert when a
+    /// visitor put back in line once does not come to the second call either).
     MarkNoShow,
     /// The applicant or staff withdraw the case.
     Cancel,
@@ -139,7 +142,7 @@ pub enum CaseEvent {
 }
 
 impl CaseEvent {
-    pub const ALL: [CaseEvent; 12] = [
+    pub const ALL: [CaseEvent; 13] = [
         CaseEvent::Submit,
         CaseEvent::Reserve,
         CaseEvent::Reschedule,
@@ -149,6 +152,7 @@ impl CaseEvent {
         CaseEvent::Complete { more_zones_today: false },
         CaseEvent::Complete { more_zones_today: true },
         CaseEvent::Refer,
+        CaseEvent::NotHere,
         CaseEvent::MarkNoShow,
         CaseEvent::Cancel,
         CaseEvent::Expire,
@@ -164,6 +168,7 @@ impl CaseEvent {
             CaseEvent::Start => "start",
             CaseEvent::Complete { .. } => "complete",
             CaseEvent::Refer => "refer",
+            CaseEvent::NotHere => "not_here",
             CaseEvent::MarkNoShow => "no_show",
             CaseEvent::Cancel => "cancel",
             CaseEvent::Expire => "expire",
@@ -182,7 +187,8 @@ impl CaseEvent {
             CaseEvent::Start => &[Expert],
             CaseEvent::Complete { .. } => &[Expert],
             CaseEvent::Refer => &[Expert],
-            CaseEvent::MarkNoShow => &[Staff, System],
+            CaseEvent::NotHere => &[Expert],
+            CaseEvent::MarkNoShow => &[Staff, Expert, System],
             CaseEvent::Cancel => &[Applicant, Staff],
             CaseEvent::Expire => &[System],
         }
@@ -226,7 +232,8 @@ pub fn transition(from: CaseStatus, event: CaseEvent, actor: Actor) -> Result<Ca
         (S::InConsultation, E::Complete { more_zones_today: false }) => S::Consulted,
         (S::InConsultation, E::Complete { more_zones_today: true }) => S::Waiting,
         (S::Consulted, E::Refer) => S::Submitted,
-        (S::Reserved | S::Waiting, E::MarkNoShow) => S::NoShow,
+        (S::InConsultation, E::NotHere) => S::Waiting,
+        (S::Reserved | S::Waiting | S::InConsultation, E::MarkNoShow) => S::NoShow,
         (S::Draft | S::Submitted | S::Reserved | S::NoShow, E::Cancel) => S::Cancelled,
         (S::Draft, E::Expire) => S::Cancelled,
         _ => return Err(TransitionError::NotAllowedFrom { from, event }),
@@ -258,6 +265,8 @@ mod tests {
         (S::Waiting, E::MarkNoShow, S::NoShow),
         (S::InConsultation, E::Complete { more_zones_today: false }, S::Consulted),
         (S::InConsultation, E::Complete { more_zones_today: true }, S::Waiting),
+        (S::InConsultation, E::NotHere, S::Waiting),
+        (S::InConsultation, E::MarkNoShow, S::NoShow),
         (S::Consulted, E::Refer, S::Submitted),
         (S::NoShow, E::Reserve, S::Reserved),
         (S::NoShow, E::Cancel, S::Cancelled),
@@ -294,7 +303,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 8 * 12 * 4);
+        assert_eq!(checked, 8 * 13 * 4);
     }
 
     #[test]

@@ -63,6 +63,7 @@ pub fn start(
         }
         case_flow::fire_in_tx(conn, &Fire::new(case.id, expert.acting(), CaseEvent::Start).at_version(version), now)?;
         appointments::set_status(conn, appt.id, AppointmentStatus::InConsultation, now)?;
+        appointments::mark_called(conn, appt.id, now)?;
         Ok(consultations::begin(conn, &case, &appt, expert.user_id, now)?)
     })
 }
@@ -97,6 +98,72 @@ pub fn call_next(
         }
     }
     Err(ActionError::Conflict)
+}
+
+/// The open consultation of the expert's zone and its appointment, before anything is recorded.
+fn open_call(
+    conn: &mut DbConn,
+    expert: Expert,
+    consultation_id: i64,
+) -> Result<(Consultation, crate::db::appointments::Appointment, crate::db::cases::Case), ActionError> {
+    let c = find(conn, consultation_id)?.ok_or(ActionError::NotFound)?;
+    if c.zone_id != expert.zone_id {
+        return Err(ActionError::NotFound);
+    }
+    let case = case_of(conn, expert, c.case_id.ok_or(ActionError::NotFound)?)?;
+    let appt = c.appointment_id.map(|a| appointments::appointment(conn, a)).transpose()?.flatten();
+    match appt {
+        Some(a) if c.completed_at.is_none() && a.status == AppointmentStatus::InConsultation => Ok((c, a, case)),
+        _ => Err(ActionError::WrongState),
+    }
+}
+
+/// Calls the same visitor again: the lobby board shows and announces the ticket once more.
+pub fn recall(conn: &mut DbConn, expert: Expert, consultation_id: i64, now: NaiveDateTime) -> Result<(), ActionError> {
+    db::write_tx(conn, |conn| {
+        let (_, appt, _) = open_call(conn, expert, consultation_id)?;
+        appointments::mark_recalled(conn, appt.id, now)?;
+        Ok(())
+    })
+}
+
+/// What "did not come" did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotHere {
+    /// Put back in line, behind everyone waiting now; "call next" takes them again in turn.
+    BackInLine,
+    /// Called twice and did not come twice: not attended (the visit's remaining legs too).
+    NoShow,
+}
+
+/// Called in, the visitor did not come. The first time they go back in line (the consultation
+/// that was opened for them is removed: it never took place); the second time the visit is
+/// marked not attended. One transaction, at the version the expert's page showed.
+pub fn not_here(
+    conn: &mut DbConn,
+    expert: Expert,
+    consultation_id: i64,
+    version: i64,
+    now: NaiveDateTime,
+) -> Result<NotHere, ActionError> {
+    db::write_tx(conn, |conn| {
+        let (c, appt, case) = open_call(conn, expert, consultation_id)?;
+        if case.version != version {
+            return Err(ActionError::Conflict);
+        }
+        let what = if appt.call_count >= 2 { NotHere::NoShow } else { NotHere::BackInLine };
+        let event = match what {
+            NotHere::BackInLine => CaseEvent::NotHere,
+            NotHere::NoShow => CaseEvent::MarkNoShow,
+        };
+        case_flow::fire_in_tx(conn, &Fire::new(case.id, expert.acting(), event).at_version(version), now)?;
+        consultations::remove_unrecorded(conn, c.id)?;
+        match what {
+            NotHere::BackInLine => appointments::requeue(conn, appt.id, now)?,
+            NotHere::NoShow => appointments::set_no_show(conn, case.id, now)?,
+        };
+        Ok(what)
+    })
 }
 
 /// in consultation → consulted (or back to waiting when another zone of the same one-stop

@@ -129,6 +129,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/expert/cases/{id}/documents/{doc}").route(get().to(expert::document)))
         .service(resource("/expert/consultations/{id}/complete").route(post().to(expert::complete)))
         .service(resource("/expert/consultations/{id}/refer").route(post().to(expert::refer)))
+        .service(resource("/expert/consultations/{id}/recall").route(post().to(expert::recall)))
+        .service(resource("/expert/consultations/{id}/not-here").route(post().to(expert::not_here)))
         .service(resource("/expert/consultations/{id}/execution").route(post().to(expert::record_execution)))
         .service(resource("/expert/follow-ups").route(get().to(expert::follow_ups)))
         .service(resource("/expert/feed").route(get().to(expert::feed_page)).route(post().to(expert::new_feed)))

@@ -367,7 +367,46 @@ async fn check_in_browser(d: &WebDriver, axe: &str, name: &str, shots: &Path, pr
         problems.push(format!("{name}: scrolls sideways at 320 px ({scroll} > {client})"));
     }
     d.screenshot(&shots.join(format!("{name}-320.png"))).await.unwrap();
+    // Experts walk with a phone: their pages are checked at 375 px as well.
+    if name.contains("-legal-") {
+        d.set_window_rect(0, 0, 375, 812).await.unwrap();
+        words_and_targets(d, name, 375, problems).await;
+        let (scroll, client) = scroll_and_client(d, "Width").await;
+        if scroll > client {
+            problems.push(format!("{name}: scrolls sideways at 375 px ({scroll} > {client})"));
+        }
+        d.screenshot(&shots.join(format!("{name}-375.png"))).await.unwrap();
+    }
+    // The lobby board fills a TV: nothing to scroll at 1920×1080.
+    if name.contains("lobby") {
+        d.set_window_rect(0, 0, 1920, 1080).await.unwrap();
+        let inner: (i64, i64) = {
+            let r = d
+                .execute("return [window.innerWidth, window.innerHeight];", Vec::<serde_json::Value>::new())
+                .await
+                .unwrap();
+            let v = r.json().as_array().cloned().unwrap_or_default();
+            (v[0].as_i64().unwrap_or(0), v[1].as_i64().unwrap_or(0))
+        };
+        // The window's outer size includes the browser's frame: size the viewport itself.
+        d.set_window_rect(0, 0, 1920 + (1920 - inner.0 as u32), 1080 + (1080 - inner.1 as u32)).await.unwrap();
+        for dim in ["Width", "Height"] {
+            let (scroll, client) = scroll_and_client(d, dim).await;
+            if scroll > client {
+                problems.push(format!("{name}: does not fit 1920×1080 ({dim} {scroll} > {client})"));
+            }
+        }
+        d.screenshot(&shots.join(format!("{name}-1920.png"))).await.unwrap();
+    }
     d.set_window_rect(0, 0, 1280, 1000).await.unwrap();
+}
+
+/// The document's scroll size and the viewport's client size along one dimension.
+async fn scroll_and_client(d: &WebDriver, dim: &str) -> (i64, i64) {
+    let js = format!("return [document.documentElement.scroll{dim}, document.documentElement.client{dim}];");
+    let r = d.execute(&js, Vec::<serde_json::Value>::new()).await.unwrap();
+    let v = r.json().as_array().cloned().unwrap_or_default();
+    (v[0].as_i64().unwrap_or(0), v[1].as_i64().unwrap_or(0))
 }
 
 pub(crate) async fn browser_sign_in(d: &WebDriver, app: &TestApp, local: &str) {
@@ -721,7 +760,8 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
         let html = p
             .html
             .replace(r#"<script src="/static/js/refresh.js" defer></script>"#, "")
-            .replace(r#"<script src="/static/js/booker.js" defer></script>"#, "");
+            .replace(r#"<script src="/static/js/booker.js" defer></script>"#, "")
+            .replace(r#"<script src="/static/js/lobby.js" defer></script>"#, "");
         if html.contains("<script") {
             panic!("{} carries a script", p.name);
         }

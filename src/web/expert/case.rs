@@ -27,6 +27,15 @@ pub struct OtherLeg {
     summary: Option<String>,
 }
 
+/// The lobby call of the open consultation: when, which ticket, and whether "did not come"
+/// would put the visitor back in line (first call) or mark them not attended (second).
+pub struct Call {
+    consultation: i64,
+    called: String,
+    ticket: Option<i32>,
+    second: bool,
+}
+
 pub struct Earlier {
     date: String,
     zone: String,
@@ -55,6 +64,7 @@ pub struct CasePage {
     others: Vec<OtherLeg>,
     /// The open consultation of this expert's zone: the outcome form.
     open: Option<i64>,
+    call: Option<Call>,
     /// The completed consultation of this zone, if the case can be referred on.
     referable: Option<i64>,
     form: OutcomeForm,
@@ -152,7 +162,8 @@ pub(super) async fn case_page(
         Some(a) => crate::web::answers::sections(ctx.t, a, &topics, &docs, false),
         None => Vec::new(),
     };
-    let open = consultations.iter().find(|c| c.zone_id == expert.zone_id && c.completed_at.is_none()).map(|c| c.id);
+    let open_c = consultations.iter().find(|c| c.zone_id == expert.zone_id && c.completed_at.is_none());
+    let open = open_c.map(|c| c.id);
     let referable = (case.status == CaseStatus::Consulted)
         .then(|| {
             consultations.iter().rev().find(|c| c.zone_id == expert.zone_id && c.completed_at.is_some()).map(|c| c.id)
@@ -214,8 +225,18 @@ pub(super) async fn case_page(
                 .and_then(|c| c.summary.clone().or_else(|| c.notes.clone())),
         })
         .collect();
+    let call = open_c.and_then(|c| {
+        let a = visit.iter().find(|a| Some(a.id) == c.appointment_id)?;
+        Some(Call {
+            consultation: c.id,
+            called: hhmm(a.called_at.unwrap_or(c.started_at)),
+            ticket: a.ticket_number,
+            second: a.call_count >= 2,
+        })
+    });
     let just = match req.query_string() {
         "started=1" if since.is_some() => Some(msg("expert.just_started")),
+        "recalled=1" if since.is_some() => Some(msg("expert.just_recalled")),
         "done=1" if !recorded.is_empty() => Some(msg("expert.just_completed")),
         _ => None,
     };
@@ -241,6 +262,7 @@ pub(super) async fn case_page(
             })
             .collect(),
         open,
+        call,
         referable,
         form,
         errors,

@@ -2,6 +2,7 @@
 //! outcome form and the referral, the follow-ups and the calendar feed — one file per page or
 //! action. Experts only (`who::Expert`); every case is checked against their center and zone.
 
+mod call;
 mod call_next;
 mod case;
 mod complete;
@@ -13,6 +14,7 @@ mod queue;
 mod refer;
 mod start;
 
+pub use call::{not_here, recall};
 pub use call_next::call_next;
 pub use case::case;
 pub use complete::complete;

@@ -32,6 +32,8 @@ pub struct QueueRow {
     company: String,
     state: &'static str,
     waiting_since: Option<String>,
+    /// Put back in line by "did not come" (at this time).
+    back_in_line: Option<String>,
     can_start: bool,
     consultation: Option<i64>,
 }
@@ -63,6 +65,8 @@ impl QueuePage {
 #[derive(serde::Deserialize, Default)]
 pub struct QueueQuery {
     date: Option<String>,
+    /// What an action elsewhere just did ("did not come" → back in line, or not attended).
+    said: Option<String>,
 }
 
 pub async fn queue(
@@ -72,7 +76,13 @@ pub async fn queue(
     state: web::Data<AppState>,
     query: web::Query<QueueQuery>,
 ) -> Result<HttpResponse, AppError> {
-    queue_page(&req, ctx, expert, &state, query.into_inner().date, None, StatusCode::OK).await
+    let q = query.into_inner();
+    let said = match q.said.as_deref() {
+        Some("back_in_line") => Some(crate::web::i18n::msg("expert.said_back_in_line")),
+        Some("no_show") => Some(crate::web::i18n::msg("expert.said_no_show")),
+        _ => None,
+    };
+    queue_page(&req, ctx, expert, &state, q.date, said, StatusCode::OK).await
 }
 
 pub(super) async fn queue_page(
@@ -143,6 +153,9 @@ pub(super) async fn queue_page(
                 state: crate::web::labels::appt_status_key(a.status),
                 waiting_since: (a.status == AppointmentStatus::Waiting)
                     .then(|| a.checked_in_at.map(|t| hhmm(&center, t)))
+                    .flatten(),
+                back_in_line: (a.status == AppointmentStatus::Waiting)
+                    .then(|| a.requeued_at.map(|t| hhmm(&center, t)))
                     .flatten(),
                 can_start: a.status == AppointmentStatus::Waiting && case.status == CaseStatus::Waiting,
                 consultation: open.map(|c| c.id),

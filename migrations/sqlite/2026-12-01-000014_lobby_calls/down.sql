@@ -1,0 +1,3 @@
+ALTER TABLE appointments DROP COLUMN requeued_at;
+ALTER TABLE appointments DROP COLUMN call_count;
+ALTER TABLE appointments DROP COLUMN called_at;
