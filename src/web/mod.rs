@@ -23,6 +23,7 @@ pub mod schedule;
 pub mod security;
 pub mod settings;
 pub mod staff;
+pub mod tasks;
 pub mod visiting;
 pub mod who;
 

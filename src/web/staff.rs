@@ -166,15 +166,17 @@ pub struct HomePage {
     center_name: String,
     center_slug: String,
     zone_name: Option<String>,
-    is_desk: bool,
     /// A national admin: no center, the national reports.
     national: bool,
+    /// Every task of the role (`web::tasks`).
+    tasks: Vec<crate::web::tasks::Task>,
 }
 
 pub async fn home(ctx: PageCtx, state: web::Data<AppState>) -> Result<impl Responder, AppError> {
     let user = ctx.require_user()?.clone();
     let lang = ctx.lang;
     let national = user.center_id.is_none() && user.role == crate::domain::Role::Admin;
+    let role = user.role;
     let (center_name, center_slug, zone_name) = with_conn(&state, move |conn| {
         let Some(center_id) = user.center_id else {
             return if national { Ok((String::new(), String::new(), None)) } else { Err(AppError::Forbidden) };
@@ -195,8 +197,8 @@ pub async fn home(ctx: PageCtx, state: web::Data<AppState>) -> Result<impl Respo
         Some(crate::domain::Role::Expert) => msg("role.expert"),
         _ => msg("role.staff"),
     };
-    let is_desk = !national && ctx.user.as_ref().is_some_and(|u| u.role != crate::domain::Role::Expert);
-    Ok(HomePage { t: ctx.t, ctx, role_key, center_name, center_slug, zone_name, is_desk, national })
+    let tasks = crate::web::tasks::of(role, &center_slug);
+    Ok(HomePage { t: ctx.t, ctx, role_key, center_name, center_slug, zone_name, national, tasks })
 }
 
 /// Where a role's day starts: the expert's queue, the desk's board of today, the national

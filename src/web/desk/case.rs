@@ -67,6 +67,8 @@ pub struct CasePage {
     can_move: bool,
     can_check_in: Option<i64>,
     access: Vec<String>,
+    /// Just registered at the desk (`?walked_in=1`): "번호표 3 — 한빛바이오, IP존", said first.
+    walked_in: Option<String>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -180,7 +182,17 @@ pub(super) async fn case_page(
         |uid: Option<i64>| uid.and_then(|u| users.iter().find(|x| x.id == u)).map(|u| u.display_name.clone());
     let status = case.status;
     use crate::domain::CaseStatus as S;
+    let walked_in = (req.query_string() == "walked_in=1")
+        .then(|| {
+            let ticket = legs.iter().find_map(|a| a.ticket_number)?;
+            let company = ans.as_ref().and_then(|a| a.company_name.clone()).filter(|c| !c.is_empty());
+            let zones: Vec<String> = legs.iter().map(|a| zone_name(a.zone_id)).collect();
+            let who = company.into_iter().chain([zones.join(", ")]).collect::<Vec<_>>().join(", ");
+            Some(t.fmt2("desk.announce", "number", ticket, "who", who))
+        })
+        .flatten();
     let page = CasePage {
+        walked_in,
         t,
         id: case.id,
         version: case.version,

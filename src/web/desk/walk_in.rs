@@ -86,7 +86,7 @@ pub async fn walk_in(
     })
     .await?;
     match r {
-        Ok((case_id, _)) => Ok(see_other(format!("/staff/cases/{case_id}"))),
+        Ok((case_id, _)) => Ok(see_other(format!("/staff/cases/{case_id}?walked_in=1"))),
         // A zone the center does not run (only a crafted form names one).
         Err(ActionError::NoZone) => {
             let errors = vec![FieldError { field: "zone", key: msg("walk_in.zone_required") }];
