@@ -28,6 +28,17 @@ pub fn closures_from(conn: &mut DbConn, center_id: i64, from: NaiveDate) -> Quer
         .load(conn)
 }
 
+/// One closure of the center.
+pub fn closure(conn: &mut DbConn, center_id: i64, id: i64) -> QueryResult<Option<ClosureRow>> {
+    use super::schema::closures;
+    closures::table
+        .filter(closures::id.eq(id))
+        .filter(closures::center_id.eq(center_id))
+        .select(ClosureRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 pub fn delete_closure(conn: &mut DbConn, center_id: i64, id: i64) -> QueryResult<usize> {
     use super::schema::closures;
     diesel::delete(closures::table.filter(closures::id.eq(id)).filter(closures::center_id.eq(center_id))).execute(conn)

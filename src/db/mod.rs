@@ -6,6 +6,7 @@ pub mod access_log;
 pub mod answers;
 pub mod appointments;
 pub mod cases;
+pub mod center_changes;
 pub mod center_contacts;
 pub mod centers;
 pub mod closures;

@@ -411,8 +411,21 @@ diesel::joinable!(case_topics -> cases (case_id));
 diesel::joinable!(case_zones -> cases (case_id));
 diesel::joinable!(routing_rules -> centers (center_id));
 
+diesel::table! {
+    center_changes (id) {
+        id -> BigInt,
+        center_id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        at -> Timestamp,
+        kind -> Text,
+        zone_id -> Nullable<BigInt>,
+        detail -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     access_log,
+    center_changes,
     rate_hits,
     import_rows,
     consultations,

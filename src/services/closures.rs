@@ -3,6 +3,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+use crate::db::center_changes::{self as changes, Detail, kind};
 use crate::db::schedule::{self, NewClosure};
 use crate::db::{DbConn, centers, users};
 use crate::domain::Role;
@@ -42,26 +43,45 @@ pub fn add(
         },
         None => (None, None),
     };
-    schedule::add_closure(
-        conn,
-        &NewClosure {
-            center_id: staff.center_id,
-            zone_id,
+    crate::db::write_tx(conn, |conn| {
+        schedule::add_closure(
+            conn,
+            &NewClosure {
+                center_id: staff.center_id,
+                zone_id,
+                expert_user_id,
+                starts_on,
+                ends_on,
+                reason,
+                created_by: Some(staff.user_id),
+                created_at: now,
+            },
+        )?;
+        let detail = Detail {
+            starts_on: Some(starts_on),
+            ends_on: Some(ends_on),
+            reason: Some(reason.to_owned()),
             expert_user_id,
-            starts_on,
-            ends_on,
-            reason,
-            created_by: Some(staff.user_id),
-            created_at: now,
-        },
-    )?;
-    Ok(())
+            ..Detail::default()
+        };
+        changes::record(conn, staff.center_id, Some(staff.user_id), now, kind::CLOSURE_ADDED, zone_id, &detail)?;
+        Ok(())
+    })
 }
 
-/// Lifts a closure of the staff member's center.
-pub fn delete(conn: &mut DbConn, staff: Staff, id: i64) -> Result<(), ClosureError> {
-    match crate::db::closures::delete_closure(conn, staff.center_id, id)? {
-        0 => Err(ClosureError::NotFound),
-        _ => Ok(()),
-    }
+/// Lifts a closure of the staff member's center (the audit view keeps what it was).
+pub fn delete(conn: &mut DbConn, staff: Staff, id: i64, now: NaiveDateTime) -> Result<(), ClosureError> {
+    crate::db::write_tx(conn, |conn| {
+        let c = crate::db::closures::closure(conn, staff.center_id, id)?.ok_or(ClosureError::NotFound)?;
+        crate::db::closures::delete_closure(conn, staff.center_id, id)?;
+        let detail = Detail {
+            starts_on: Some(c.starts_on),
+            ends_on: Some(c.ends_on),
+            reason: Some(c.reason),
+            expert_user_id: c.expert_user_id,
+            ..Detail::default()
+        };
+        changes::record(conn, staff.center_id, Some(staff.user_id), now, kind::CLOSURE_LIFTED, c.zone_id, &detail)?;
+        Ok(())
+    })
 }

@@ -1,6 +1,9 @@
 //! A center's weekly schedule, as staff change it: opening hours per zone and weekday (with the
 //! finance institution on duty), and each zone's booking policy.
 
+use chrono::NaiveDateTime;
+
+use crate::db::center_changes::{self as changes, Detail, kind};
 use crate::db::centers::{self, NewScheduleRule, Zone, ZoneKind};
 use crate::db::schedule::{self, PolicyRow};
 use crate::db::{self, DbConn};
@@ -21,7 +24,7 @@ pub enum ScheduleError {
 
 /// Adds opening hours, unless they overlap the zone's others on that weekday (decided under a
 /// lock per zone, so two staff adding at once cannot both pass the check).
-pub fn add_rule(conn: &mut DbConn, staff: Staff, r: &Rule) -> Result<(), ScheduleError> {
+pub fn add_rule(conn: &mut DbConn, staff: Staff, r: &Rule, now: NaiveDateTime) -> Result<(), ScheduleError> {
     let (zone, kind) = own_zone(conn, staff.center_id, r.zone_id)?;
     let institution_id = if kind.zone_type == crate::domain::ZoneType::Finance && !r.institution.is_empty() {
         let all = centers::institutions(conn)?;
@@ -49,23 +52,59 @@ pub fn add_rule(conn: &mut DbConn, staff: Staff, r: &Rule) -> Result<(), Schedul
                 institution_id,
             },
         )?;
+        let detail = Detail {
+            weekday: Some(r.weekday),
+            start: Some(r.start),
+            end: Some(r.end),
+            slot_minutes: Some(r.slot_minutes),
+            seats: Some(r.seats),
+            ..Detail::default()
+        };
+        changes::record(conn, staff.center_id, Some(staff.user_id), now, kind::HOURS_ADDED, Some(zone.id), &detail)?;
         Ok(())
     })
 }
 
 /// Removes opening hours of one of the staff member's zones.
-pub fn delete_rule(conn: &mut DbConn, staff: Staff, rule_id: i64) -> Result<(), ScheduleError> {
+pub fn delete_rule(conn: &mut DbConn, staff: Staff, rule_id: i64, now: NaiveDateTime) -> Result<(), ScheduleError> {
     let zone_ids: Vec<i64> = centers::zones_of(conn, staff.center_id)?.iter().map(|(z, _)| z.id).collect();
-    match centers::delete_rule(conn, rule_id, &zone_ids)? {
-        0 => Err(ScheduleError::NotFound),
-        _ => Ok(()),
-    }
+    db::write_tx(conn, |conn| {
+        let rule =
+            centers::rules_of(conn, &zone_ids)?.into_iter().find(|x| x.id == rule_id).ok_or(ScheduleError::NotFound)?;
+        centers::delete_rule(conn, rule_id, &zone_ids)?;
+        let detail = Detail {
+            weekday: Some(rule.weekday),
+            start: Some(rule.start_time),
+            end: Some(rule.end_time),
+            slot_minutes: Some(rule.slot_minutes),
+            seats: Some(rule.seats),
+            ..Detail::default()
+        };
+        let who = Some(staff.user_id);
+        changes::record(conn, staff.center_id, who, now, kind::HOURS_REMOVED, Some(rule.zone_id), &detail)?;
+        Ok(())
+    })
 }
 
 /// Sets a zone's booking policy (notice, horizon, buffer, cut-offs).
-pub fn set_policy(conn: &mut DbConn, staff: Staff, policy: &PolicyRow) -> Result<(), ScheduleError> {
+pub fn set_policy(
+    conn: &mut DbConn,
+    staff: Staff,
+    policy: &PolicyRow,
+    now: NaiveDateTime,
+) -> Result<(), ScheduleError> {
     own_zone(conn, staff.center_id, policy.zone_id)?;
-    Ok(schedule::set_policy(conn, policy)?)
+    db::write_tx(conn, |conn| {
+        schedule::set_policy(conn, policy)?;
+        let detail = Detail {
+            notice_minutes: Some(policy.min_notice_minutes),
+            horizon_days: Some(policy.horizon_days),
+            ..Detail::default()
+        };
+        let who = Some(staff.user_id);
+        changes::record(conn, staff.center_id, who, now, kind::POLICY_SET, Some(policy.zone_id), &detail)?;
+        Ok(())
+    })
 }
 
 /// The zone, if it is one of the center's.

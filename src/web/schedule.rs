@@ -88,7 +88,7 @@ impl SchedulePage {
     }
 }
 
-fn weekday_key(n: i16) -> &'static str {
+pub(crate) fn weekday_key(n: i16) -> &'static str {
     match n {
         1 => msg("weekday.1"),
         2 => msg("weekday.2"),
@@ -238,7 +238,8 @@ pub async fn add_rule(
         Ok(r) => r,
         Err(errors) => return page(&req, ctx, staff, &state, form, errors.into(), None).await,
     };
-    match with_conn(&state, move |conn| Ok(schedule_service::add_rule(conn, staff, &rule))).await? {
+    let now = state.clock.now();
+    match with_conn(&state, move |conn| Ok(schedule_service::add_rule(conn, staff, &rule, now))).await? {
         Ok(()) => Ok(see_other("/staff/schedule?done=rule")),
         Err(ScheduleError::Overlap) => {
             let errors = vec![FieldError { field: "start", key: msg("schedule.overlap") }];
@@ -253,8 +254,8 @@ pub async fn delete_rule(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
-    with_conn(&state, move |conn| Ok(schedule_service::delete_rule(conn, staff, id)?)).await?;
+    let (id, now) = (id.into_inner(), state.clock.now());
+    with_conn(&state, move |conn| Ok(schedule_service::delete_rule(conn, staff, id, now)?)).await?;
     Ok(see_other("/staff/schedule?done=rule"))
 }
 
@@ -272,6 +273,7 @@ pub async fn set_policy(
         // The policy form is short: its one message says which values are allowed.
         Err(errors) => return page(&req, ctx, staff, &state, RuleForm::default(), errors.into(), None).await,
     };
+    let now = state.clock.now();
     with_conn(&state, move |conn| {
         schedule_service::set_policy(
             conn,
@@ -284,6 +286,7 @@ pub async fn set_policy(
                 reschedule_cutoff_minutes: p.reschedule_cutoff_minutes,
                 cancel_cutoff_minutes: p.cancel_cutoff_minutes,
             },
+            now,
         )?;
         Ok(())
     })

@@ -103,6 +103,15 @@ pub async fn save(
     let now = state.clock.now();
     // Saved by the admin, the values are the center's own, no longer the demo's samples.
     let row = CenterContact::new(admin.center_id, contact, false, now, Some(admin.user_id));
-    with_conn(&state, move |conn| Ok(center_contacts::save(conn, &row)?)).await?;
+    with_conn(&state, move |conn| {
+        crate::db::write_tx(conn, |conn| {
+            center_contacts::save(conn, &row)?;
+            let (center, who) = (admin.center_id, Some(admin.user_id));
+            use crate::db::center_changes::{self as changes, Detail, kind};
+            changes::record(conn, center, who, now, kind::DETAILS_SAVED, None, &Detail::default())
+        })?;
+        Ok(())
+    })
+    .await?;
     Ok(respond::see_other("/staff/settings?saved=1"))
 }

@@ -725,6 +725,42 @@ async fn staff_edit_the_schedule_and_see_the_visits_a_change_strands() {
     if let Some(z) = onestop::db::centers::zone_by_kind(&mut app.conn(), seoul.id, "legal").unwrap() {
         assert_eq!(app.post_form(&format!("/staff/schedule/{}/policy", z.id), &good).await.status().as_u16(), 404);
     }
+    // Every change is in the audit view, in words, with who made it; a closure added and
+    // lifted too (what it was stays readable after it is gone).
+    let closure = [
+        ("_csrf", csrf.as_str()),
+        ("starts_on", "2030-06-03"),
+        ("ends_on", "2030-06-04"),
+        ("scope", "legal"),
+        ("reason", "임시공휴일"),
+    ];
+    assert_eq!(app.post_form("/staff/closures", &closure).await.status().as_u16(), 200);
+    let id: i64 = onestop::db::closures::closures_from(
+        &mut app.conn(),
+        center.id,
+        chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap(),
+    )
+    .unwrap()
+    .iter()
+    .find(|c| c.reason == "임시공휴일")
+    .unwrap()
+    .id;
+    assert_eq!(
+        app.post_form(&format!("/staff/closures/{id}/delete"), &[("_csrf", &csrf)]).await.status().as_u16(),
+        303
+    );
+    let (_, html) = app.get_html("/staff/audit?kind=operations").await;
+    let rows = crate::helpers::texts(&html, "tbody tr");
+    let staff_name =
+        onestop::db::users::by_email(&mut app.conn(), &app.account("staff").email).unwrap().unwrap().display_name;
+    let has = |words: &[&str]| rows.iter().any(|r| words.iter().all(|w| r.contains(w)) && r.contains(&staff_name));
+    assert!(has(&["상담 시간 추가", "법률존", "토요일 09:00–12:00", "1회 30분 · 2명"]), "{rows:#?}");
+    assert!(has(&["상담 시간 삭제", "법률존"]), "{rows:#?}");
+    assert!(has(&["예약 규칙 변경", "법률존", "최소 2시간 전 예약 · 14일 앞까지"]), "{rows:#?}");
+    assert!(has(&["휴무 추가", "법률존", "2030-06-03 – 2030-06-04", "임시공휴일"]), "{rows:#?}");
+    assert!(has(&["휴무 해제", "법률존", "2030-06-03 – 2030-06-04", "임시공휴일"]), "{rows:#?}");
+    // Changes only: the case events and access records are not mixed in.
+    assert_eq!(rows.len(), 5, "{rows:#?}");
 }
 
 #[tokio::test]

@@ -70,21 +70,27 @@ pub async fn audit(
     let (_, to) = day_range(&center, to_day);
     let who: Option<i64> =
         query.who.as_deref().and_then(|w| w.parse().ok()).filter(|id| people.iter().any(|p| p.id == *id));
-    let kind = query.kind.clone().filter(|k| k == "changes" || k == "access").unwrap_or_default();
+    let kind =
+        query.kind.clone().filter(|k| ["changes", "access", "operations"].contains(&k.as_str())).unwrap_or_default();
     let center_id = center.id;
     let k2 = kind.clone();
-    let (events, access) = with_conn(&state, move |conn| {
-        let events = if k2 == "access" {
+    let (events, access, operations, zones) = with_conn(&state, move |conn| {
+        let operations = if k2.is_empty() || k2 == "operations" {
+            crate::db::center_changes::of_center(conn, center_id, who, from, to, 500)?
+        } else {
+            Vec::new()
+        };
+        let events = if k2 == "access" || k2 == "operations" {
             Vec::new()
         } else {
             crate::db::cases::events_of_center(conn, center_id, who, from, to, 500)?
         };
-        let access = if k2 == "changes" {
+        let access = if k2 == "changes" || k2 == "operations" {
             Vec::new()
         } else {
             crate::db::access_log::access_of_center(conn, center_id, who, from, to, 500)?
         };
-        Ok((events, access))
+        Ok((events, access, operations, centers::zones_of(conn, center_id)?))
     })
     .await?;
     let mut ids: Vec<i64> = events.iter().map(|e| e.case_id).chain(access.iter().filter_map(|a| a.case_id)).collect();
@@ -133,6 +139,19 @@ pub async fn audit(
             },
         ));
     }
+    for c in &operations {
+        lines.push((
+            c.at,
+            AuditLine {
+                at: local(&center, c.at).format("%Y-%m-%d %H:%M").to_string(),
+                who: name(c.user_id, "staff"),
+                what: operation_words(t, c, &zones, &people),
+                case_id: None,
+                reference: String::new(),
+                reason: c.detail().reason,
+            },
+        ));
+    }
     lines.sort_by(|a, b| b.0.cmp(&a.0));
     Ok(AuditPage {
         t,
@@ -144,4 +163,56 @@ pub async fn audit(
         people: people.iter().map(|p| (p.id.to_string(), p.display_name.clone())).collect(),
         lines: lines.into_iter().map(|(_, l)| l).collect(),
     })
+}
+
+/// A change to how the center runs, in words: what, where (the center, a zone, an expert's
+/// absence) and its facts (dates, hours, rules). The reason goes in its own column part.
+fn operation_words(
+    t: T,
+    c: &crate::db::center_changes::Change,
+    zones: &[(centers::Zone, centers::ZoneKind)],
+    people: &[crate::db::users::User],
+) -> String {
+    use crate::db::center_changes::kind;
+    use crate::web::i18n::msg;
+    let d = c.detail();
+    let lang = t.0;
+    let zone =
+        c.zone_id.and_then(|z| zones.iter().find(|(x, _)| x.id == z)).map(|(_, k)| lang.pick(&k.name_ko, &k.name_en));
+    let expert = d.expert_user_id.and_then(|u| people.iter().find(|p| p.id == u)).map(|p| p.display_name.as_str());
+    let mut parts: Vec<String> = Vec::new();
+    let title = match c.kind.as_str() {
+        kind::CLOSURE_ADDED => msg("audit.op.closure_added"),
+        kind::CLOSURE_LIFTED => msg("audit.op.closure_lifted"),
+        kind::HOURS_ADDED => msg("audit.op.hours_added"),
+        kind::HOURS_REMOVED => msg("audit.op.hours_removed"),
+        kind::POLICY_SET => msg("audit.op.policy_set"),
+        _ => msg("audit.op.details_saved"),
+    };
+    parts.push(t.get(title).to_owned());
+    match (expert, zone) {
+        (Some(e), _) => parts.push(t.fmt("audit.op.absence", "name", e)),
+        (None, Some(z)) => parts.push(z.to_owned()),
+        (None, None) if c.kind.starts_with("closure") => parts.push(t.get("audit.op.whole_center").to_owned()),
+        _ => {}
+    }
+    if let (Some(a), Some(b)) = (d.starts_on, d.ends_on) {
+        parts.push(if a == b { a.to_string() } else { format!("{a} – {b}") });
+    }
+    if let (Some(w), Some(a), Some(b)) = (d.weekday, d.start, d.end) {
+        parts.push(format!(
+            "{} {}–{}",
+            t.get(crate::web::schedule::weekday_key(w)),
+            a.format("%H:%M"),
+            b.format("%H:%M")
+        ));
+    }
+    if let (Some(m), Some(n)) = (d.slot_minutes, d.seats) {
+        parts.push(t.fmt2("audit.op.slots", "minutes", m, "seats", n));
+    }
+    if let (Some(m), Some(h)) = (d.notice_minutes, d.horizon_days) {
+        let hours = if m % 60 == 0 { (m / 60).to_string() } else { format!("{:.1}", f64::from(m) / 60.0) };
+        parts.push(t.fmt2("audit.op.policy", "hours", hours, "days", h));
+    }
+    parts.join(" · ")
 }

@@ -200,8 +200,8 @@ pub async fn delete_closure(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
-    match with_conn(&state, move |conn| Ok(closures::delete(conn, staff, id))).await? {
+    let (id, now) = (id.into_inner(), state.clock.now());
+    match with_conn(&state, move |conn| Ok(closures::delete(conn, staff, id, now))).await? {
         Ok(()) => {}
         Err(ClosureError::NotFound) => return Err(AppError::NotFound),
         Err(ClosureError::Db(e)) => return Err(e.into()),
