@@ -52,6 +52,15 @@ impl PageCtx {
         self.user.as_ref().is_some_and(|u| u.role == crate::domain::Role::Admin)
     }
 
+    /// Whether this page belongs to the menu entry `href`: the same path, or below it for an
+    /// entry of two segments or more (`/staff/cases` covers `/staff/cases/12`; `/expert` is
+    /// only itself).
+    pub fn section_is(&self, href: &str) -> bool {
+        let path = self.here.split(['?', '#']).next().unwrap_or_default();
+        path == href
+            || (href.matches('/').count() >= 2 && path.starts_with(href) && path[href.len()..].starts_with('/'))
+    }
+
     /// A context without a database lookup (error pages).
     pub fn bare(req: &HttpRequest, lang: Lang) -> Self {
         PageCtx {

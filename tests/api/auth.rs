@@ -186,3 +186,52 @@ async fn sign_in_returns_to_the_page_asked_for_but_never_off_site() {
         .await;
     assert_eq!(r.headers()["location"], "/staff/appointments", "staff start on today's board");
 }
+
+/// The staff home lists every task of the role, each with what it is for, and every one of
+/// them opens for that role (no dead end, nothing another role's).
+#[tokio::test]
+async fn the_staff_home_lists_every_task_of_the_role_and_each_opens() {
+    let app = spawn_app_with_demo().await;
+    for (local, expect) in [
+        (
+            "staff",
+            vec![
+                "오늘의 현황",
+                "현장 접수",
+                "신청 목록",
+                "상담 일정",
+                "휴무 관리",
+                "실적 보고",
+                "처리 기록",
+                "보낸 메일함",
+                "로비 호출 화면",
+            ],
+        ),
+        ("admin", vec!["오늘의 현황", "직원 관리", "센터 정보", "로비 호출 화면"]),
+        ("finance", vec!["오늘의 상담", "후속 확인", "캘린더 구독", "로비 호출 화면"]),
+        ("national", vec!["전국 원스톱 서비스 지원 현황"]),
+    ] {
+        app.login_as(local).await;
+        let (status, html) = app.get_html("/staff").await;
+        assert_eq!(status, 200);
+        let titles = crate::helpers::texts(&html, ".task-list a");
+        for want in &expect {
+            assert!(titles.iter().any(|t| t == want), "{local}: {want} in {titles:?}");
+        }
+        if local == "staff" {
+            assert!(!titles.iter().any(|t| t == "직원 관리"), "the admin's tasks are not the clerk's");
+        }
+        assert_eq!(crate::helpers::texts(&html, ".task-list p").len(), titles.len(), "every task says what it is for");
+        let doc = scraper::Html::parse_document(&html);
+        let links: Vec<String> = doc
+            .select(&scraper::Selector::parse(".task-list a").unwrap())
+            .map(|a| a.value().attr("href").unwrap().to_owned())
+            .collect();
+        for href in links {
+            let (status, _) = app.get_html(&href).await;
+            assert_eq!(status, 200, "{local}: {href}");
+        }
+        let token = crate::helpers::csrf_from(&html).unwrap();
+        app.post_form("/staff/logout", &[("_csrf", &token)]).await;
+    }
+}

@@ -242,11 +242,16 @@ async fn a_walk_in_goes_straight_into_the_queue_and_bad_input_comes_back_with_it
         )
         .await;
     assert_eq!(r.status().as_u16(), 303);
-    let case_id: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let (path, query) = location.split_once('?').unwrap();
+    assert_eq!(query, "walked_in=1", "the case page announces the ticket");
+    let case_id: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
     let case = cases::find(&mut app.conn(), case_id).unwrap().unwrap();
     assert_eq!(case.status, "waiting");
     let appt = appointments::live_of_case(&mut app.conn(), case_id).unwrap().remove(0);
     assert_eq!((appt.status.as_str(), appt.ticket_number), ("waiting", Some(1)));
+    let (_, html) = app.get_html(&location).await;
+    assert_eq!(crate::helpers::texts(&html, "#announce .announce-ticket"), ["번호표 1 — 주식회사 바다, 금융존"]);
     let (_, html) = app.get_html("/staff/appointments").await;
     assert!(html.contains(&case.reference) && html.contains("주식회사 바다"), "on today's board");
     // The consent is recorded as online: its wording's version and the time.
@@ -260,7 +265,8 @@ async fn a_walk_in_goes_straight_into_the_queue_and_bad_input_comes_back_with_it
     assert!(r.text().await.unwrap().contains("동의가 없으면 이름과 전화번호를 적을 수 없습니다"));
     let r = app.post_form("/staff/walk-in", &without[..3]).await;
     assert_eq!(r.status().as_u16(), 303);
-    let id: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let id: i64 = location.split('?').next().unwrap().rsplit('/').next().unwrap().parse().unwrap();
     let a = onestop::db::answers::find(&mut app.conn(), id).unwrap().unwrap();
     assert_eq!((a.contact_name, a.contact_phone, a.consented_at), (None, None, None));
     assert_eq!(a.company_name.as_deref(), Some("한빛바이오"));
