@@ -223,3 +223,106 @@ async fn the_finance_and_ip_experts_work_a_one_stop_visit_on_a_phone() {
     d.screenshot(&shots.join("expert-phone-ip-prebrief.png")).await.unwrap();
     d.quit().await.unwrap();
 }
+
+/// The lobby board on a TV (1920×1080, JavaScript on): the sound switched on, a call made by
+/// the finance expert appears within seconds, flashes its zone and is spoken in Korean, then
+/// English; when the server stops answering the board says it is offline and keeps the last
+/// calls, and when it answers again the notice goes. Speech is recorded by a stand-in for the
+/// browser's voice (headless Chromium has none to hear); the fetch failing is what a stopped
+/// server looks like to the page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lobby_board_announces_a_call_and_says_when_it_is_offline() {
+    let Some(tools) = tools_or_skip("lobby journey") else { return };
+    let app = spawn_app_with_demo().await;
+    let case_id = one_stop_visitor_checked_in(&app).await;
+    let driver = start_chromedriver(&tools).await;
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/page-quality");
+    std::fs::create_dir_all(&shots).unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let d = browser_with(&tools, &driver, profile.path(), true).await;
+    d.set_window_rect(0, 0, 1920, 1080).await.unwrap();
+    d.goto(app.url("/centers/gyeongnam/lobby")).await.unwrap();
+    let js = |s: &'static str| {
+        let d = d.clone();
+        async move { d.execute(s, Vec::<serde_json::Value>::new()).await.unwrap().json().clone() }
+    };
+    js(r#"window.__said = [];
+        Object.defineProperty(window, "speechSynthesis", { configurable: true,
+          value: { speak: function (u) { window.__said.push(u.lang + "|" + u.text); } } });
+        if (!window.SpeechSynthesisUtterance) { window.SpeechSynthesisUtterance = function (t) { this.text = t; }; }
+        return true;"#)
+    .await;
+    let sound = d.find(By::Id("lobby-sound")).await.unwrap();
+    if sound.is_displayed().await.unwrap() {
+        sound.click().await.unwrap();
+    }
+    let finance = "document.querySelector('[data-zone=finance] .lobby-ticket').textContent.trim()";
+    assert_eq!(d.execute(&format!("return {finance};"), vec![]).await.unwrap().json(), "– 없음", "nobody called yet");
+    // The finance expert calls the visitor in.
+    let center = crate::fixtures::gyeongnam(&app);
+    let u = onestop::db::users::by_email(&mut app.conn(), &app.account("finance").email).unwrap().unwrap();
+    let expert =
+        onestop::services::consult::Expert { user_id: u.id, center_id: center.id, zone_id: u.zone_id.unwrap() };
+    let now = onestop::db::now();
+    let day = onestop::services::availability::day_range(
+        &center,
+        onestop::domain::availability::local_date(onestop::services::availability::time_zone(&center), now),
+    );
+    onestop::services::consult::call_next(&mut app.conn(), expert, day, now).unwrap().unwrap();
+    let ticket = onestop::db::appointments::live_of_case(&mut app.conn(), case_id).unwrap()[0].ticket_number.unwrap();
+    let mut seen = serde_json::Value::Null;
+    for _ in 0..40 {
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        seen = d
+            .execute(
+                &format!("return [{finance}, document.querySelector('[data-zone=finance]').classList.contains('is-new'), window.__said];"),
+                vec![],
+            )
+            .await
+            .unwrap()
+            .json()
+            .clone();
+        if seen[2].as_array().is_some_and(|a| a.len() >= 2) {
+            break;
+        }
+    }
+    assert_eq!(seen[0], ticket.to_string(), "the call is on the board: {seen}");
+    assert_eq!(seen[1], true, "the zone flashes: {seen}");
+    assert_eq!(
+        seen[2],
+        serde_json::json!([
+            format!("ko-KR|{ticket}번 고객님, 금융존으로 오세요."),
+            format!("en-US|Number {ticket}, please come to the Finance zone.")
+        ]),
+        "spoken in Korean, then English"
+    );
+    d.screenshot(&shots.join("lobby-tv-called.png")).await.unwrap();
+    // The server stops answering: the board says so and keeps what it showed.
+    js("window.__fetch = window.fetch; window.fetch = function () { return Promise.reject(new Error('down')); }; return true;").await;
+    let offline = "return !document.getElementById('lobby-offline').hidden;";
+    let mut shown = false;
+    for _ in 0..40 {
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        shown = d.execute(offline, vec![]).await.unwrap().json() == &serde_json::Value::Bool(true);
+        if shown {
+            break;
+        }
+    }
+    assert!(shown, "the offline notice shows");
+    let notice = d.find(By::Id("lobby-offline")).await.unwrap().text().await.unwrap();
+    assert!(notice.contains("연결이 끊겼습니다") && notice.contains("reconnecting"), "{notice}");
+    assert_eq!(d.execute(&format!("return {finance};"), vec![]).await.unwrap().json(), ticket.to_string().as_str());
+    d.screenshot(&shots.join("lobby-tv-offline.png")).await.unwrap();
+    // Back: the next try succeeds and the notice goes (retries come at most 8 s apart here).
+    js("window.fetch = window.__fetch; return true;").await;
+    let mut back = false;
+    for _ in 0..60 {
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        back = d.execute(offline, vec![]).await.unwrap().json() == &serde_json::Value::Bool(false);
+        if back {
+            break;
+        }
+    }
+    assert!(back, "the notice goes when the server answers again");
+    d.quit().await.unwrap();
+}
