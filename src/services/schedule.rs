@@ -52,14 +52,7 @@ pub fn add_rule(conn: &mut DbConn, staff: Staff, r: &Rule, now: NaiveDateTime) -
                 institution_id,
             },
         )?;
-        let detail = Detail {
-            weekday: Some(r.weekday),
-            start: Some(r.start),
-            end: Some(r.end),
-            slot_minutes: Some(r.slot_minutes),
-            seats: Some(r.seats),
-            ..Detail::default()
-        };
+        let detail = hours(r.weekday, r.start, r.end, r.slot_minutes, r.seats);
         changes::record(conn, staff.center_id, Some(staff.user_id), now, kind::HOURS_ADDED, Some(zone.id), &detail)?;
         Ok(())
     })
@@ -72,14 +65,7 @@ pub fn delete_rule(conn: &mut DbConn, staff: Staff, rule_id: i64, now: NaiveDate
         let rule =
             centers::rules_of(conn, &zone_ids)?.into_iter().find(|x| x.id == rule_id).ok_or(ScheduleError::NotFound)?;
         centers::delete_rule(conn, rule_id, &zone_ids)?;
-        let detail = Detail {
-            weekday: Some(rule.weekday),
-            start: Some(rule.start_time),
-            end: Some(rule.end_time),
-            slot_minutes: Some(rule.slot_minutes),
-            seats: Some(rule.seats),
-            ..Detail::default()
-        };
+        let detail = hours(rule.weekday, rule.start_time, rule.end_time, rule.slot_minutes, rule.seats);
         let who = Some(staff.user_id);
         changes::record(conn, staff.center_id, who, now, kind::HOURS_REMOVED, Some(rule.zone_id), &detail)?;
         Ok(())
@@ -105,6 +91,18 @@ pub fn set_policy(
         changes::record(conn, staff.center_id, who, now, kind::POLICY_SET, Some(policy.zone_id), &detail)?;
         Ok(())
     })
+}
+
+/// Opening hours as the audit view keeps them.
+fn hours(weekday: i16, start: chrono::NaiveTime, end: chrono::NaiveTime, slot: i32, seats: i32) -> Detail {
+    Detail {
+        weekday: Some(weekday),
+        start: Some(start),
+        end: Some(end),
+        slot_minutes: Some(slot),
+        seats: Some(seats),
+        ..Detail::default()
+    }
 }
 
 /// The zone, if it is one of the center's.

@@ -159,17 +159,27 @@ async fn one_stop_visitor_checked_in(app: &crate::helpers::TestApp) -> i64 {
     case_id
 }
 
-/// The finance expert on a phone (375 px, Korean, no JavaScript): signed in at the queue, "call
-/// next", the pre-brief with the amount and purpose in words, the outcome recorded, "recorded";
-/// the lobby shows the called ticket; the IP expert then reads the finance leg of the same visit.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_finance_and_ip_experts_work_a_one_stop_visit_on_a_phone() {
-    let Some(tools) = tools_or_skip("expert journey") else { return };
+/// A day with a one-stop visitor checked in, the browser's tools and driver, and where the
+/// screenshots go; `None` (the journey skipped) without the tools.
+async fn one_stop_day(
+    name: &str,
+) -> Option<(crate::page_quality::Tools, crate::helpers::TestApp, i64, crate::page_quality::Driver, std::path::PathBuf)>
+{
+    let tools = tools_or_skip(name)?;
     let app = spawn_app_with_demo().await;
     let case_id = one_stop_visitor_checked_in(&app).await;
     let driver = start_chromedriver(&tools).await;
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/page-quality");
     std::fs::create_dir_all(&shots).unwrap();
+    Some((tools, app, case_id, driver, shots))
+}
+
+/// The finance expert on a phone (375 px, Korean, no JavaScript): signed in at the queue, "call
+/// next", the pre-brief with the amount and purpose in words, the outcome recorded, "recorded";
+/// the lobby shows the called ticket; the IP expert then reads the finance leg of the same visit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_finance_and_ip_experts_work_a_one_stop_visit_on_a_phone() {
+    let Some((tools, app, case_id, driver, shots)) = one_stop_day("expert journey").await else { return };
     let profile = tempfile::tempdir().unwrap();
     let d = browser_with(&tools, &driver, profile.path(), false).await;
     d.set_window_rect(0, 0, 375, 812).await.unwrap();
@@ -232,12 +242,7 @@ async fn the_finance_and_ip_experts_work_a_one_stop_visit_on_a_phone() {
 /// server looks like to the page.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_lobby_board_announces_a_call_and_says_when_it_is_offline() {
-    let Some(tools) = tools_or_skip("lobby journey") else { return };
-    let app = spawn_app_with_demo().await;
-    let case_id = one_stop_visitor_checked_in(&app).await;
-    let driver = start_chromedriver(&tools).await;
-    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/page-quality");
-    std::fs::create_dir_all(&shots).unwrap();
+    let Some((tools, app, case_id, driver, shots)) = one_stop_day("lobby journey").await else { return };
     let profile = tempfile::tempdir().unwrap();
     let d = browser_with(&tools, &driver, profile.path(), true).await;
     d.set_window_rect(0, 0, 1920, 1080).await.unwrap();

@@ -7,6 +7,7 @@ mod helpers;
 mod auth;
 mod availability;
 mod booking;
+mod calls;
 mod case_flow;
 mod cli;
 mod desk;
