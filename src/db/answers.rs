@@ -130,6 +130,18 @@ where
     mark_step(conn, case_id, step, now)
 }
 
+/// The consent to give the data to a finance institution, given or withdrawn (for the future:
+/// what was provided stays recorded in `provisions`).
+pub fn set_third_party(conn: &mut DbConn, case_id: i64, given: bool, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(case_answers::table.find(case_id))
+        .set((
+            case_answers::third_party_consent.eq(given),
+            case_answers::third_party_consented_at.eq(given.then_some(now)),
+            case_answers::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
 /// Fills a new draft with the steps an earlier case of the same applicant had answered
 /// (company, contact, needs with its topics, details); the consent is given again.
 pub fn prefill_from(

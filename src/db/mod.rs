@@ -14,6 +14,7 @@ pub mod consultations;
 pub mod documents;
 pub mod limits;
 pub mod outbox;
+pub mod provisions;
 pub mod schedule;
 pub mod schema;
 pub mod sessions;

@@ -423,8 +423,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    provisions (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        user_id -> BigInt,
+        institution_id -> Nullable<BigInt>,
+        at -> Timestamp,
+        items -> Text,
+    }
+}
+
+diesel::table! {
+    consent_changes (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        kind -> Text,
+        given -> Bool,
+        version -> Text,
+        at -> Timestamp,
+        actor_kind -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     access_log,
+    provisions,
+    consent_changes,
     center_changes,
     rate_hits,
     import_rows,

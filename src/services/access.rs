@@ -15,6 +15,10 @@ use crate::services::desk::{self, Staff};
 pub enum AccessError {
     #[error("not found")]
     NotFound,
+    /// A finance institution's expert asking for personal data the applicant did not consent
+    /// to give the institution (a document).
+    #[error("no consent to provision")]
+    NoConsent,
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
 }
@@ -43,16 +47,57 @@ pub fn case_for_staff(conn: &mut DbConn, staff: Staff, case_id: i64, now: NaiveD
     Ok(case)
 }
 
-/// A case the expert may see — routed to their zone or consulted there — opened (and recorded).
+/// What of a case's personal data an expert sees. The finance zone's experts sit for policy
+/// finance institutions (third parties, PIPA art. 17): without the applicant's consent to that
+/// provision they see the company's profile and needs, not names, contact or documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sees {
+    Everything,
+    BusinessOnly,
+}
+
+/// A case the expert may see — routed to their zone or consulted there — opened (and
+/// recorded), with what of its personal data they see. A finance expert's sight of personal
+/// data is a provision to their institution: recorded too (who, which institution, when, what).
 pub fn case_for_expert(
     conn: &mut DbConn,
     expert: Expert,
     case_id: i64,
     now: NaiveDateTime,
-) -> Result<Case, AccessError> {
+) -> Result<(Case, Sees), AccessError> {
     let case = expert_case(conn, expert, case_id)?;
     crate::db::access_log::log_access(conn, expert.user_id, case.id, Opening::View.action(), now)?;
-    Ok(case)
+    let sees = provide(conn, expert, &case, "answers", now)?;
+    Ok((case, sees))
+}
+
+/// What the expert sees of the case; for a finance expert who sees everything, the provision
+/// of `items` to their institution is recorded.
+fn provide(
+    conn: &mut DbConn,
+    expert: Expert,
+    case: &Case,
+    items: &str,
+    now: NaiveDateTime,
+) -> Result<Sees, AccessError> {
+    let finance = centers::zones_of(conn, expert.center_id)?
+        .iter()
+        .any(|(z, k)| z.id == expert.zone_id && k.zone_type == crate::domain::ZoneType::Finance);
+    if !finance {
+        return Ok(Sees::Everything);
+    }
+    let consented = answers::find(conn, case.id)?.is_some_and(|a| a.third_party_consent);
+    if !consented {
+        return Ok(Sees::BusinessOnly);
+    }
+    // The institution the data goes to: the one on duty for the case's visit to this zone.
+    let institution = crate::db::appointments::all_of_case(conn, case.id)?
+        .iter()
+        .rev()
+        .filter(|a| a.zone_id == expert.zone_id)
+        .find_map(|a| a.institution_id);
+    crate::db::provisions::record(conn, case.id, expert.user_id, institution, items, now)?;
+    Ok(Sees::Everything)
 }
 
 /// A document of a case of the staff member's center (the download is recorded).
@@ -76,6 +121,10 @@ pub fn document_for_expert(
     now: NaiveDateTime,
 ) -> Result<Document, AccessError> {
     let case = expert_case(conn, expert, case_id)?;
+    let doc = documents::find_of_case(conn, case.id, doc_id)?.ok_or(AccessError::NotFound)?;
+    if provide(conn, expert, &case, &format!("document:{}", doc.id), now)? == Sees::BusinessOnly {
+        return Err(AccessError::NoConsent);
+    }
     document_of(conn, expert.user_id, &case, doc_id, now)
 }
 

@@ -202,6 +202,9 @@ pub fn walk_in(conn: &mut DbConn, staff: Staff, w: &WalkIn<'_>, now: NaiveDateTi
                 third_party_consented_at: None,
             };
             answers::save(conn, case_id, "consent", consent, now)?;
+            let version = crate::services::questionnaire::CONSENT_VERSION;
+            let what = crate::db::provisions::consent::COLLECTION;
+            crate::db::provisions::record_consent(conn, case_id, what, true, version, "staff", now)?;
         }
         answers::replace_zones(
             conn,

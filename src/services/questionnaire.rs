@@ -19,7 +19,7 @@ pub use crate::services::routing::route;
 
 /// The wording of the consent texts; stored with each consent. Change it when the texts in
 /// the catalogs (`apply.consent.*`) change.
-pub const CONSENT_VERSION: &str = "2026-11-28";
+pub const CONSENT_VERSION: &str = "2026-12-01";
 
 /// How long a submitted case's personal data is kept after the consultation (stated in the
 /// consent text).
@@ -287,6 +287,7 @@ pub fn save_consent(
     third_party: bool,
     now: NaiveDateTime,
 ) -> Result<(), diesel::result::Error> {
+    use crate::db::provisions::{consent, record_consent};
     db::write_tx(conn, |conn| {
         answers::save(
             conn,
@@ -299,7 +300,25 @@ pub fn save_consent(
                 third_party_consented_at: third_party.then_some(now),
             },
             now,
-        )
+        )?;
+        record_consent(conn, case_id, consent::COLLECTION, true, CONSENT_VERSION, "applicant", now)?;
+        record_consent(conn, case_id, consent::THIRD_PARTY, third_party, CONSENT_VERSION, "applicant", now)
+    })
+}
+
+/// The applicant gives the consent to provision to the finance institution later (from their
+/// link, e.g. when the expert asks) or withdraws it for the future. Recorded with its wording's
+/// version and time; `false` when nothing changed.
+pub fn set_third_party(conn: &mut DbConn, case_id: i64, given: bool, now: NaiveDateTime) -> diesel::QueryResult<bool> {
+    use crate::db::provisions::{consent, record_consent};
+    db::write_tx(conn, |conn| {
+        let current = answers::find(conn, case_id)?.map(|a| a.third_party_consent);
+        if current == Some(given) || current.is_none() {
+            return Ok(false);
+        }
+        answers::set_third_party(conn, case_id, given, now)?;
+        record_consent(conn, case_id, consent::THIRD_PARTY, given, CONSENT_VERSION, "applicant", now)?;
+        Ok(true)
     })
 }
 

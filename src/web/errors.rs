@@ -159,6 +159,7 @@ impl From<crate::services::access::AccessError> for AppError {
     fn from(e: crate::services::access::AccessError) -> Self {
         match e {
             crate::services::access::AccessError::NotFound => AppError::NotFound,
+            crate::services::access::AccessError::NoConsent => AppError::Forbidden,
             crate::services::access::AccessError::Db(e) => e.into(),
         }
     }

@@ -88,6 +88,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/apply/{token}/book").route(get().to(book::show)).route(post().to(book::book)))
         .service(resource("/apply/{token}/visit").route(get().to(book::visit)))
         .service(resource("/apply/{token}/cancel").route(post().to(book::cancel)))
+        .service(resource("/apply/{token}/third-party").route(post().to(book::third_party)))
         .service(resource("/apply/{token}/again").route(post().to(apply::again)))
         .service(resource("/apply/{token}/calendar/{file}").route(get().to(book::visit_ics_file)))
         .service(resource("/apply/{token}/documents/upload").route(post().to(documents::upload)))

@@ -20,6 +20,7 @@ mod journeys;
 mod mail;
 mod page_quality;
 mod pages;
+mod privacy;
 mod questionnaire;
 mod reports;
 mod scale_out;

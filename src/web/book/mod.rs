@@ -7,6 +7,7 @@ mod cancel;
 mod ended;
 mod reserve;
 mod show;
+mod third_party;
 mod timeline;
 pub mod times;
 mod visit;
@@ -16,6 +17,7 @@ pub use cancel::cancel;
 pub use ended::has_ended;
 pub use reserve::book;
 pub use show::show;
+pub use third_party::third_party;
 pub use times::TimesCache;
 pub use visit::visit;
 

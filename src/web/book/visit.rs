@@ -43,6 +43,10 @@ pub struct VisitPage {
     changed: bool,
     /// Where to go and whom to call.
     visiting: Option<crate::web::visiting::Visiting>,
+    /// The visit includes the finance zone: the consent to provision to its institution, now.
+    third_party: Option<bool>,
+    /// Just given or withdrawn (`?consent=given|withdrawn`).
+    consent_said: Option<&'static str>,
     message: Option<&'static str>,
 }
 
@@ -122,6 +126,17 @@ pub(super) async fn visit_page(
     let tz = availability::time_zone(&d.center);
     let lang = ctx.lang;
     let legs = legs_of(&appts, &zones, &institutions, tz, lang);
+    let finance = appts
+        .iter()
+        .any(|a| zones.iter().any(|(z, k)| z.id == a.zone_id && k.zone_type == crate::domain::ZoneType::Finance));
+    let third_party = finance.then_some(d.answers.third_party_consent);
+    let consent_said = match req.query_string() {
+        "consent=given" if third_party == Some(true) => Some(crate::web::i18n::msg("apply.visit.consent_given")),
+        "consent=withdrawn" if third_party == Some(false) => {
+            Some(crate::web::i18n::msg("apply.visit.consent_withdrawn"))
+        }
+        _ => None,
+    };
     let page = VisitPage {
         t: ctx.t,
         ctx,
@@ -137,6 +152,8 @@ pub(super) async fn visit_page(
         changed: req.query_string() == "changed=1" && reserved,
         visiting: crate::web::visiting::Visiting::of(&contact, lang.pick(&d.center.name_ko, &d.center.name_en), lang),
         message,
+        third_party,
+        consent_said,
     };
     Ok(render(req, page, status))
 }

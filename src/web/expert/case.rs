@@ -57,6 +57,8 @@ pub struct CasePage {
     sections: Vec<crate::web::answers::Section>,
     /// Whom to greet.
     contact_name: Option<String>,
+    /// No consent to provision to the finance institution: names, contact and documents held back.
+    withheld: bool,
     routing: Vec<String>,
     docs: Vec<(i64, String)>,
     earlier: Vec<Earlier>,
@@ -102,6 +104,7 @@ pub async fn case(
 /// What the pre-brief shows, read in one trip to the database.
 struct Loaded {
     case: crate::db::cases::Case,
+    sees: crate::services::access::Sees,
     ans: Option<answers::Answers>,
     topics: Vec<String>,
     zones: Vec<answers::CaseZone>,
@@ -131,7 +134,7 @@ pub(super) async fn case_page(
     let now = state.clock.now();
     let loaded = with_conn(state, move |conn| {
         // An expert sees the cases routed to their zone or consulted there.
-        let case = crate::services::access::case_for_expert(conn, expert, id, now)?;
+        let (case, sees) = crate::services::access::case_for_expert(conn, expert, id, now)?;
         let all = centers::zones_of(conn, expert.center_id)?;
         let ans = answers::find(conn, case.id)?;
         let earlier = match ans.as_ref().and_then(|a| a.brn.clone()) {
@@ -139,6 +142,7 @@ pub(super) async fn case_page(
             None => Vec::new(),
         };
         Ok(Loaded {
+            sees,
             my_kind: all.iter().find(|(z, _)| z.id == expert.zone_id).map(|(_, k)| k.zone_type.clone()),
             zones: answers::zones(conn, case.id)?,
             topics: answers::topics(conn, case.id)?,
@@ -154,14 +158,38 @@ pub(super) async fn case_page(
         })
     })
     .await?;
-    let Loaded { case, ans, topics, zones, all, my_kind, consultations, earlier, docs, institutions, visit, center } =
-        loaded;
+    let Loaded {
+        case,
+        sees,
+        ans,
+        topics,
+        zones,
+        all,
+        my_kind,
+        consultations,
+        earlier,
+        docs,
+        institutions,
+        visit,
+        center,
+    } = loaded;
+    // A finance institution's expert without the applicant's consent to provision: the
+    // company's profile and needs, no names, contact or documents.
+    let withheld = sees == crate::services::access::Sees::BusinessOnly;
+    let docs = if withheld { Vec::new() } else { docs };
     let topics: Vec<crate::domain::questionnaire::Topic> =
         topics.iter().filter_map(|c| crate::domain::questionnaire::Topic::parse(c)).collect();
-    let sections = match &ans {
+    let mut sections = match &ans {
         Some(a) => crate::web::answers::sections(ctx.t, a, &topics, &docs, false),
         None => Vec::new(),
     };
+    if withheld {
+        for row in sections.iter_mut().flat_map(|s| s.rows.iter_mut()) {
+            if row.label == msg("apply.company.representative") || row.label == msg("apply.documents.uploaded") {
+                row.value = ctx.t.get("expert.withheld").to_owned();
+            }
+        }
+    }
     let open_c = consultations.iter().find(|c| c.zone_id == expert.zone_id && c.completed_at.is_none());
     let open = open_c.map(|c| c.id);
     let referable = (case.status == CaseStatus::Consulted)
@@ -250,7 +278,8 @@ pub(super) async fn case_page(
         version: case.version,
         reference: case.reference.clone(),
         sections,
-        contact_name: ans.as_ref().and_then(|a| a.contact_name.clone()),
+        contact_name: ans.as_ref().and_then(|a| a.contact_name.clone()).filter(|_| !withheld),
+        withheld,
         routing: crate::web::answers::routing_for_staff(ctx.t, &zones, &topics, &all, &institutions),
         docs: docs.iter().map(|d| (d.id, d.original_name.clone())).collect(),
         earlier: earlier

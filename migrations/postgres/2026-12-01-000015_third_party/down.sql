@@ -1,0 +1,2 @@
+DROP TABLE consent_changes;
+DROP TABLE provisions;

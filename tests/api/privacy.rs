@@ -1,0 +1,132 @@
+//! Personal data as PIPA asks (issue 18): the finance zone's experts sit for policy finance
+//! institutions, so they see a case's names, contact and documents only with the applicant's
+//! consent to that provision, and each provision is recorded; the applicant gives the consent
+//! later or withdraws it from their link.
+
+use onestop::db::{appointments, provisions};
+
+use crate::fixtures::{fill_all, gyeongnam};
+use crate::helpers::{TestApp, browser_client, csrf_from, spawn_app_with_demo};
+
+/// Uploads a document on the documents step (the applicant's own client).
+async fn upload(app: &TestApp, client: &reqwest::Client, base: &str, name: &str) {
+    let page = client.get(app.url(&format!("{base}/documents"))).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_from(&page).unwrap();
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.resize(2048, b'x');
+    let form = reqwest::multipart::Form::new()
+        .text("kind", "brn_certificate")
+        .part("file", reqwest::multipart::Part::bytes(pdf).file_name(name.to_owned()));
+    let r =
+        client.post(app.url(&format!("{base}/documents/upload?_csrf={csrf}"))).multipart(form).send().await.unwrap();
+    assert!(r.status().is_success() || r.status().is_redirection(), "{}", r.status());
+}
+
+/// What the finance expert's pages show of the case: the pre-brief and the queue, as text.
+async fn finance_sees(app: &TestApp, case_id: i64) -> String {
+    let (status, prebrief) = app.get_html(&format!("/expert/cases/{case_id}")).await;
+    assert_eq!(status, 200);
+    let (_, queue) = app.get_html("/expert").await;
+    format!("{prebrief}\n{queue}")
+}
+
+#[tokio::test]
+async fn a_finance_expert_sees_personal_data_only_with_consent_and_each_provision_is_recorded() {
+    let app = spawn_app_with_demo().await;
+    let client = browser_client();
+    let base = fill_all(&app, &client, "gyeongnam").await;
+    upload(&app, &client, &base, "김창업_사업자등록증.pdf").await;
+    let review = client.get(app.url(&format!("{base}/review"))).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_from(&review).unwrap();
+    client.post(app.url(&format!("{base}/submit"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+    let token = base.trim_start_matches("/apply/").to_owned();
+    let (case, _) = onestop::db::cases::with_center_by_token(&mut app.conn(), &token).unwrap().unwrap();
+    // Booked on its one-stop visit (finance with the institution on duty, then IP).
+    let center = gyeongnam(&app);
+    let now = onestop::db::now();
+    let times = onestop::services::availability::for_case(&mut app.conn(), &center, case.id, now).unwrap();
+    let legs: Vec<onestop::services::booking::Leg> = times.visits[0]
+        .legs
+        .iter()
+        .map(|l| onestop::services::booking::Leg { zone_id: l.zone_id, starts_at: l.starts_at })
+        .collect();
+    let op = onestop::services::booking::Op::applicant(now);
+    onestop::services::booking::reserve(&mut app.conn(), &center, &case, &legs, &op).unwrap();
+    let doc = onestop::db::documents::of_case(&mut app.conn(), case.id).unwrap().remove(0);
+
+    // The applicant withdraws the consent given on the consent step, from the visit page.
+    let visit = client.get(app.url(&format!("{base}/visit"))).send().await.unwrap().text().await.unwrap();
+    let section = crate::helpers::texts(&visit, "#third-party").join(" ");
+    assert!(section.contains("동의하셨습니다") && section.contains("동의 철회하기"), "{section}");
+    let csrf = csrf_from(&visit).unwrap();
+    let r = client
+        .post(app.url(&format!("{base}/third-party")))
+        .form(&[("_csrf", csrf.as_str()), ("given", "no")])
+        .send()
+        .await
+        .unwrap();
+    let location = crate::fixtures::location(&r);
+    assert_eq!(location, format!("{base}/visit?consent=withdrawn#third-party"));
+    let page = client.get(app.url(&location)).send().await.unwrap().text().await.unwrap();
+    assert_eq!(
+        crate::helpers::texts(&page, "#consent-said"),
+        ["금융기관 제공 동의를 철회하셨습니다. 앞으로는 제공되지 않습니다."]
+    );
+
+    // Without it the finance expert sees the company and its needs, no personal data.
+    let personal = ["김창업", "김담당", "kim@startup.example", "010-1234-5678", "01012345678", "김창업_사업자등록증"];
+    app.login_as("finance").await;
+    let seen = finance_sees(&app, case.id).await;
+    for p in personal {
+        assert!(!seen.contains(p), "{p} shown to the finance expert without consent");
+    }
+    for want in ["주식회사 원스톱랩", "300,000,000원", "양산 설비", "금융기관 제공에 동의하지 않았습니다"]
+    {
+        assert!(seen.contains(want), "{want} on the pre-brief");
+    }
+    let r = app.get(&format!("/expert/cases/{}/documents/{}", case.id, doc.id)).await;
+    assert_eq!(r.status().as_u16(), 403, "no document without consent");
+    assert_eq!(app.count("provisions"), 0, "nothing was provided");
+
+    // The IP expert is no third party: they see the contact (the center's own service).
+    app.login_as("ip").await;
+    let (_, ip) = app.get_html(&format!("/expert/cases/{}", case.id)).await;
+    assert!(ip.contains("김담당") && ip.contains("김창업_사업자등록증"), "the IP expert sees the contact");
+
+    // The applicant consents after all: the finance expert sees everything, each provision recorded.
+    let visit = client.get(app.url(&format!("{base}/visit"))).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_from(&visit).unwrap();
+    let r = client
+        .post(app.url(&format!("{base}/third-party")))
+        .form(&[("_csrf", csrf.as_str()), ("given", "yes")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(crate::fixtures::location(&r), format!("{base}/visit?consent=given#third-party"));
+    app.login_as("finance").await;
+    let seen = finance_sees(&app, case.id).await;
+    assert!(seen.contains("김창업") && seen.contains("김담당") && seen.contains("김창업_사업자등록증"));
+    assert!(!seen.contains("금융기관 제공에 동의하지 않았습니다"));
+    let r = app.get(&format!("/expert/cases/{}/documents/{}", case.id, doc.id)).await;
+    assert_eq!(r.status().as_u16(), 200);
+    let finance_user = onestop::db::users::by_email(&mut app.conn(), &app.account("finance").email).unwrap().unwrap();
+    let finance_leg = appointments::live_of_case(&mut app.conn(), case.id)
+        .unwrap()
+        .into_iter()
+        .find(|a| a.zone_id == finance_user.zone_id.unwrap())
+        .unwrap();
+    let given = provisions::of_case(&mut app.conn(), case.id).unwrap();
+    let items: Vec<&str> = given.iter().map(|p| p.items.as_str()).collect();
+    assert_eq!(items, ["answers", &format!("document:{}", doc.id)]);
+    assert!(given.iter().all(|p| p.user_id == finance_user.id && p.institution_id == finance_leg.institution_id));
+    assert!(finance_leg.institution_id.is_some(), "the institution on duty is the recipient");
+    // The consents over time: given on the consent step, withdrawn, given again.
+    let consents: Vec<(String, bool)> = provisions::consents_of_case(&mut app.conn(), case.id)
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.kind == provisions::consent::THIRD_PARTY)
+        .map(|c| (c.kind, c.given))
+        .collect();
+    let tp = provisions::consent::THIRD_PARTY.to_owned();
+    assert_eq!(consents, [(tp.clone(), true), (tp.clone(), false), (tp, true)]);
+}
