@@ -26,6 +26,8 @@ pub struct CenterContact {
     pub sample: bool,
     pub updated_at: Option<NaiveDateTime>,
     pub updated_by: Option<i64>,
+    /// Who answers for personal data at the center (the privacy policy names them).
+    pub privacy_officer: String,
 }
 
 /// The center's details; all empty when none were given.
@@ -61,6 +63,7 @@ impl CenterContact {
             bring_ko: self.bring_ko.clone(),
             bring_en: self.bring_en.clone(),
             coordinates: self.latitude.zip(self.longitude),
+            privacy_officer: self.privacy_officer.clone(),
         }
     }
 
@@ -89,6 +92,7 @@ impl CenterContact {
             sample,
             updated_at: Some(at),
             updated_by: by,
+            privacy_officer: c.privacy_officer,
         }
     }
 }

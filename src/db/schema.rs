@@ -389,6 +389,7 @@ diesel::table! {
         sample -> Bool,
         updated_at -> Nullable<Timestamp>,
         updated_by -> Nullable<BigInt>,
+        privacy_officer -> Text,
     }
 }
 

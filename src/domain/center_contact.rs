@@ -32,6 +32,8 @@ pub struct ContactForm {
     #[serde(default)]
     pub bring_en: String,
     #[serde(default)]
+    pub privacy_officer: String,
+    #[serde(default)]
     pub latitude: String,
     #[serde(default)]
     pub longitude: String,
@@ -52,6 +54,8 @@ pub struct Contact {
     pub bring_en: String,
     /// Both or neither.
     pub coordinates: Option<(f64, f64)>,
+    /// The privacy officer: title and name, one line ("경영지원팀장 홍길동").
+    pub privacy_officer: String,
 }
 
 impl ContactForm {
@@ -82,6 +86,7 @@ impl ContactForm {
         let directions_en = para(&mut e, "directions_en", &self.directions_en);
         let bring_ko = para(&mut e, "bring_ko", &self.bring_ko);
         let bring_en = para(&mut e, "bring_en", &self.bring_en);
+        let privacy_officer = line(&mut e, "privacy_officer", &self.privacy_officer, 100);
         let coordinate = |e: &mut Vec<FieldError>, field, raw: &str, limit: f64| match raw.trim() {
             "" => None,
             v => match v.parse::<f64>() {
@@ -121,6 +126,7 @@ impl ContactForm {
             bring_ko,
             bring_en,
             coordinates,
+            privacy_officer,
         })
     }
 }
@@ -141,6 +147,7 @@ impl Contact {
             bring_en: self.bring_en.clone(),
             latitude: self.coordinates.map(|c| c.0.to_string()).unwrap_or_default(),
             longitude: self.coordinates.map(|c| c.1.to_string()).unwrap_or_default(),
+            privacy_officer: self.privacy_officer.clone(),
         }
     }
 

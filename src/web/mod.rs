@@ -139,6 +139,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/expert/feed/revoke").route(post().to(expert::revoke_feed)))
         .service(resource("/feeds/{file}").route(get().to(expert::feed)))
         .service(resource("/centers/{slug}/lobby").route(get().to(public::lobby)))
+        .service(resource("/centers/{slug}/privacy").route(get().to(public::privacy)))
+        .service(resource("/privacy").route(get().to(public::privacy_index)))
         .service(resource("/staff/reports").route(get().to(reports::page)))
         .service(resource("/staff/reports/onestop-status.csv").route(get().to(reports::status_csv)))
         .service(resource("/staff/reports/consultations.csv").route(get().to(reports::records_csv)))

@@ -1,7 +1,9 @@
 //! Public pages: the list of centers, a center's home page, the language switch.
 
 mod lobby;
+mod privacy;
 pub use lobby::lobby;
+pub use privacy::{privacy, privacy_index};
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::http::header;

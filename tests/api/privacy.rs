@@ -130,3 +130,59 @@ async fn a_finance_expert_sees_personal_data_only_with_consent_and_each_provisio
     let tp = provisions::consent::THIRD_PARTY.to_owned();
     assert_eq!(consents, [(tp.clone(), true), (tp.clone(), false), (tp, true)]);
 }
+
+/// Each center's privacy policy is generated from its settings (the officer, phone, e-mail),
+/// states the retention and the institutions that may receive a case, carries the consent
+/// wording's version, and is linked from every footer, the center page and the consent step.
+#[tokio::test]
+async fn each_center_has_a_privacy_policy_from_its_settings_linked_from_footer_and_consent() {
+    let app = spawn_app_with_demo().await;
+    let (status, index) = app.get_html("/privacy").await;
+    assert_eq!(status, 200);
+    let doc = scraper::Html::parse_document(&index);
+    let links: Vec<String> = doc
+        .select(&scraper::Selector::parse(".privacy-centers a").unwrap())
+        .map(|a| a.value().attr("href").unwrap().to_owned())
+        .collect();
+    assert_eq!(links.len(), 17, "every center's policy");
+    let (_, landing) = app.get_html("/").await;
+    assert!(landing.contains("href=\"/privacy\""), "the footer links the policies");
+    let (_, center) = app.get_html("/centers/gyeongnam").await;
+    assert!(center.contains("href=\"/centers/gyeongnam/privacy\""));
+
+    let (status, policy) = app.get_html("/centers/gyeongnam/privacy").await;
+    assert_eq!(status, 200);
+    let text = crate::helpers::texts(&policy, "main").join(" ");
+    for want in [
+        "경남창조경제혁신센터",
+        onestop::services::questionnaire::CONSENT_VERSION,
+        "상담이 끝난 뒤 3년",
+        "신용보증기금",
+        "기술보증기금",
+        "10일 안에",
+        "데모용 예시",
+    ] {
+        assert!(text.contains(want), "{want} in the policy: {text}");
+    }
+    // The admin names the privacy officer; the policy shows them with the desk's phone.
+    app.login_as("admin").await;
+    let csrf = app.csrf_token("/staff/settings").await;
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("address_ko", "경상남도 창원시 의창구 창원대로 18"),
+        ("phone", "055 123 4567"),
+        ("email", "desk@gncenter.example"),
+        ("privacy_officer", "경영지원팀장 홍길동"),
+    ];
+    assert_eq!(app.post_form("/staff/settings", &form).await.status().as_u16(), 303);
+    let (_, policy) = app.get_html("/centers/gyeongnam/privacy").await;
+    let officer = crate::helpers::texts(&policy, "section[aria-labelledby=pp-officer]").join(" ");
+    assert!(officer.contains("경영지원팀장 홍길동") && officer.contains("055-123-4567"), "{officer}");
+    assert!(!officer.contains("데모용 예시"), "saved by the admin: no longer a sample");
+
+    // The consent step links the center's policy.
+    let client = browser_client();
+    let base = crate::fixtures::start_draft(&app, &client, "gyeongnam").await;
+    let consent = client.get(app.url(&format!("{base}/consent"))).send().await.unwrap().text().await.unwrap();
+    assert!(consent.contains("href=\"/centers/gyeongnam/privacy\""), "{consent}");
+}

@@ -1,2 +1,3 @@
+ALTER TABLE center_contacts DROP COLUMN privacy_officer;
 DROP TABLE consent_changes;
 DROP TABLE provisions;

@@ -22,3 +22,6 @@ CREATE TABLE consent_changes (
     actor_kind TEXT NOT NULL
 );
 CREATE INDEX consent_changes_case ON consent_changes (case_id, at);
+
+-- The privacy officer the center's privacy policy names (title and name, one line).
+ALTER TABLE center_contacts ADD COLUMN privacy_officer TEXT NOT NULL DEFAULT '';

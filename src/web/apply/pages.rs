@@ -60,6 +60,8 @@ pub struct StepLink {
 pub struct StepFrame {
     pub token: String,
     pub center_name: String,
+    /// The center's address part (its privacy policy is `/centers/{slug}/privacy`).
+    pub center_slug: String,
     pub step: &'static str,
     pub number: usize,
     pub total: usize,
@@ -94,6 +96,7 @@ pub(in crate::web) fn frame(d: &Draft, token: &str, step: Step, lang: Lang, erro
     StepFrame {
         token: token.to_owned(),
         center_name: lang.pick(&d.center.name_ko, &d.center.name_en).to_owned(),
+        center_slug: d.center.slug.clone(),
         step: step.slug(),
         number: idx + 1,
         total: Step::ALL.len(),
