@@ -167,8 +167,8 @@ async fn static_page(page: actix_web::web::Bytes) -> actix_web::HttpResponse {
         .body(page)
 }
 
-/// Every ten minutes: purge expired drafts (with their files), expired sessions and the staged
-/// rows of imports that died. Errors are
+/// Every ten minutes: purge expired drafts (with their files), expired sessions, the staged
+/// rows of imports that died, and the personal data of closed cases past their retention. Errors are
 /// logged and retried at the next round.
 async fn housekeeping(pool: Pool, settings: Arc<Settings>, clock: Arc<dyn Clock>) {
     let mut tick = actix_web::rt::time::interval(std::time::Duration::from_secs(600));
@@ -179,6 +179,11 @@ async fn housekeeping(pool: Pool, settings: Arc<Settings>, clock: Arc<dyn Clock>
             let mut conn = pool.get()?;
             crate::services::auth::purge(&mut conn, now)?;
             crate::services::import::purge_stale(&mut conn, now)?;
+            let by = crate::services::retention::By::Schedule;
+            let closed = crate::services::retention::destroy_due(&mut conn, now, &settings.data_dir, by)?;
+            if closed > 0 {
+                tracing::info!(cases = closed, "personal data of closed cases past retention destroyed");
+            }
             Ok(crate::services::questionnaire::purge_expired(&mut conn, now, &settings.data_dir)?)
         })
         .await;

@@ -1,5 +1,6 @@
-//! `onestop purge`: expired drafts, sessions and dead imports now (`serve` does it every ten
-//! minutes).
+//! `onestop purge`: expired drafts, sessions, dead imports and the personal data of closed
+//! cases past their retention, now (`serve` does it every ten minutes); each destruction is
+//! written to the destruction register.
 
 use onestop::config::Settings;
 use onestop::db;
@@ -10,7 +11,9 @@ pub fn run(settings: &Settings) -> anyhow::Result<()> {
     let now = db::now();
     onestop::services::auth::purge(&mut conn, now)?;
     onestop::services::import::purge_stale(&mut conn, now)?;
+    let by = onestop::services::retention::By::Command;
+    let closed = onestop::services::retention::destroy_due(&mut conn, now, &settings.data_dir, by)?;
     let n = onestop::services::questionnaire::purge_expired(&mut conn, now, &settings.data_dir)?;
-    println!("purged {n} expired draft(s)");
+    println!("purged {n} expired draft(s); destroyed the personal data of {closed} closed case(s) past retention");
     Ok(())
 }

@@ -11,6 +11,7 @@ pub mod center_contacts;
 pub mod centers;
 pub mod closures;
 pub mod consultations;
+pub mod destructions;
 pub mod documents;
 pub mod limits;
 pub mod outbox;

@@ -115,6 +115,7 @@ diesel::table! {
         applicant_token_hash -> Nullable<Text>,
         draft_expires_at -> Nullable<Timestamp>,
         submitted_at -> Nullable<Timestamp>,
+        anonymised_at -> Nullable<Timestamp>,
     }
 }
 
@@ -447,8 +448,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    destructions (id) {
+        id -> BigInt,
+        center_id -> Nullable<BigInt>,
+        at -> Timestamp,
+        kind -> Text,
+        records -> BigInt,
+        rule -> Text,
+        done_by -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     access_log,
+    destructions,
     provisions,
     consent_changes,
     center_changes,

@@ -21,6 +21,7 @@ pub mod people;
 pub mod purge;
 pub mod questionnaire;
 pub mod reports;
+pub mod retention;
 pub mod routing;
 pub mod scale;
 pub mod schedule;

@@ -17,7 +17,9 @@ pub fn purge_expired(
 ) -> Result<usize, diesel::result::Error> {
     let expired = cases::expired_drafts(conn, now)?;
     let mut purged = 0;
+    let mut per_center: std::collections::BTreeMap<i64, i64> = Default::default();
     for case_id in expired {
+        let center_id = cases::find(conn, case_id)?.map(|c| c.center_id);
         let done = db::write_tx(conn, |conn| -> Result<bool, diesel::result::Error> {
             let system = ActingAs { actor: Actor::System, user_id: None };
             match case_flow::fire_in_tx(conn, &Fire::new(case_id, system, CaseEvent::Expire), now) {
@@ -41,7 +43,22 @@ pub fn purge_expired(
                 }
             }
             purged += 1;
+            if let Some(c) = center_id {
+                *per_center.entry(c).or_default() += 1;
+            }
         }
+    }
+    for (center_id, n) in per_center {
+        use crate::db::destructions::{kind, record};
+        record(
+            conn,
+            Some(center_id),
+            now,
+            kind::DRAFT,
+            n,
+            "unfinished draft past its expiry (30 days)",
+            "housekeeping",
+        )?;
     }
     Ok(purged)
 }

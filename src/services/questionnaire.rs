@@ -38,7 +38,8 @@ pub struct Context<'a> {
 
 /// Whether another mail caused by an anonymous form may go to `to` now (counted when it may).
 fn mail_allowed(conn: &mut DbConn, to: &str, ctx: &Context<'_>) -> Result<bool, diesel::result::Error> {
-    let bucket = format!("mail:{}", to.trim().to_lowercase());
+    // The address itself is not kept, only its hash (the count lives an hour at most).
+    let bucket = format!("mail:{}", token::hash_token(&to.trim().to_lowercase()));
     let allowed = crate::db::limits::take(conn, &bucket, ctx.mails_per_address_hour, Duration::hours(1), ctx.now)?;
     if !allowed {
         tracing::warn!("mail to an address over its hourly limit withheld");

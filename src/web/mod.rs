@@ -17,6 +17,7 @@ pub mod desk;
 pub mod expert;
 pub mod people;
 pub mod public;
+pub mod register;
 pub mod reports;
 pub mod respond;
 pub mod schedule;
@@ -120,6 +121,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(resource("/staff/settings").route(get().to(settings::page)).route(post().to(settings::save)))
         .service(resource("/staff/audit").route(get().to(desk::audit)))
+        .service(resource("/staff/register").route(get().to(register::register)))
+        .service(resource("/staff/register.csv").route(get().to(register::register_csv)))
         .service(resource("/staff/schedule").route(get().to(schedule::schedule)))
         .service(resource("/staff/schedule/rules").route(post().to(schedule::add_rule)))
         .service(resource("/staff/schedule/rules/{id}/delete").route(post().to(schedule::delete_rule)))

@@ -40,6 +40,7 @@ pub fn of(role: Role, center_slug: &str) -> Vec<Task> {
             if role == Role::Admin {
                 list.push(task("/staff/people", msg("people.title"), msg("tasks.people_hint")));
                 list.push(task("/staff/settings", msg("settings.title"), msg("tasks.settings_hint")));
+                list.push(task("/staff/register", msg("register.title"), msg("tasks.register_hint")));
             }
             list
         }

@@ -186,3 +186,142 @@ async fn each_center_has_a_privacy_policy_from_its_settings_linked_from_footer_a
     let consent = client.get(app.url(&format!("{base}/consent"))).send().await.unwrap().text().await.unwrap();
     assert!(consent.contains("href=\"/centers/gyeongnam/privacy\""), "{consent}");
 }
+
+/// Every text column of every table, for searching the database for a value.
+fn text_columns(app: &TestApp) -> Vec<(String, String)> {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct Col {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        t: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        c: String,
+    }
+    let mut conn = app.conn();
+    let conn = &mut *conn as &mut onestop::db::DbConn;
+    let sql = match conn {
+        onestop::db::DbConn::Sqlite(_) => {
+            "SELECT m.name AS t, p.name AS c FROM sqlite_master m, pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '__diesel%' \
+             AND (upper(p.type) LIKE '%TEXT%' OR upper(p.type) LIKE '%CHAR%')"
+        }
+        onestop::db::DbConn::Postgres(_) => {
+            "SELECT table_name::text AS t, column_name::text AS c FROM information_schema.columns \
+             WHERE table_schema = 'public' AND data_type IN ('text', 'character varying') AND table_name NOT LIKE '__diesel%'"
+        }
+    };
+    diesel::sql_query(sql).load::<Col>(conn).unwrap().into_iter().map(|x| (x.t, x.c)).collect()
+}
+
+/// Where in the database `value` still appears: "table.column" for each hit.
+fn found(app: &TestApp, columns: &[(String, String)], value: &str) -> Vec<String> {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = app.conn();
+    let conn = &mut *conn as &mut onestop::db::DbConn;
+    columns
+        .iter()
+        .filter(|(t, c)| {
+            let q = format!("SELECT COUNT(*) AS n FROM \"{t}\" WHERE \"{c}\" LIKE $1");
+            let q = match conn {
+                onestop::db::DbConn::Sqlite(_) => q.replace("$1", "?"),
+                onestop::db::DbConn::Postgres(_) => q,
+            };
+            diesel::sql_query(q)
+                .bind::<diesel::sql_types::Text, _>(format!("%{value}%"))
+                .get_result::<N>(conn)
+                .unwrap()
+                .n
+                > 0
+        })
+        .map(|(t, c)| format!("{t}.{c}"))
+        .collect()
+}
+
+/// A closed case past its retention: `onestop purge`'s destruction leaves no personal value of
+/// it in any text column of the database nor a file, keeps every report number as it was, and
+/// writes the register, which the admin reads and downloads.
+#[tokio::test]
+async fn a_case_past_retention_loses_every_personal_value_and_keeps_its_numbers() {
+    let app = spawn_app_with_demo().await;
+    let client = browser_client();
+    let base = fill_all(&app, &client, "gyeongnam").await;
+    upload(&app, &client, &base, "김창업_사업자등록증.pdf").await;
+    let review = client.get(app.url(&format!("{base}/review"))).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_from(&review).unwrap();
+    client.post(app.url(&format!("{base}/submit"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+    let token = base.trim_start_matches("/apply/").to_owned();
+    let (case, _) = onestop::db::cases::with_center_by_token(&mut app.conn(), &token).unwrap().unwrap();
+    let center = gyeongnam(&app);
+    // A consultation with an amount and free text that names the people.
+    app.exec(&format!(
+        "INSERT INTO consultations (case_id, center_id, zone_id, started_at, completed_at, consulted_on, executed_won, \
+         executed_on, notes, summary, source) SELECT {}, {}, id, '2022-05-02 01:00:00', '2022-05-02 02:00:00', \
+         '2022-05-02', 300000000, '2022-05-02', '메모: 김창업 대표, 010-1234-5678', '요약: 김담당님께 보증 안내', 'live' \
+         FROM zones WHERE center_id = {} AND kind = 'finance'",
+        case.id, center.id, center.id
+    ));
+    // Closed four years ago.
+    app.exec(&format!(
+        "UPDATE cases SET status = 'consulted', updated_at = '2022-05-02 03:00:00' WHERE id = {}",
+        case.id
+    ));
+    let files = onestop::services::documents::upload_dir(&app.db.data_dir(), case.id);
+    assert!(files.exists(), "the document's file is on disk");
+    let today = chrono::NaiveDate::from_ymd_opt(2022, 12, 31).unwrap();
+    let report = |app: &TestApp| {
+        let r = onestop::services::reports::onestop_status(&mut app.conn(), today, Some(center.id)).unwrap();
+        onestop::services::reports::render_status(&[r], true, false).unwrap()
+    };
+    let before = report(&app);
+    let columns = text_columns(&app);
+    let personal = ["김창업", "김담당", "kim@startup.example", "1234-5678", "양산 설비", "기술보증과 특허 출원을"];
+    for p in personal {
+        assert!(!found(&app, &columns, p).is_empty(), "{p} is held before the destruction");
+    }
+
+    let n = onestop::services::retention::destroy_due(
+        &mut app.conn(),
+        onestop::db::now(),
+        &app.db.data_dir(),
+        onestop::services::retention::By::Command,
+    )
+    .unwrap();
+    assert_eq!(n, 1, "the one closed case past retention");
+    for p in personal {
+        assert_eq!(found(&app, &columns, p), Vec::<String>::new(), "{p} remains after the destruction");
+    }
+    assert!(!files.exists(), "its files are gone");
+    assert_eq!(report(&app), before, "every report number is as it was");
+    let after = onestop::db::cases::find(&mut app.conn(), case.id).unwrap().unwrap();
+    assert_eq!((after.status.as_str(), after.reference.as_str()), ("consulted", case.reference.as_str()));
+    assert_eq!(app.count("consultations"), 1, "the consultation and its amount stay");
+    let client2 = browser_client();
+    let r = client2.get(app.url(&format!("{base}/visit"))).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 404, "the link no longer opens anything");
+    // Run again: nothing more to destroy, nothing more in the register.
+    let again = onestop::services::retention::destroy_due(
+        &mut app.conn(),
+        onestop::db::now(),
+        &app.db.data_dir(),
+        onestop::services::retention::By::Schedule,
+    )
+    .unwrap();
+    assert_eq!(again, 0);
+
+    // The register, as the admin reads and downloads it.
+    app.login_as("admin").await;
+    let (status, page) = app.get_html("/staff/register").await;
+    assert_eq!(status, 200);
+    let rows = crate::helpers::texts(&page, "tbody tr");
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].contains("종료된 신청 건의 개인정보") && rows[0].contains("관리 명령"), "{rows:?}");
+    let csv = app.get("/staff/register.csv").await.text().await.unwrap();
+    assert!(csv.contains("종료된 신청 건의 개인정보") && csv.contains(",1,"), "{csv}");
+    app.login_as("staff").await;
+    assert_eq!(app.get("/staff/register").await.status().as_u16(), 403, "the register is the admin's");
+}

@@ -25,3 +25,19 @@ CREATE INDEX consent_changes_case ON consent_changes (case_id, at);
 
 -- The privacy officer the center's privacy policy names (title and name, one line).
 ALTER TABLE center_contacts ADD COLUMN privacy_officer TEXT NOT NULL DEFAULT '';
+
+-- Retention and destruction (issue 18). `cases.anonymised_at`: when the case's personal data
+-- was destroyed after its retention (the case, its counts and amounts stay). `destructions`:
+-- the destruction register (파기 대장) — what kind of data, how many records, under which rule,
+-- when, by what (the schedule or the purge command), per center where it belongs to one.
+ALTER TABLE cases ADD COLUMN anonymised_at TIMESTAMP;
+CREATE TABLE destructions (
+    id INTEGER PRIMARY KEY,
+    center_id BIGINT REFERENCES centers (id),
+    at TIMESTAMP NOT NULL,
+    kind TEXT NOT NULL,
+    records BIGINT NOT NULL,
+    rule TEXT NOT NULL,
+    done_by TEXT NOT NULL
+);
+CREATE INDEX destructions_center_at ON destructions (center_id, at);

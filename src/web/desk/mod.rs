@@ -44,7 +44,7 @@ use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
 use crate::web::who::Staff;
 
-fn local(center: &Center, t: NaiveDateTime) -> chrono::DateTime<chrono_tz::Tz> {
+pub(crate) fn local(center: &Center, t: NaiveDateTime) -> chrono::DateTime<chrono_tz::Tz> {
     availability::time_zone(center).from_utc_datetime(&t)
 }
 

@@ -1,0 +1,132 @@
+//! Retention and destruction of closed cases (PIPA art. 21): a case that closed (consulted,
+//! cancelled, not attended) more than its retention ago keeps its numbers — the case, its
+//! states, zones, appointments, consultations with their amounts and patents, the report totals
+//! — and loses every personal value: the representative's and contact's names, e-mail and phone,
+//! the free text (question, purpose of the financing, experts' notes and summaries, reasons in
+//! the trail), its documents and their files, the mails' addresses and bodies, its link. The
+//! company's name and business number stay: they are business records the consultation records
+//! and the ministry's reports are kept by. Every run writes the destruction register per
+//! center. Staff access records have their own retention.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::destructions::{self, kind};
+use crate::db::schema::{access_log, case_answers, case_documents, case_events, cases, consultations, email_outbox};
+use crate::db::{self, DbConn};
+use crate::services::questionnaire::RETENTION_YEARS;
+
+/// How long staff access records are kept (the PIPA safety-measure notice asks for at least
+/// two years for a controller of this size).
+pub const ACCESS_LOG_YEARS: i64 = 2;
+
+/// What ran the destruction, as the register names it.
+#[derive(Debug, Clone, Copy)]
+pub enum By {
+    Schedule,
+    Command,
+}
+
+impl By {
+    fn as_str(self) -> &'static str {
+        match self {
+            By::Schedule => "schedule",
+            By::Command => "purge_command",
+        }
+    }
+}
+
+/// Years as days (a year is counted as 365 days and a quarter, never shorter).
+fn years(n: i64) -> Duration {
+    Duration::days(n * 365 + n / 4 + 1)
+}
+
+/// The cases whose retention ended: closed, last changed before the cut-off, not yet done.
+fn due(conn: &mut DbConn, cutoff: NaiveDateTime) -> QueryResult<Vec<(i64, i64)>> {
+    let closed = [
+        crate::domain::CaseStatus::Consulted.as_str(),
+        crate::domain::CaseStatus::Cancelled.as_str(),
+        crate::domain::CaseStatus::NoShow.as_str(),
+    ];
+    cases::table
+        .filter(cases::status.eq_any(closed))
+        .filter(cases::updated_at.lt(cutoff))
+        .filter(cases::anonymised_at.is_null())
+        .filter(cases::submitted_at.is_not_null())
+        .select((cases::id, cases::center_id))
+        .load(conn)
+}
+
+/// Destroys one case's personal data (one transaction); returns the stored file names to remove.
+fn anonymise(conn: &mut DbConn, case_id: i64, now: NaiveDateTime) -> QueryResult<()> {
+    db::write_tx(conn, |conn| {
+        diesel::update(case_answers::table.find(case_id))
+            .set((
+                case_answers::representative.eq(None::<String>),
+                case_answers::contact_name.eq(None::<String>),
+                case_answers::contact_email.eq(None::<String>),
+                case_answers::contact_phone.eq(None::<String>),
+                case_answers::question.eq(None::<String>),
+                case_answers::finance_purpose.eq(None::<String>),
+            ))
+            .execute(conn)?;
+        diesel::delete(case_documents::table.filter(case_documents::case_id.eq(case_id))).execute(conn)?;
+        diesel::update(email_outbox::table.filter(email_outbox::case_id.eq(Some(case_id))))
+            .set((
+                email_outbox::to_addr.eq(""),
+                email_outbox::subject.eq(""),
+                email_outbox::body_text.eq(""),
+                email_outbox::body_html.eq(None::<String>),
+                email_outbox::attachment_name.eq(None::<String>),
+                email_outbox::attachment_body.eq(None::<String>),
+                email_outbox::last_error.eq(None::<String>),
+            ))
+            .execute(conn)?;
+        diesel::update(consultations::table.filter(consultations::case_id.eq(Some(case_id))))
+            .set((consultations::notes.eq(None::<String>), consultations::summary.eq(None::<String>)))
+            .execute(conn)?;
+        diesel::update(case_events::table.filter(case_events::case_id.eq(case_id)))
+            .set(case_events::reason.eq(None::<String>))
+            .execute(conn)?;
+        diesel::update(cases::table.find(case_id))
+            .set((cases::applicant_token_hash.eq(None::<String>), cases::anonymised_at.eq(Some(now))))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// Destroys what is past its retention and records it in the register: closed cases' personal
+/// data (`RETENTION_YEARS` after they closed) and staff access records (`ACCESS_LOG_YEARS`).
+/// Returns how many cases were anonymised.
+pub fn destroy_due(conn: &mut DbConn, now: NaiveDateTime, data_dir: &std::path::Path, by: By) -> QueryResult<usize> {
+    let mut per_center: std::collections::BTreeMap<i64, i64> = Default::default();
+    for (case_id, center_id) in due(conn, now - years(RETENTION_YEARS))? {
+        anonymise(conn, case_id, now)?;
+        let dir = crate::services::documents::upload_dir(data_dir, case_id);
+        if let Err(e) = std::fs::remove_dir_all(&dir) {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                tracing::warn!(case_id, error = %e, "could not remove an anonymised case's files");
+            }
+        }
+        *per_center.entry(center_id).or_default() += 1;
+    }
+    let rule = format!("closed case + {RETENTION_YEARS} years (consent wording; PIPA art. 21)");
+    for (center_id, n) in &per_center {
+        destructions::record(conn, Some(*center_id), now, kind::CASE_PERSONAL_DATA, *n, &rule, by.as_str())?;
+    }
+    let old =
+        diesel::delete(access_log::table.filter(access_log::at.lt(now - years(ACCESS_LOG_YEARS)))).execute(conn)?;
+    if old > 0 {
+        let rule = format!("staff access record + {ACCESS_LOG_YEARS} years");
+        destructions::record(
+            conn,
+            None,
+            now,
+            kind::ACCESS_LOG,
+            i64::try_from(old).unwrap_or(i64::MAX),
+            &rule,
+            by.as_str(),
+        )?;
+    }
+    Ok(per_center.values().sum::<i64>() as usize)
+}
