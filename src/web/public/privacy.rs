@@ -24,6 +24,8 @@ pub struct PrivacyPage {
     center: String,
     version: &'static str,
     retention_years: i64,
+    /// How long staff access records are kept.
+    access_years: i64,
     /// The policy finance institutions that may receive a case (with the applicant's consent).
     institutions: Vec<String>,
     officer: String,
@@ -56,6 +58,7 @@ pub async fn privacy(
         slug: center.slug,
         version: CONSENT_VERSION,
         retention_years: RETENTION_YEARS,
+        access_years: crate::services::retention::ACCESS_LOG_YEARS,
         institutions: institutions.iter().map(|i| lang.pick(&i.name_ko, &i.name_en).to_owned()).collect(),
         officer: details.privacy_officer.clone(),
         tel: format!("tel:{}", details.phone.replace('-', "")),
