@@ -90,6 +90,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/apply/{token}/visit").route(get().to(book::visit)))
         .service(resource("/apply/{token}/cancel").route(post().to(book::cancel)))
         .service(resource("/apply/{token}/third-party").route(post().to(book::third_party)))
+        .service(resource("/apply/{token}/data").route(get().to(book::data)))
+        .service(resource("/apply/{token}/data.json").route(get().to(book::data_json)))
         .service(resource("/apply/{token}/again").route(post().to(apply::again)))
         .service(resource("/apply/{token}/calendar/{file}").route(get().to(book::visit_ics_file)))
         .service(resource("/apply/{token}/documents/upload").route(post().to(documents::upload)))

@@ -325,3 +325,73 @@ async fn a_case_past_retention_loses_every_personal_value_and_keeps_its_numbers(
     app.login_as("staff").await;
     assert_eq!(app.get("/staff/register").await.status().as_u16(), 403, "the register is the admin's");
 }
+
+/// "What we hold about you": the page and the JSON file on the applicant's link hold every
+/// personal value the database has about the case (answers, documents, consents with their
+/// version, provisions, mails, staff who opened it), and the file does not carry the link.
+#[tokio::test]
+async fn the_applicant_sees_and_downloads_everything_held_about_them() {
+    let app = spawn_app_with_demo().await;
+    let client = browser_client();
+    let base = fill_all(&app, &client, "gyeongnam").await;
+    upload(&app, &client, &base, "김창업_사업자등록증.pdf").await;
+    let review = client.get(app.url(&format!("{base}/review"))).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_from(&review).unwrap();
+    client.post(app.url(&format!("{base}/submit"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+    let token = base.trim_start_matches("/apply/").to_owned();
+    let (case, _) = onestop::db::cases::with_center_by_token(&mut app.conn(), &token).unwrap().unwrap();
+    // Staff and the finance expert open it (recorded, and a provision).
+    app.login_as("staff").await;
+    app.get_html(&format!("/staff/cases/{}", case.id)).await;
+    app.login_as("finance").await;
+    app.get_html(&format!("/expert/cases/{}", case.id)).await;
+
+    let (status, page) = app.get_html(&format!("{base}/data")).await;
+    assert_eq!(status, 200);
+    let text = crate::helpers::texts(&page, "main").join(" ");
+    let json = client.get(app.url(&format!("{base}/data.json"))).send().await.unwrap().text().await.unwrap();
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(parsed["reference"], case.reference.as_str());
+    assert!(!json.contains(&token), "the file does not carry the link");
+
+    // Every value the database holds about the case, read table by table.
+    let a = onestop::db::answers::find(&mut app.conn(), case.id).unwrap().unwrap();
+    let mut held: Vec<String> = [
+        &a.company_name,
+        &a.brn,
+        &a.representative,
+        &a.contact_name,
+        &a.contact_email,
+        &a.contact_phone,
+        &a.question,
+        &a.finance_purpose,
+    ]
+    .into_iter()
+    .flatten()
+    .cloned()
+    .collect();
+    held.extend(
+        onestop::db::documents::of_case(&mut app.conn(), case.id).unwrap().into_iter().map(|d| d.original_name),
+    );
+    for m in onestop::db::outbox::for_case(&mut app.conn(), case.id).unwrap() {
+        held.push(m.to_addr);
+        held.push(m.subject);
+    }
+    for c in provisions::consents_of_case(&mut app.conn(), case.id).unwrap() {
+        held.push(c.version);
+    }
+    let staff = onestop::db::users::by_email(&mut app.conn(), &app.account("staff").email).unwrap().unwrap();
+    let finance = onestop::db::users::by_email(&mut app.conn(), &app.account("finance").email).unwrap().unwrap();
+    held.push(staff.display_name.clone());
+    held.push(finance.display_name.clone());
+    assert!(held.len() >= 12, "{held:?}");
+    for v in &held {
+        assert!(json.contains(v.as_str()), "{v} missing from the download");
+    }
+    for v in [&a.contact_name, &a.contact_email, &a.representative].into_iter().flatten() {
+        assert!(text.contains(v.as_str()), "{v} missing from the page");
+    }
+    assert!(text.contains(&staff.display_name) && text.contains("금융기관에 제공한 기록"), "{text}");
+    assert_eq!(parsed["provisions"].as_array().unwrap().len(), 1, "the finance expert's sight");
+    assert_eq!(parsed["opened_by_staff"].as_array().unwrap().len(), 2);
+}

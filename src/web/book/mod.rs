@@ -4,6 +4,7 @@
 
 mod calendar;
 mod cancel;
+mod data;
 mod ended;
 mod reserve;
 mod show;
@@ -14,6 +15,7 @@ mod visit;
 
 pub use calendar::visit_ics_file;
 pub use cancel::cancel;
+pub use data::{data, data_json};
 pub use ended::has_ended;
 pub use reserve::book;
 pub use show::show;
