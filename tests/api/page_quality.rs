@@ -688,6 +688,8 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
             .await
             .unwrap();
         add(format!("{lang}-apply-visit"), format!("{base}/visit"), get(format!("{base}/visit")).await);
+        // What the center holds about the applicant.
+        add(format!("{lang}-apply-data"), format!("{base}/data"), get(format!("{base}/data")).await);
         // Moving: the days and a day's times with the current visit, then "changed".
         let move_days = get(format!("{base}/book")).await;
         add(format!("{lang}-apply-move-days"), format!("{base}/book"), move_days.clone());

@@ -27,6 +27,7 @@ pub struct DataPage {
     t: T,
     token: String,
     reference: String,
+    center_slug: String,
     sections: Vec<crate::web::answers::Section>,
     /// Consents, provisions, mails, openings: (heading id, title, lines).
     groups: Vec<(&'static str, &'static str, Vec<Held>)>,
@@ -102,7 +103,20 @@ pub async fn data(
             ),
         })
         .collect();
-    let mails = l.mails.iter().map(|m| Held { when: at(m.created_at), what: m.subject.clone() }).collect();
+    // To the applicant, or to the center's staff about the case (a new submission, say).
+    let mine = d.answers.contact_email.as_deref().map(str::to_lowercase);
+    let mails = l
+        .mails
+        .iter()
+        .map(|m| {
+            let to = if mine.as_deref() == Some(m.to_addr.to_lowercase().as_str()) {
+                msg("apply.data.to_you")
+            } else {
+                msg("apply.data.to_staff")
+            };
+            Held { when: at(m.created_at), what: format!("{} — {}", t.get(to), m.subject) }
+        })
+        .collect();
     let opened = l.opened.iter().map(|a| Held { when: at(a.at), what: name(a.user_id) }).collect();
     let page = DataPage {
         sections: crate::web::answers::sections(t, &d.answers, &d.topics, &l.docs, true),
@@ -115,6 +129,7 @@ pub async fn data(
         t,
         token: token.clone(),
         reference: d.case.reference.clone(),
+        center_slug: d.center.slug.clone(),
         ctx,
     };
     Ok(render(&req, page, actix_web::http::StatusCode::OK))
