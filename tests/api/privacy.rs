@@ -22,6 +22,22 @@ async fn upload(app: &TestApp, client: &reqwest::Client, base: &str, name: &str)
     assert!(r.status().is_success() || r.status().is_redirection(), "{}", r.status());
 }
 
+/// A one-stop application (finance and IP) filled in full, with a document, submitted with
+/// both consents: (base path, token, case).
+async fn submitted_with_document(
+    app: &TestApp,
+    client: &reqwest::Client,
+) -> (String, String, onestop::db::cases::Case) {
+    let base = fill_all(app, client, "gyeongnam").await;
+    upload(app, client, &base, "김창업_사업자등록증.pdf").await;
+    let review = client.get(app.url(&format!("{base}/review"))).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_from(&review).unwrap();
+    client.post(app.url(&format!("{base}/submit"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+    let token = base.trim_start_matches("/apply/").to_owned();
+    let (case, _) = onestop::db::cases::with_center_by_token(&mut app.conn(), &token).unwrap().unwrap();
+    (base, token, case)
+}
+
 /// What the finance expert's pages show of the case: the pre-brief and the queue, as text.
 async fn finance_sees(app: &TestApp, case_id: i64) -> String {
     let (status, prebrief) = app.get_html(&format!("/expert/cases/{case_id}")).await;
@@ -34,13 +50,7 @@ async fn finance_sees(app: &TestApp, case_id: i64) -> String {
 async fn a_finance_expert_sees_personal_data_only_with_consent_and_each_provision_is_recorded() {
     let app = spawn_app_with_demo().await;
     let client = browser_client();
-    let base = fill_all(&app, &client, "gyeongnam").await;
-    upload(&app, &client, &base, "김창업_사업자등록증.pdf").await;
-    let review = client.get(app.url(&format!("{base}/review"))).send().await.unwrap().text().await.unwrap();
-    let csrf = csrf_from(&review).unwrap();
-    client.post(app.url(&format!("{base}/submit"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
-    let token = base.trim_start_matches("/apply/").to_owned();
-    let (case, _) = onestop::db::cases::with_center_by_token(&mut app.conn(), &token).unwrap().unwrap();
+    let (base, _, case) = submitted_with_document(&app, &client).await;
     // Booked on its one-stop visit (finance with the institution on duty, then IP).
     let center = gyeongnam(&app);
     let now = onestop::db::now();
@@ -249,13 +259,7 @@ fn found(app: &TestApp, columns: &[(String, String)], value: &str) -> Vec<String
 async fn a_case_past_retention_loses_every_personal_value_and_keeps_its_numbers() {
     let app = spawn_app_with_demo().await;
     let client = browser_client();
-    let base = fill_all(&app, &client, "gyeongnam").await;
-    upload(&app, &client, &base, "김창업_사업자등록증.pdf").await;
-    let review = client.get(app.url(&format!("{base}/review"))).send().await.unwrap().text().await.unwrap();
-    let csrf = csrf_from(&review).unwrap();
-    client.post(app.url(&format!("{base}/submit"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
-    let token = base.trim_start_matches("/apply/").to_owned();
-    let (case, _) = onestop::db::cases::with_center_by_token(&mut app.conn(), &token).unwrap().unwrap();
+    let (base, _, case) = submitted_with_document(&app, &client).await;
     let center = gyeongnam(&app);
     // A consultation with an amount and free text that names the people.
     app.exec(&format!(
@@ -333,13 +337,7 @@ async fn a_case_past_retention_loses_every_personal_value_and_keeps_its_numbers(
 async fn the_applicant_sees_and_downloads_everything_held_about_them() {
     let app = spawn_app_with_demo().await;
     let client = browser_client();
-    let base = fill_all(&app, &client, "gyeongnam").await;
-    upload(&app, &client, &base, "김창업_사업자등록증.pdf").await;
-    let review = client.get(app.url(&format!("{base}/review"))).send().await.unwrap().text().await.unwrap();
-    let csrf = csrf_from(&review).unwrap();
-    client.post(app.url(&format!("{base}/submit"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
-    let token = base.trim_start_matches("/apply/").to_owned();
-    let (case, _) = onestop::db::cases::with_center_by_token(&mut app.conn(), &token).unwrap().unwrap();
+    let (base, token, case) = submitted_with_document(&app, &client).await;
     // Staff and the finance expert open it (recorded, and a provision).
     app.login_as("staff").await;
     app.get_html(&format!("/staff/cases/{}", case.id)).await;
