@@ -7,19 +7,15 @@ use diesel::prelude::*;
 use super::DbConn;
 use super::schema::{access_log, cases};
 
-/// PIPA access record: who opened which case's personal data, when.
-pub fn log_access(conn: &mut DbConn, user_id: i64, case_id: i64, action: &str, now: NaiveDateTime) -> QueryResult<()> {
-    log_access_of(conn, user_id, Some(case_id), action, None, now)
-}
-
-/// An access record that may name no case (an export of records, an account's mail) and what
-/// was opened (`detail`: the mail's id, …).
+/// An access record: who opened what (`action`, a case or none, `detail`: the mail's id, the
+/// number of rows a list showed, …), when, and why (`purpose`). Written by `services::access`.
 pub fn log_access_of(
     conn: &mut DbConn,
     user_id: i64,
     case_id: Option<i64>,
     action: &str,
     detail: Option<&str>,
+    purpose: &str,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::insert_into(access_log::table)
@@ -29,6 +25,7 @@ pub fn log_access_of(
             access_log::at.eq(now),
             access_log::action.eq(action),
             access_log::detail.eq(detail),
+            access_log::purpose.eq(purpose),
         ))
         .execute(conn)
         .map(|_| ())
@@ -43,6 +40,7 @@ pub struct AccessRow {
     pub at: NaiveDateTime,
     pub action: String,
     pub detail: Option<String>,
+    pub purpose: String,
 }
 
 pub fn access_of_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<AccessRow>> {

@@ -28,16 +28,19 @@ pub struct CenterContact {
     pub updated_by: Option<i64>,
     /// Who answers for personal data at the center (the privacy policy names them).
     pub privacy_officer: String,
+    /// Years a closed case is kept before its personal data is destroyed.
+    pub retention_years: i32,
 }
 
 /// The center's details; all empty when none were given.
 pub fn of_center(conn: &mut DbConn, center_id: i64) -> QueryResult<CenterContact> {
-    Ok(center_contacts::table
-        .find(center_id)
-        .select(CenterContact::as_select())
-        .first(conn)
-        .optional()?
-        .unwrap_or(CenterContact { center_id, ..CenterContact::default() }))
+    Ok(center_contacts::table.find(center_id).select(CenterContact::as_select()).first(conn).optional()?.unwrap_or(
+        CenterContact {
+            center_id,
+            retention_years: crate::domain::center_contact::MIN_RETENTION_YEARS,
+            ..CenterContact::default()
+        },
+    ))
 }
 
 /// Replaces the center's details (one statement: the last save wins, nothing is half written).
@@ -64,6 +67,7 @@ impl CenterContact {
             bring_en: self.bring_en.clone(),
             coordinates: self.latitude.zip(self.longitude),
             privacy_officer: self.privacy_officer.clone(),
+            retention_years: self.retention_years,
         }
     }
 
@@ -93,6 +97,7 @@ impl CenterContact {
             updated_at: Some(at),
             updated_by: by,
             privacy_officer: c.privacy_officer,
+            retention_years: c.retention_years,
         }
     }
 }

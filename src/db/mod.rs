@@ -16,6 +16,7 @@ pub mod documents;
 pub mod limits;
 pub mod outbox;
 pub mod provisions;
+pub mod rights_requests;
 pub mod schedule;
 pub mod schema;
 pub mod sessions;

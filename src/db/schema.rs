@@ -326,6 +326,24 @@ diesel::table! {
         at -> Timestamp,
         action -> Text,
         detail -> Nullable<Text>,
+        purpose -> Text,
+    }
+}
+
+diesel::table! {
+    rights_requests (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        center_id -> BigInt,
+        kind -> Text,
+        body -> Text,
+        requested_at -> Timestamp,
+        due_on -> Date,
+        status -> Text,
+        answered_at -> Nullable<Timestamp>,
+        answered_by -> Nullable<BigInt>,
+        answer -> Nullable<Text>,
+        token_hash -> Nullable<Text>,
     }
 }
 
@@ -391,6 +409,7 @@ diesel::table! {
         updated_at -> Nullable<Timestamp>,
         updated_by -> Nullable<BigInt>,
         privacy_officer -> Text,
+        retention_years -> Integer,
     }
 }
 
@@ -462,6 +481,7 @@ diesel::table! {
 
 diesel::allow_tables_to_appear_in_same_query!(
     access_log,
+    rights_requests,
     destructions,
     provisions,
     consent_changes,

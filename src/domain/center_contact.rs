@@ -33,6 +33,9 @@ pub struct ContactForm {
     pub bring_en: String,
     #[serde(default)]
     pub privacy_officer: String,
+    /// Years a closed case is kept (3–10; empty is the 3 the consent states).
+    #[serde(default)]
+    pub retention_years: String,
     #[serde(default)]
     pub latitude: String,
     #[serde(default)]
@@ -40,7 +43,7 @@ pub struct ContactForm {
 }
 
 /// A center's details, checked; empty strings are "not given".
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Contact {
     pub address_ko: String,
     pub address_en: String,
@@ -56,7 +59,34 @@ pub struct Contact {
     pub coordinates: Option<(f64, f64)>,
     /// The privacy officer: title and name, one line ("경영지원팀장 홍길동").
     pub privacy_officer: String,
+    /// How long a closed case is kept, in years (`MIN_RETENTION_YEARS`..=`MAX_RETENTION_YEARS`).
+    pub retention_years: i32,
 }
+
+impl Default for Contact {
+    fn default() -> Self {
+        Contact {
+            address_ko: String::new(),
+            address_en: String::new(),
+            place_ko: String::new(),
+            place_en: String::new(),
+            phone: String::new(),
+            email: String::new(),
+            directions_ko: String::new(),
+            directions_en: String::new(),
+            bring_ko: String::new(),
+            bring_en: String::new(),
+            coordinates: None,
+            privacy_officer: String::new(),
+            retention_years: MIN_RETENTION_YEARS,
+        }
+    }
+}
+
+/// A closed case is kept at least as long as the consent wording says (3 years: the ministry's
+/// performance records are kept as long), and not longer than ten.
+pub const MIN_RETENTION_YEARS: i32 = 3;
+pub const MAX_RETENTION_YEARS: i32 = 10;
 
 impl ContactForm {
     pub fn parse(&self) -> Result<Contact, Vec<FieldError>> {
@@ -87,6 +117,16 @@ impl ContactForm {
         let bring_ko = para(&mut e, "bring_ko", &self.bring_ko);
         let bring_en = para(&mut e, "bring_en", &self.bring_en);
         let privacy_officer = line(&mut e, "privacy_officer", &self.privacy_officer, 100);
+        let retention_years = match self.retention_years.trim() {
+            "" => MIN_RETENTION_YEARS,
+            raw => match raw.parse::<i32>() {
+                Ok(y) if (MIN_RETENTION_YEARS..=MAX_RETENTION_YEARS).contains(&y) => y,
+                _ => {
+                    e.push(err("retention_years", "settings.error.retention_years"));
+                    MIN_RETENTION_YEARS
+                }
+            },
+        };
         let coordinate = |e: &mut Vec<FieldError>, field, raw: &str, limit: f64| match raw.trim() {
             "" => None,
             v => match v.parse::<f64>() {
@@ -127,6 +167,7 @@ impl ContactForm {
             bring_en,
             coordinates,
             privacy_officer,
+            retention_years,
         })
     }
 }
@@ -148,6 +189,7 @@ impl Contact {
             latitude: self.coordinates.map(|c| c.0.to_string()).unwrap_or_default(),
             longitude: self.coordinates.map(|c| c.1.to_string()).unwrap_or_default(),
             privacy_officer: self.privacy_officer.clone(),
+            retention_years: self.retention_years.to_string(),
         }
     }
 
@@ -242,6 +284,12 @@ mod tests {
                 ("latitude", "settings.error.coordinate"),
             ]
         );
+        for (raw, ok) in [("2", false), ("11", false), ("삼", false), ("3", true), ("10", true)] {
+            let f = ContactForm { retention_years: raw.into(), ..ContactForm::default() };
+            assert_eq!(f.parse().is_ok(), ok, "{raw}");
+        }
+        let five = ContactForm { retention_years: " 5 ".into(), ..ContactForm::default() };
+        assert_eq!(five.parse().unwrap().retention_years, 5);
         let half = ContactForm { latitude: "35.2".into(), ..ContactForm::default() };
         assert_eq!(fields(&half), [("longitude", "settings.error.both_coordinates")]);
         let nan = ContactForm { latitude: "NaN".into(), longitude: "inf".into(), ..ContactForm::default() };

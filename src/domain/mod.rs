@@ -3,6 +3,7 @@
 pub mod case;
 pub mod center;
 pub mod password;
+pub mod rights;
 pub mod role;
 
 pub use appointment::AppointmentStatus;

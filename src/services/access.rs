@@ -3,6 +3,7 @@
 //! mail, an export of records. Web handlers open through here; none writes the log itself.
 
 use chrono::NaiveDateTime;
+use diesel::QueryResult;
 
 use crate::db::cases::Case;
 use crate::db::documents::{self, Document};
@@ -40,10 +41,63 @@ impl Opening {
     }
 }
 
+/// Why staff opened personal data (the access record's purpose category).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Reception and bookings: the desk's board, case list and pages, a new link.
+    Reception,
+    /// Preparing and holding a consultation: the queue, the pre-brief, documents, the feed.
+    Consultation,
+    /// Checking the mails sent (the mailbox).
+    Mail,
+    /// Reporting: an export of records.
+    Reporting,
+    /// Answering an applicant's request about their data.
+    Rights,
+}
+
+impl Purpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Reception => "reception",
+            Purpose::Consultation => "consultation",
+            Purpose::Mail => "mail",
+            Purpose::Reporting => "reporting",
+            Purpose::Rights => "rights",
+        }
+    }
+}
+
+/// Lists and boards that show personal data (names, phone numbers), recorded once per view
+/// with how many rows they showed.
+pub mod list {
+    pub const BOARD: &str = "list_board";
+    pub const CASES: &str = "list_cases";
+    pub const QUEUE: &str = "list_queue";
+    pub const FOLLOW_UPS: &str = "list_follow_ups";
+    pub const FEED: &str = "list_feed";
+}
+
+fn log(conn: &mut DbConn, user_id: i64, case_id: i64, o: Opening, p: Purpose, now: NaiveDateTime) -> QueryResult<()> {
+    crate::db::access_log::log_access_of(conn, user_id, Some(case_id), o.action(), None, p.as_str(), now)
+}
+
+/// A list or board with personal data was shown to the user: `rows` of them.
+pub fn listed(
+    conn: &mut DbConn,
+    user_id: i64,
+    which: &str,
+    rows: usize,
+    purpose: Purpose,
+    now: NaiveDateTime,
+) -> Result<(), AccessError> {
+    record(conn, user_id, None, which, Some(&rows.to_string()), purpose, now)
+}
+
 /// A case of the staff member's center, opened (and recorded).
 pub fn case_for_staff(conn: &mut DbConn, staff: Staff, case_id: i64, now: NaiveDateTime) -> Result<Case, AccessError> {
     let case = desk::center_case(conn, staff, case_id)?.ok_or(AccessError::NotFound)?;
-    crate::db::access_log::log_access(conn, staff.user_id, case.id, Opening::View.action(), now)?;
+    log(conn, staff.user_id, case.id, Opening::View, Purpose::Reception, now)?;
     Ok(case)
 }
 
@@ -66,7 +120,7 @@ pub fn case_for_expert(
     now: NaiveDateTime,
 ) -> Result<(Case, Sees), AccessError> {
     let case = expert_case(conn, expert, case_id)?;
-    crate::db::access_log::log_access(conn, expert.user_id, case.id, Opening::View.action(), now)?;
+    log(conn, expert.user_id, case.id, Opening::View, Purpose::Consultation, now)?;
     let sees = provide(conn, expert, &case, "answers", now)?;
     Ok((case, sees))
 }
@@ -109,7 +163,7 @@ pub fn document_for_staff(
     now: NaiveDateTime,
 ) -> Result<Document, AccessError> {
     let case = desk::center_case(conn, staff, case_id)?.ok_or(AccessError::NotFound)?;
-    document_of(conn, staff.user_id, &case, doc_id, now)
+    document_of(conn, staff.user_id, &case, doc_id, Purpose::Reception, now)
 }
 
 /// A document of a case the expert may see (the download is recorded).
@@ -125,20 +179,22 @@ pub fn document_for_expert(
     if provide(conn, expert, &case, &format!("document:{}", doc.id), now)? == Sees::BusinessOnly {
         return Err(AccessError::NoConsent);
     }
-    document_of(conn, expert.user_id, &case, doc_id, now)
+    document_of(conn, expert.user_id, &case, doc_id, Purpose::Consultation, now)
 }
 
-/// An opening that names no case, or more than a case: the mailbox list (`mailbox`), one mail
-/// (`mail`, detail = its id), an export of records (`export_consultations`).
+/// Any other opening, by what it was: the mailbox list (`mailbox`), one mail (`mail`, detail =
+/// its id), an export of records (`export_consultations`), a new link sent (`send_link`), an
+/// applicant's request (`rights_request`), a list (`list::*`, detail = rows shown).
 pub fn record(
     conn: &mut DbConn,
     user_id: i64,
     case_id: Option<i64>,
     action: &str,
     detail: Option<&str>,
+    purpose: Purpose,
     now: NaiveDateTime,
 ) -> Result<(), AccessError> {
-    Ok(crate::db::access_log::log_access_of(conn, user_id, case_id, action, detail, now)?)
+    Ok(crate::db::access_log::log_access_of(conn, user_id, case_id, action, detail, purpose.as_str(), now)?)
 }
 
 fn document_of(
@@ -146,10 +202,11 @@ fn document_of(
     user_id: i64,
     case: &Case,
     doc_id: i64,
+    purpose: Purpose,
     now: NaiveDateTime,
 ) -> Result<Document, AccessError> {
     let doc = documents::find_of_case(conn, case.id, doc_id)?.ok_or(AccessError::NotFound)?;
-    crate::db::access_log::log_access(conn, user_id, case.id, Opening::Document.action(), now)?;
+    log(conn, user_id, case.id, Opening::Document, purpose, now)?;
     Ok(doc)
 }
 

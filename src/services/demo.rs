@@ -152,6 +152,7 @@ fn sample_contact(conn: &mut DbConn, center: &centers::Center, now: NaiveDateTim
         bring_en: "A copy of the business registration, an ID card (sample)".into(),
         coordinates: None,
         privacy_officer: "센터 개인정보 보호책임자 (예시)".into(),
+        retention_years: crate::domain::center_contact::MIN_RETENTION_YEARS,
     };
     center_contacts::save(conn, &CenterContact::new(center.id, contact, true, now, None))?;
     Ok(())

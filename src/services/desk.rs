@@ -265,7 +265,15 @@ pub fn send_new_link(
         crate::db::cases::set_applicant_token(conn, case.id, &crate::token::hash_token(&token))?;
         let link = format!("{}/apply/{token}", env.base_url);
         crate::services::mail::queue_new_link(conn, env, &case, &to, &link)?;
-        crate::db::access_log::log_access_of(conn, staff.user_id, Some(case.id), "send_link", None, env.now)?;
+        crate::db::access_log::log_access_of(
+            conn,
+            staff.user_id,
+            Some(case.id),
+            "send_link",
+            None,
+            "reception",
+            env.now,
+        )?;
         Ok(())
     })
 }

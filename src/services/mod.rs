@@ -2,6 +2,7 @@
 //! that tests control it; nothing here knows about HTTP.
 
 pub mod access;
+pub mod access_review;
 pub mod action;
 pub mod auth;
 pub mod availability;
@@ -22,6 +23,7 @@ pub mod purge;
 pub mod questionnaire;
 pub mod reports;
 pub mod retention;
+pub mod rights;
 pub mod routing;
 pub mod scale;
 pub mod schedule;

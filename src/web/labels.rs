@@ -76,3 +76,44 @@ pub fn mail_status_key(status: MessageStatus, last_error: Option<&str>) -> &'sta
         (MessageStatus::Skipped, _) => msg("mailbox.status_skipped"),
     }
 }
+
+/// A request about the applicant's data, by kind.
+pub fn rights_kind_key(kind: &str) -> &'static str {
+    match kind {
+        crate::db::rights_requests::kind::DELETE => msg("rights.kind.delete"),
+        _ => msg("rights.kind.correct"),
+    }
+}
+
+/// Where a request about the applicant's data stands.
+pub fn rights_status_key(status: &str) -> &'static str {
+    match status {
+        crate::db::rights_requests::status::DONE => msg("rights.status.done"),
+        crate::db::rights_requests::status::REFUSED => msg("rights.status.refused"),
+        _ => msg("rights.status.open"),
+    }
+}
+
+/// Why staff opened personal data (the access record's purpose).
+pub fn purpose_key(purpose: &str) -> &'static str {
+    match purpose {
+        "reception" => msg("purpose.reception"),
+        "consultation" => msg("purpose.consultation"),
+        "mail" => msg("purpose.mail"),
+        "reporting" => msg("purpose.reporting"),
+        "rights" => msg("purpose.rights"),
+        _ => msg("purpose.other"),
+    }
+}
+
+/// A list or board with personal data, as the access record names it.
+pub fn list_key(action: &str) -> &'static str {
+    use crate::services::access::list;
+    match action {
+        list::BOARD => msg("audit.list.board"),
+        list::CASES => msg("audit.list.cases"),
+        list::QUEUE => msg("audit.list.queue"),
+        list::FOLLOW_UPS => msg("audit.list.follow_ups"),
+        _ => msg("audit.list.feed"),
+    }
+}

@@ -13,6 +13,7 @@ pub mod form;
 pub mod health;
 pub mod labels;
 pub use crate::i18n;
+pub mod access_review;
 pub mod desk;
 pub mod expert;
 pub mod people;
@@ -20,6 +21,7 @@ pub mod public;
 pub mod register;
 pub mod reports;
 pub mod respond;
+pub mod rights;
 pub mod schedule;
 pub mod security;
 pub mod settings;
@@ -91,6 +93,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/apply/{token}/cancel").route(post().to(book::cancel)))
         .service(resource("/apply/{token}/third-party").route(post().to(book::third_party)))
         .service(resource("/apply/{token}/data").route(get().to(book::data)))
+        .service(resource("/apply/{token}/requests").route(post().to(book::rights_request)))
         .service(resource("/apply/{token}/data.json").route(get().to(book::data_json)))
         .service(resource("/apply/{token}/again").route(post().to(apply::again)))
         .service(resource("/apply/{token}/calendar/{file}").route(get().to(book::visit_ics_file)))
@@ -125,6 +128,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/staff/audit").route(get().to(desk::audit)))
         .service(resource("/staff/register").route(get().to(register::register)))
         .service(resource("/staff/register.csv").route(get().to(register::register_csv)))
+        .service(resource("/staff/access-review").route(get().to(access_review::review)))
+        .service(resource("/staff/requests").route(get().to(rights::list)))
+        .service(resource("/staff/requests/{id}").route(get().to(rights::show)))
+        .service(resource("/staff/requests/{id}/correct").route(post().to(rights::correct)))
+        .service(resource("/staff/requests/{id}/delete").route(post().to(rights::delete)))
+        .service(resource("/staff/requests/{id}/refuse").route(post().to(rights::refuse)))
         .service(resource("/staff/schedule").route(get().to(schedule::schedule)))
         .service(resource("/staff/schedule/rules").route(post().to(schedule::add_rule)))
         .service(resource("/staff/schedule/rules/{id}/delete").route(post().to(schedule::delete_rule)))

@@ -170,6 +170,8 @@ pub struct HomePage {
     national: bool,
     /// Every task of the role (`web::tasks`).
     tasks: Vec<crate::web::tasks::Task>,
+    /// "2 requests from applicants wait for an answer; the nearest is due on …" (admins).
+    waiting: Option<String>,
 }
 
 pub async fn home(ctx: PageCtx, state: web::Data<AppState>) -> Result<impl Responder, AppError> {
@@ -177,9 +179,17 @@ pub async fn home(ctx: PageCtx, state: web::Data<AppState>) -> Result<impl Respo
     let lang = ctx.lang;
     let national = user.center_id.is_none() && user.role == crate::domain::Role::Admin;
     let role = user.role;
-    let (center_name, center_slug, zone_name) = with_conn(&state, move |conn| {
+    let (center_name, center_slug, zone_name, waiting) = with_conn(&state, move |conn| {
         let Some(center_id) = user.center_id else {
-            return if national { Ok((String::new(), String::new(), None)) } else { Err(AppError::Forbidden) };
+            return if national { Ok((String::new(), String::new(), None, None)) } else { Err(AppError::Forbidden) };
+        };
+        // The admin's open requests from applicants, with the nearest deadline.
+        let waiting = match role {
+            crate::domain::Role::Admin => match crate::db::rights_requests::waiting(conn, center_id)? {
+                (n, Some(due)) if n > 0 => Some((n, due)),
+                _ => None,
+            },
+            _ => None,
         };
         let center = centers::by_id(conn, center_id)?.ok_or(AppError::Forbidden)?;
         let zone_name = match user.zone_id {
@@ -189,7 +199,7 @@ pub async fn home(ctx: PageCtx, state: web::Data<AppState>) -> Result<impl Respo
                 .map(|(_, k)| lang.pick(&k.name_ko, &k.name_en).to_owned()),
             None => None,
         };
-        Ok((lang.pick(&center.name_ko, &center.name_en).to_owned(), center.slug, zone_name))
+        Ok((lang.pick(&center.name_ko, &center.name_en).to_owned(), center.slug, zone_name, waiting))
     })
     .await?;
     let role_key = match ctx.user.as_ref().map(|u| u.role) {
@@ -198,7 +208,10 @@ pub async fn home(ctx: PageCtx, state: web::Data<AppState>) -> Result<impl Respo
         _ => msg("role.staff"),
     };
     let tasks = crate::web::tasks::of(role, &center_slug);
-    Ok(HomePage { t: ctx.t, ctx, role_key, center_name, center_slug, zone_name, national, tasks })
+    let waiting = waiting.map(|(n, due)| {
+        ctx.t.fmt2("staff.requests_waiting", "count", n, "date", crate::web::i18n::date_label(lang, due))
+    });
+    Ok(HomePage { t: ctx.t, ctx, role_key, center_name, center_slug, zone_name, national, tasks, waiting })
 }
 
 /// Where a role's day starts: the expert's queue, the desk's board of today, the national
@@ -248,7 +261,15 @@ pub async fn mailbox(ctx: PageCtx, staff: Staff, state: web::Data<AppState>) -> 
     let (center, rows) = with_conn(&state, move |conn| {
         let center = centers::by_id(conn, center_id)?.ok_or(AppError::Forbidden)?;
         // The list shows recipients' addresses: reading it is an access to personal data (PIPA).
-        crate::services::access::record(conn, user_id, None, "mailbox", None, now)?;
+        crate::services::access::record(
+            conn,
+            user_id,
+            None,
+            "mailbox",
+            None,
+            crate::services::access::Purpose::Mail,
+            now,
+        )?;
         Ok((center, crate::db::outbox::recent_of_center(conn, center_id, admin, 200)?))
     })
     .await?;
@@ -331,7 +352,15 @@ pub async fn mail(
     // PIPA: reading a message (its recipient, its content) is recorded like opening a case.
     let (user_id, now, row_id, case_id) = (staff.user_id, state.clock.now(), r.id, r.case_id);
     with_conn(&state, move |conn| {
-        Ok(crate::services::access::record(conn, user_id, case_id, "mail", Some(&row_id.to_string()), now)?)
+        Ok(crate::services::access::record(
+            conn,
+            user_id,
+            case_id,
+            "mail",
+            Some(&row_id.to_string()),
+            crate::services::access::Purpose::Mail,
+            now,
+        )?)
     })
     .await?;
     let account_link = r.kind.carries_account_link();

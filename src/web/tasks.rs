@@ -40,7 +40,9 @@ pub fn of(role: Role, center_slug: &str) -> Vec<Task> {
             if role == Role::Admin {
                 list.push(task("/staff/people", msg("people.title"), msg("tasks.people_hint")));
                 list.push(task("/staff/settings", msg("settings.title"), msg("tasks.settings_hint")));
+                list.push(task("/staff/requests", msg("requests.title"), msg("tasks.requests_hint")));
                 list.push(task("/staff/register", msg("register.title"), msg("tasks.register_hint")));
+                list.push(task("/staff/access-review", msg("review.title"), msg("tasks.review_hint")));
             }
             list
         }

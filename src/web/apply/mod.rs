@@ -111,13 +111,28 @@ pub async fn start(
 // ----- lookups -----------------------------------------------------------------------------
 
 /// The case behind the token, whatever its status.
+/// How long the center keeps a closed case (the consent step states it).
+pub(super) async fn retention_years(state: &web::Data<AppState>, center_id: i64) -> Result<i64, AppError> {
+    with_conn(state, move |conn| Ok(crate::services::retention::years_of(conn, center_id)?)).await
+}
+
 pub(super) async fn load(state: &web::Data<AppState>, token: &str) -> Result<Draft, AppError> {
     let token = token.to_owned();
     let now = state.clock.now();
-    match with_conn(state, move |conn| Ok(q::find_by_token(conn, &token, now)?)).await? {
-        Lookup::Found(d) => Ok(*d),
-        Lookup::Expired => Err(AppError::Gone(msg("apply.expired"))),
-        Lookup::NotFound => Err(AppError::NotFound),
+    let found = with_conn(state, move |conn| {
+        let found = q::find_by_token(conn, &token, now)?;
+        // A link whose case's data was deleted at the applicant's request says so.
+        let deleted = matches!(found, Lookup::NotFound)
+            && token.len() == 43
+            && crate::db::rights_requests::deleted_by_token(conn, &crate::token::hash_token(&token))?.is_some();
+        Ok((found, deleted))
+    })
+    .await?;
+    match found {
+        (Lookup::Found(d), _) => Ok(*d),
+        (Lookup::Expired, _) => Err(AppError::Gone(msg("apply.expired"))),
+        (Lookup::NotFound, true) => Err(AppError::Gone(msg("apply.deleted"))),
+        (Lookup::NotFound, false) => Err(AppError::NotFound),
     }
 }
 
@@ -204,7 +219,7 @@ pub async fn step_get(
                 ctx,
                 agreed: d.answers.consented_at.is_some(),
                 third_party: d.answers.third_party_consent,
-                retention_years: crate::services::questionnaire::RETENTION_YEARS,
+                retention_years: retention_years(&state, d.center.id).await?,
             };
             render(&req, page, ok)
         }

@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::pages::*;
-use super::{context, load_draft, render, see_other};
+use super::{context, load_draft, render, retention_years, see_other};
 use crate::domain::questionnaire::{
     CompanyForm, ContactForm, DetailQuestions, DetailsForm, FieldError, NeedsForm, Step,
 };
@@ -151,7 +151,7 @@ pub async fn step_post(
                     ctx,
                     agreed,
                     third_party,
-                    retention_years: crate::services::questionnaire::RETENTION_YEARS,
+                    retention_years: retention_years(&state, d.center.id).await?,
                 };
                 return Ok(with_lang(render(&req, page, invalid)));
             }

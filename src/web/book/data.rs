@@ -8,7 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use askama_web::WebTemplate;
 
-use crate::db::{access_log, centers, documents, outbox, provisions, users};
+use crate::db::{access_log, centers, documents, outbox, provisions, rights_requests, users};
 use crate::web::apply::{load, render};
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
@@ -31,6 +31,32 @@ pub struct DataPage {
     sections: Vec<crate::web::answers::Section>,
     /// Consents, provisions, mails, openings: (heading id, title, lines).
     groups: Vec<(&'static str, &'static str, Vec<Held>)>,
+    /// The requests to correct or delete, newest first.
+    requests: Vec<RequestLine>,
+    /// A request of this kind waits for its answer (no second form for it).
+    open_correct: bool,
+    open_delete: bool,
+    form: RequestState,
+}
+
+/// One request as the applicant reads it: what, when, by when, how it was answered.
+pub struct RequestLine {
+    what: &'static str,
+    when: String,
+    due: String,
+    status: &'static str,
+    open: bool,
+    refused: bool,
+    answer: Option<String>,
+}
+
+/// The request forms as sent back (their values and errors), or the request just made.
+#[derive(Default)]
+pub struct RequestState {
+    pub errors: crate::domain::form::Errors,
+    pub correct_body: String,
+    pub delete_body: String,
+    pub requested: Option<&'static str>,
 }
 
 /// Everything held, read in one trip.
@@ -40,6 +66,7 @@ struct Loaded {
     provided: Vec<provisions::Provision>,
     mails: Vec<outbox::OutboxRow>,
     opened: Vec<access_log::AccessRow>,
+    requests: Vec<rights_requests::RightsRequest>,
     people: Vec<users::User>,
     institutions: Vec<centers::Institution>,
 }
@@ -52,6 +79,7 @@ async fn gather(state: &web::Data<AppState>, case_id: i64, center_id: i64) -> Re
             provided: provisions::of_case(conn, case_id)?,
             mails: outbox::for_case(conn, case_id)?,
             opened: access_log::access_of_case(conn, case_id)?,
+            requests: rights_requests::of_case(conn, case_id)?,
             people: users::all_of_center(conn, center_id)?,
             institutions: centers::institutions(conn)?,
         })
@@ -67,15 +95,38 @@ fn consent_key(kind: &str, given: bool) -> &'static str {
     }
 }
 
+#[derive(serde::Deserialize)]
+pub struct DataQuery {
+    requested: Option<String>,
+}
+
 pub async fn data(
     req: HttpRequest,
     ctx: PageCtx,
     state: web::Data<AppState>,
     token: web::Path<String>,
+    query: web::Query<DataQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let token = token.into_inner();
-    let d = load(&state, &token).await?;
-    let l = gather(&state, d.case.id, d.center.id).await?;
+    let requested = match query.requested.as_deref() {
+        Some("correct") => Some(msg("apply.rights.requested_correct")),
+        Some("delete") => Some(msg("apply.rights.requested_delete")),
+        _ => None,
+    };
+    let form = RequestState { requested, ..RequestState::default() };
+    page(&req, ctx, &state, token.into_inner(), form, actix_web::http::StatusCode::OK).await
+}
+
+/// The page, with the request forms as `form` says (sent back with errors, or after a request).
+pub async fn page(
+    req: &HttpRequest,
+    ctx: PageCtx,
+    state: &web::Data<AppState>,
+    token: String,
+    form: RequestState,
+    status: actix_web::http::StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let d = load(state, &token).await?;
+    let l = gather(state, d.case.id, d.center.id).await?;
     let (t, lang) = (ctx.t, ctx.lang);
     let tz = crate::services::availability::time_zone(&d.center);
     let at =
@@ -118,7 +169,25 @@ pub async fn data(
         })
         .collect();
     let opened = l.opened.iter().map(|a| Held { when: at(a.at), what: name(a.user_id) }).collect();
+    let requests = l
+        .requests
+        .iter()
+        .map(|r| RequestLine {
+            what: crate::web::labels::rights_kind_key(&r.kind),
+            when: at(r.requested_at),
+            due: r.due_on.format("%Y-%m-%d").to_string(),
+            status: crate::web::labels::rights_status_key(&r.status),
+            open: r.is_open(),
+            refused: r.status == rights_requests::status::REFUSED,
+            answer: r.answer.clone().filter(|a| !a.is_empty()),
+        })
+        .collect();
+    let open = |k: &str| l.requests.iter().any(|r| r.is_open() && r.kind == k);
     let page = DataPage {
+        requests,
+        open_correct: open(rights_requests::kind::CORRECT),
+        open_delete: open(rights_requests::kind::DELETE),
+        form,
         sections: crate::web::answers::sections(t, &d.answers, &d.topics, &l.docs, true),
         groups: vec![
             ("d-consents", msg("apply.data.consents"), consents),
@@ -132,7 +201,7 @@ pub async fn data(
         center_slug: d.center.slug.clone(),
         ctx,
     };
-    Ok(render(&req, page, actix_web::http::StatusCode::OK))
+    Ok(render(req, page, status))
 }
 
 /// The same as a JSON file: every stored value about the applicant, as stored.
@@ -174,6 +243,10 @@ pub async fn data_json(state: web::Data<AppState>, token: web::Path<String>) -> 
         })).collect::<Vec<_>>(),
         "opened_by_staff": l.opened.iter().map(|o| serde_json::json!({
             "who": name(o.user_id), "at": o.at, "what": o.action,
+        })).collect::<Vec<_>>(),
+        "requests": l.requests.iter().map(|r| serde_json::json!({
+            "kind": r.kind, "text": r.body, "requested_at": r.requested_at, "due_on": r.due_on,
+            "status": r.status, "answered_at": r.answered_at, "answer": r.answer,
         })).collect::<Vec<_>>(),
     });
     Ok(HttpResponse::Ok()

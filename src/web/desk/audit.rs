@@ -125,6 +125,11 @@ pub async fn audit(
             "mailbox" => t.get("audit.read_mailbox").to_owned(),
             "mail" => t.fmt("audit.read_mail", "id", &detail),
             "send_link" => t.get("audit.sent_link").to_owned(),
+            "rights_request" => t.get("audit.opened_request").to_owned(),
+            "rights_correct" => t.get("audit.corrected").to_owned(),
+            list if list.starts_with("list_") => {
+                t.fmt2("audit.listed", "list", t.get(crate::web::labels::list_key(list)), "count", &detail)
+            }
             _ => t.get("audit.opened_case").to_owned(),
         };
         lines.push((
@@ -135,7 +140,7 @@ pub async fn audit(
                 what,
                 case_id: a.case_id,
                 reference: a.case_id.map(reference).unwrap_or_default(),
-                reason: None,
+                reason: Some(t.fmt("audit.purpose", "purpose", t.get(crate::web::labels::purpose_key(&a.purpose)))),
             },
         ));
     }

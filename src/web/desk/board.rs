@@ -1,6 +1,7 @@
 //! Today's board: the day's (or week's) appointments per zone, with the counts a clerk
 //! watches (to book, new today, changed by applicants, waiting now).
 
+use crate::services::access;
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
@@ -129,6 +130,9 @@ pub(super) async fn day_page(
     let (appts, cases, answers, counts, rules) = with_conn(&state, move |conn| {
         let appts = crate::db::appointments::appointments_between(conn, center_id, from, to)?;
         let ids: Vec<i64> = appts.iter().map(|a| a.case_id).collect();
+        // The board shows visitors' phone numbers: the view is recorded.
+        let (board, reception) = (access::list::BOARD, access::Purpose::Reception);
+        access::listed(conn, staff.user_id, board, appts.len(), reception, now)?;
         Ok((
             appts,
             crate::db::cases::cases_by_ids(conn, &ids)?,

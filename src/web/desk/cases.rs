@@ -1,5 +1,6 @@
 //! The list of the center's submissions and cases, by state, searchable.
 
+use crate::services::access;
 use std::collections::HashMap;
 
 use actix_web::{Responder, web};
@@ -66,10 +67,13 @@ pub async fn cases(
     let page = query.page.unwrap_or(1).clamp(1, 10_000);
     let lang = ctx.lang;
     let st = status.clone();
+    let now = state.clock.now();
     let (center, rows, answers, zones) = with_conn(&state, move |conn| {
         let center = centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?;
         let rows = crate::db::cases::cases_of_center(conn, staff.center_id, Some(&st), (page - 1) * PAGE, PAGE + 1)?;
         let ids: Vec<i64> = rows.iter().map(|c| c.id).collect();
+        let (list, reception) = (access::list::CASES, access::Purpose::Reception);
+        access::listed(conn, staff.user_id, list, ids.len(), reception, now)?;
         let mut zones = HashMap::new();
         for id in &ids {
             zones.insert(*id, answers::zones(conn, *id)?);

@@ -1,5 +1,6 @@
 //! The expert's calendar feed: a secret address for their calendar app, made and revoked here.
 
+use crate::services::access;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, Responder, web};
 use askama::Template;
@@ -72,6 +73,8 @@ pub async fn feed(state: web::Data<AppState>, file: web::Path<String>) -> Result
         .filter(|a| a.zone_id == zone_id && a.status != AppointmentStatus::NoShow)
         .collect();
         let ids: Vec<i64> = appts.iter().map(|a| a.case_id).collect();
+        let (feed, consultation) = (access::list::FEED, access::Purpose::Consultation);
+        access::listed(conn, user.id, feed, ids.len(), consultation, now)?;
         let cases = crate::db::cases::cases_by_ids(conn, &ids)?;
         let items: Vec<crate::services::calendar::FeedItem> = appts
             .iter()

@@ -1,5 +1,6 @@
 //! Follow-ups: finance consultations whose execution is not recorded yet.
 
+use crate::services::access;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -59,6 +60,8 @@ pub(super) async fn follow_ups_page(
         let today = crate::domain::availability::local_date(time_zone(&center), now);
         let items = consult::due_follow_ups(conn, expert.zone_id, today + Duration::days(7))?;
         let ids: Vec<i64> = items.iter().filter_map(|c| c.case_id).collect();
+        let (list, consultation) = (access::list::FOLLOW_UPS, access::Purpose::Consultation);
+        access::listed(conn, expert.user_id, list, ids.len(), consultation, now)?;
         let is_finance = centers::zones_of(conn, expert.center_id)?
             .iter()
             .any(|(z, k)| z.id == expert.zone_id && k.zone_type == crate::domain::ZoneType::Finance);

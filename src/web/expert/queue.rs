@@ -1,5 +1,6 @@
 //! The expert's queue: the day's visits in their zone, who is waiting, and starting one.
 
+use crate::services::access;
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
@@ -116,6 +117,8 @@ pub(super) async fn queue_page(
             .filter(|a| a.zone_id == zone_id)
             .collect();
         let ids: Vec<i64> = appts.iter().map(|a| a.case_id).collect();
+        let (queue, consultation) = (access::list::QUEUE, access::Purpose::Consultation);
+        access::listed(conn, expert.user_id, queue, ids.len(), consultation, now)?;
         let mut consultations = HashMap::new();
         for id in &ids {
             for c in consult::of_case(conn, *id)? {

@@ -57,7 +57,7 @@ pub async fn privacy(
         center: lang.pick(&center.name_ko, &center.name_en).to_owned(),
         slug: center.slug,
         version: CONSENT_VERSION,
-        retention_years: RETENTION_YEARS,
+        retention_years: i64::from(contact.retention_years).max(RETENTION_YEARS),
         access_years: crate::services::retention::ACCESS_LOG_YEARS,
         institutions: institutions.iter().map(|i| lang.pick(&i.name_ko, &i.name_en).to_owned()).collect(),
         officer: details.privacy_officer.clone(),

@@ -37,7 +37,15 @@ pub async fn records_csv(_ctx: PageCtx, staff: Staff, state: web::Data<AppState>
     let (slug, body) = with_conn(&state, move |conn| {
         let center = centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?;
         // Exporting the records reads personal data (companies, business numbers): recorded.
-        crate::services::access::record(conn, staff.user_id, None, "export_consultations", None, now)?;
+        crate::services::access::record(
+            conn,
+            staff.user_id,
+            None,
+            "export_consultations",
+            None,
+            crate::services::access::Purpose::Reporting,
+            now,
+        )?;
         Ok((center.slug, reports::records_csv(conn, staff.center_id).map_err(AppError::Internal)?))
     })
     .await?;

@@ -1,0 +1,3 @@
+ALTER TABLE center_contacts DROP COLUMN retention_years;
+ALTER TABLE access_log DROP COLUMN purpose;
+DROP TABLE rights_requests;
