@@ -49,6 +49,15 @@ pub fn submitted_case(app: &TestApp, center: &Center, zones: &[&str]) -> Case {
     cases::find(&mut conn, id).unwrap().unwrap()
 }
 
+/// Books the case's first offered visit (every leg of it), as the applicant would.
+pub fn book_first_visit(app: &TestApp, center: &Center, case: &Case) {
+    let now = db::now();
+    let times = availability::for_case(&mut app.conn(), center, case.id, now).unwrap();
+    let legs: Vec<Leg> =
+        times.visits[0].legs.iter().map(|l| Leg { zone_id: l.zone_id, starts_at: l.starts_at }).collect();
+    booking::reserve(&mut app.conn(), center, case, &legs, &booking::Op::applicant(now)).unwrap();
+}
+
 pub fn gyeongnam(app: &TestApp) -> Center {
     centers::by_slug(&mut app.conn(), "gyeongnam").unwrap().unwrap()
 }

@@ -23,6 +23,7 @@ mod pages;
 mod privacy;
 mod questionnaire;
 mod reports;
+mod rights;
 mod scale_out;
 mod security;
 mod settings;

@@ -458,6 +458,17 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
         case.id
     };
 
+    // Requests from an applicant to correct and to delete: the admin's list links both pages.
+    {
+        let (_, case, _) = crate::fixtures::booked_legal_case(&app);
+        let now = onestop::db::now();
+        onestop::services::rights::request(&mut app.conn(), &case, "correct", "전화번호가 틀렸습니다", now).unwrap();
+        onestop::services::rights::request(&mut app.conn(), &case, "delete", "", now).unwrap();
+    }
+    // A finance case without the consent to provision: the finance expert's pre-brief withholds
+    // the personal data and says why.
+    let withheld = crate::fixtures::submitted_case(&app, &crate::fixtures::gyeongnam(&app), &["finance"]).id;
+
     // 1. Crawl over HTTP: both languages, signed out and signed in (admin sees the most).
     let mut pages: Vec<Page> = Vec::new();
     for lang in ["ko", "en"] {
@@ -690,6 +701,20 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
         add(format!("{lang}-apply-visit"), format!("{base}/visit"), get(format!("{base}/visit")).await);
         // What the center holds about the applicant.
         add(format!("{lang}-apply-data"), format!("{base}/data"), get(format!("{base}/data")).await);
+        // A request to correct sent empty, then sent: the page with the request waiting.
+        let data = get(format!("{base}/data")).await;
+        let csrf = csrf_from(&data).unwrap();
+        let ask = |text: &'static str| {
+            let (client, url, csrf) = (client.clone(), app.url(&format!("{base}/requests")), csrf.clone());
+            async move {
+                let form = [("_csrf", csrf.as_str()), ("kind", "correct"), ("correct_body", text)];
+                client.post(url).form(&form).send().await.unwrap()
+            }
+        };
+        add(format!("{lang}-apply-data-request-errors"), String::new(), ask("").await.text().await.unwrap());
+        ask("전화번호가 틀렸습니다").await;
+        let requested = format!("{base}/data?requested=correct");
+        add(format!("{lang}-apply-data-requested"), requested.clone(), get(requested).await);
         // Moving: the days and a day's times with the current visit, then "changed".
         let move_days = get(format!("{base}/book")).await;
         add(format!("{lang}-apply-move-days"), format!("{base}/book"), move_days.clone());
@@ -735,6 +760,14 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
             .unwrap();
         let again = r.headers()["location"].to_str().unwrap().to_owned();
         add(format!("{lang}-apply-again-review"), again.clone(), get(again).await);
+    }
+    // The finance expert's pre-brief of a case without the consent to provision.
+    for lang in ["ko", "en"] {
+        let client = client_for(&app, lang, Some("finance")).await;
+        let path = format!("/expert/cases/{withheld}");
+        let html = client.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+        let name = format!("{lang}-finance-prebrief-withheld");
+        pages.push(Page { name, lang, signed_in: true, path, html });
     }
     // An expired draft's page (410).
     {

@@ -24,7 +24,7 @@ async fn upload(app: &TestApp, client: &reqwest::Client, base: &str, name: &str)
 
 /// A one-stop application (finance and IP) filled in full, with a document, submitted with
 /// both consents: (base path, token, case).
-async fn submitted_with_document(
+pub(crate) async fn submitted_with_document(
     app: &TestApp,
     client: &reqwest::Client,
 ) -> (String, String, onestop::db::cases::Case) {
@@ -52,16 +52,7 @@ async fn a_finance_expert_sees_personal_data_only_with_consent_and_each_provisio
     let client = browser_client();
     let (base, _, case) = submitted_with_document(&app, &client).await;
     // Booked on its one-stop visit (finance with the institution on duty, then IP).
-    let center = gyeongnam(&app);
-    let now = onestop::db::now();
-    let times = onestop::services::availability::for_case(&mut app.conn(), &center, case.id, now).unwrap();
-    let legs: Vec<onestop::services::booking::Leg> = times.visits[0]
-        .legs
-        .iter()
-        .map(|l| onestop::services::booking::Leg { zone_id: l.zone_id, starts_at: l.starts_at })
-        .collect();
-    let op = onestop::services::booking::Op::applicant(now);
-    onestop::services::booking::reserve(&mut app.conn(), &center, &case, &legs, &op).unwrap();
+    crate::fixtures::book_first_visit(&app, &gyeongnam(&app), &case);
     let doc = onestop::db::documents::of_case(&mut app.conn(), case.id).unwrap().remove(0);
 
     // The applicant withdraws the consent given on the consent step, from the visit page.
@@ -198,7 +189,7 @@ async fn each_center_has_a_privacy_policy_from_its_settings_linked_from_footer_a
 }
 
 /// Every text column of every table, for searching the database for a value.
-fn text_columns(app: &TestApp) -> Vec<(String, String)> {
+pub(crate) fn text_columns(app: &TestApp) -> Vec<(String, String)> {
     use diesel::prelude::*;
     #[derive(QueryableByName)]
     struct Col {
@@ -224,7 +215,7 @@ fn text_columns(app: &TestApp) -> Vec<(String, String)> {
 }
 
 /// Where in the database `value` still appears: "table.column" for each hit.
-fn found(app: &TestApp, columns: &[(String, String)], value: &str) -> Vec<String> {
+pub(crate) fn found(app: &TestApp, columns: &[(String, String)], value: &str) -> Vec<String> {
     use diesel::prelude::*;
     #[derive(QueryableByName)]
     struct N {
@@ -343,6 +334,9 @@ async fn the_applicant_sees_and_downloads_everything_held_about_them() {
     app.get_html(&format!("/staff/cases/{}", case.id)).await;
     app.login_as("finance").await;
     app.get_html(&format!("/expert/cases/{}", case.id)).await;
+    // And asks for a correction (the request is held too).
+    let asked = "대표자 이름의 철자가 틀렸습니다";
+    onestop::services::rights::request(&mut app.conn(), &case, "correct", asked, onestop::db::now()).unwrap();
 
     let (status, page) = app.get_html(&format!("{base}/data")).await;
     assert_eq!(status, 200);
@@ -380,6 +374,7 @@ async fn the_applicant_sees_and_downloads_everything_held_about_them() {
     }
     let staff = onestop::db::users::by_email(&mut app.conn(), &app.account("staff").email).unwrap().unwrap();
     let finance = onestop::db::users::by_email(&mut app.conn(), &app.account("finance").email).unwrap().unwrap();
+    held.push(asked.to_owned());
     held.push(staff.display_name.clone());
     held.push(finance.display_name.clone());
     assert!(held.len() >= 12, "{held:?}");
