@@ -15,6 +15,7 @@ pub mod destructions;
 pub mod documents;
 pub mod limits;
 pub mod outbox;
+pub mod policy_versions;
 pub mod provisions;
 pub mod rights_requests;
 pub mod schedule;

@@ -331,6 +331,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    policy_versions (id) {
+        id -> BigInt,
+        center_id -> BigInt,
+        label -> Text,
+        effective_at -> Timestamp,
+        wording -> Text,
+        retention_years -> Integer,
+        officer -> Text,
+        phone -> Text,
+        email -> Text,
+        address_ko -> Text,
+        address_en -> Text,
+    }
+}
+
+diesel::table! {
     rights_requests (id) {
         id -> BigInt,
         case_id -> BigInt,
@@ -481,6 +497,7 @@ diesel::table! {
 
 diesel::allow_tables_to_appear_in_same_query!(
     access_log,
+    policy_versions,
     rights_requests,
     destructions,
     provisions,

@@ -189,6 +189,7 @@ pub fn walk_in(conn: &mut DbConn, staff: Staff, w: &WalkIn<'_>, now: NaiveDateTi
         };
         answers::save(conn, case_id, "company", company, now)?;
         if w.consented {
+            let version = crate::services::questionnaire::policy_in_force(conn, staff.center_id, now)?.label;
             let contact = answers::ContactChange {
                 contact_name: Some(w.contact_name),
                 contact_email: None,
@@ -196,15 +197,14 @@ pub fn walk_in(conn: &mut DbConn, staff: Staff, w: &WalkIn<'_>, now: NaiveDateTi
             };
             answers::save(conn, case_id, "contact", contact, now)?;
             let consent = answers::ConsentChange {
-                consent_version: Some(crate::services::questionnaire::CONSENT_VERSION),
+                consent_version: Some(&version),
                 consented_at: Some(now),
                 third_party_consent: false,
                 third_party_consented_at: None,
             };
             answers::save(conn, case_id, "consent", consent, now)?;
-            let version = crate::services::questionnaire::CONSENT_VERSION;
             let what = crate::db::provisions::consent::COLLECTION;
-            crate::db::provisions::record_consent(conn, case_id, what, true, version, "staff", now)?;
+            crate::db::provisions::record_consent(conn, case_id, what, true, &version, "staff", now)?;
         }
         answers::replace_zones(
             conn,

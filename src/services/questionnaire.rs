@@ -282,6 +282,23 @@ pub fn save_details(
     })
 }
 
+/// The privacy policy's version in force at the center (made when what it states changed):
+/// its label is what a consent records.
+pub fn policy_in_force(
+    conn: &mut DbConn,
+    center_id: i64,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<crate::db::policy_versions::PolicyVersion> {
+    let contact = crate::db::center_contacts::of_center(conn, center_id)?;
+    crate::db::policy_versions::current(conn, center_id, CONSENT_VERSION, &contact, now)
+}
+
+/// The label of the policy in force for a case's center.
+fn policy_label(conn: &mut DbConn, case_id: i64, now: NaiveDateTime) -> diesel::QueryResult<String> {
+    let center_id = crate::db::cases::find(conn, case_id)?.ok_or(diesel::result::Error::NotFound)?.center_id;
+    Ok(policy_in_force(conn, center_id, now)?.label)
+}
+
 pub fn save_consent(
     conn: &mut DbConn,
     case_id: i64,
@@ -290,20 +307,21 @@ pub fn save_consent(
 ) -> Result<(), diesel::result::Error> {
     use crate::db::provisions::{consent, record_consent};
     db::write_tx(conn, |conn| {
+        let version = policy_label(conn, case_id, now)?;
         answers::save(
             conn,
             case_id,
             "consent",
             answers::ConsentChange {
-                consent_version: Some(CONSENT_VERSION),
+                consent_version: Some(&version),
                 consented_at: Some(now),
                 third_party_consent: third_party,
                 third_party_consented_at: third_party.then_some(now),
             },
             now,
         )?;
-        record_consent(conn, case_id, consent::COLLECTION, true, CONSENT_VERSION, "applicant", now)?;
-        record_consent(conn, case_id, consent::THIRD_PARTY, third_party, CONSENT_VERSION, "applicant", now)
+        record_consent(conn, case_id, consent::COLLECTION, true, &version, "applicant", now)?;
+        record_consent(conn, case_id, consent::THIRD_PARTY, third_party, &version, "applicant", now)
     })
 }
 
@@ -318,7 +336,8 @@ pub fn set_third_party(conn: &mut DbConn, case_id: i64, given: bool, now: NaiveD
             return Ok(false);
         }
         answers::set_third_party(conn, case_id, given, now)?;
-        record_consent(conn, case_id, consent::THIRD_PARTY, given, CONSENT_VERSION, "applicant", now)?;
+        let version = policy_label(conn, case_id, now)?;
+        record_consent(conn, case_id, consent::THIRD_PARTY, given, &version, "applicant", now)?;
         Ok(true)
     })
 }

@@ -106,6 +106,9 @@ pub async fn save(
     with_conn(&state, move |conn| {
         crate::db::write_tx(conn, |conn| {
             center_contacts::save(conn, &row)?;
+            // What the privacy policy states may have changed: a new version if so.
+            let wording = crate::services::questionnaire::CONSENT_VERSION;
+            crate::db::policy_versions::current(conn, row.center_id, wording, &row, now)?;
             let (center, who) = (admin.center_id, Some(admin.user_id));
             use crate::db::center_changes::{self as changes, Detail, kind};
             changes::record(conn, center, who, now, kind::DETAILS_SAVED, None, &Detail::default())

@@ -60,7 +60,10 @@ async fn a_founder_goes_from_the_center_page_to_a_submitted_case_with_its_routin
     let events = cases::events_of(&mut conn, case.id).unwrap();
     assert_eq!(events.iter().map(|e| e.event.as_str()).collect::<Vec<_>>(), vec!["submit"]);
     let answers = onestop::db::answers::find(&mut conn, case.id).unwrap().unwrap();
-    assert_eq!(answers.consent_version.as_deref(), Some(onestop::services::questionnaire::CONSENT_VERSION));
+    // The label of the center's privacy policy in force (the consent wording's version, first
+    // version of the center's details).
+    let label = format!("{}.1", onestop::services::questionnaire::CONSENT_VERSION);
+    assert_eq!(answers.consent_version.as_deref(), Some(label.as_str()));
     assert!(answers.consented_at.is_some() && answers.third_party_consented_at.is_some());
     let mails = outbox::for_case(&mut conn, case.id).unwrap();
     assert_eq!(mails.len(), 2, "resume link and confirmation");

@@ -278,6 +278,9 @@ async fn lists_are_recorded_with_their_purpose_and_the_admin_sees_unusual_days()
 #[tokio::test]
 async fn the_retention_is_the_centers_setting_in_the_policy_and_the_destruction() {
     let app = spawn_app_with_demo().await;
+    let version = |n: u32| format!("{}.{n}", onestop::services::questionnaire::CONSENT_VERSION);
+    let (_, policy) = app.get_html("/centers/gyeongnam/privacy").await;
+    assert!(texts(&policy, "main").join(" ").contains(&format!("버전 {}", version(1))), "the first version");
     app.login_as("admin").await;
     let csrf = app.csrf_token("/staff/settings").await;
     let mut form =
@@ -289,12 +292,25 @@ async fn the_retention_is_the_centers_setting_in_the_policy_and_the_destruction(
     assert!(page.contains("value=\"경상남도 창원시 의창구 창원대로 18\""), "the values come back");
     form[2] = ("retention_years", "5");
     assert_eq!(app.post_form("/staff/settings", &form).await.status().as_u16(), 303);
+    // A new version states it; the earlier one is kept with what it stated.
     let (_, policy) = app.get_html("/centers/gyeongnam/privacy").await;
-    assert!(texts(&policy, "main").join(" ").contains("상담이 끝난 뒤 5년"));
+    let text = texts(&policy, "main").join(" ");
+    assert!(text.contains("상담이 끝난 뒤 5년") && text.contains(&format!("버전 {}", version(2))), "{text}");
+    let earlier = format!("/centers/gyeongnam/privacy?version={}", version(1));
+    assert!(policy.contains(&earlier.replace('?', "?")), "the history links the earlier version");
+    let (status, old) = app.get_html(&earlier).await;
+    let old = texts(&old, "main").join(" ");
+    assert!(status == 200 && old.contains("상담이 끝난 뒤 3년") && old.contains("예전 버전입니다"), "{old}");
+    assert_eq!(app.get("/centers/gyeongnam/privacy?version=1999").await.status().as_u16(), 404);
     let client = browser_client();
     let base = crate::fixtures::start_draft(&app, &client, "gyeongnam").await;
     let consent = client.get(app.url(&format!("{base}/consent"))).send().await.unwrap().text().await.unwrap();
     assert!(texts(&consent, "main").join(" ").contains("상담 종료 후 5년"), "the consent states the center's period");
+    crate::fixtures::post_step(&app, &client, &base, "consent", &[("consent", "yes")]).await;
+    let token = base.trim_start_matches("/apply/");
+    let (draft, _) = onestop::db::cases::with_center_by_token(&mut app.conn(), token).unwrap().unwrap();
+    let given = onestop::db::provisions::consents_of_case(&mut app.conn(), draft.id).unwrap();
+    assert!(!given.is_empty() && given.iter().all(|c| c.version == version(2)), "the consent names the version shown");
 
     // A case closed four years ago stays at this center; at three years it would have gone.
     let case = submitted_case(&app, &gyeongnam(&app), &["legal"]);

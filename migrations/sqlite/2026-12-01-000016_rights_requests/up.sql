@@ -27,3 +27,22 @@ ALTER TABLE access_log ADD COLUMN purpose TEXT NOT NULL DEFAULT 'other';
 
 -- How long a center keeps a closed case (years; never shorter than the 3 the consent states).
 ALTER TABLE center_contacts ADD COLUMN retention_years INTEGER NOT NULL DEFAULT 3 CHECK (retention_years BETWEEN 3 AND 10);
+
+-- The privacy policy's versions per center (PIPA art. 30): each time what the policy states
+-- changes — the consent wording's version, the retention, the privacy officer, the center's
+-- phone, e-mail or address — a new version with those values; a consent records the label of
+-- the version shown (`<wording>.<n>`), and the policy page shows every version.
+CREATE TABLE policy_versions (
+    id INTEGER PRIMARY KEY,
+    center_id BIGINT NOT NULL REFERENCES centers (id),
+    label TEXT NOT NULL,
+    effective_at TIMESTAMP NOT NULL,
+    wording TEXT NOT NULL,
+    retention_years INTEGER NOT NULL,
+    officer TEXT NOT NULL,
+    phone TEXT NOT NULL,
+    email TEXT NOT NULL,
+    address_ko TEXT NOT NULL,
+    address_en TEXT NOT NULL,
+    UNIQUE (center_id, label)
+);
