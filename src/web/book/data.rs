@@ -47,6 +47,8 @@ pub struct RequestLine {
     status: &'static str,
     open: bool,
     refused: bool,
+    /// What the applicant wrote.
+    text: String,
     answer: Option<String>,
 }
 
@@ -179,6 +181,7 @@ pub async fn page(
             status: crate::web::labels::rights_status_key(&r.status),
             open: r.is_open(),
             refused: r.status == rights_requests::status::REFUSED,
+            text: r.body.clone(),
             answer: r.answer.clone().filter(|a| !a.is_empty()),
         })
         .collect();
