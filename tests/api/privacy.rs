@@ -87,6 +87,21 @@ async fn a_finance_expert_sees_personal_data_only_with_consent_and_each_provisio
     }
     let r = app.get(&format!("/expert/cases/{}/documents/{}", case.id, doc.id)).await;
     assert_eq!(r.status().as_u16(), 403, "no document without consent");
+    // Nor the calendar feed, nor the mails to the center's staff about the case.
+    let finance = onestop::db::users::by_email(&mut app.conn(), &app.account("finance").email).unwrap().unwrap();
+    let feed_token = onestop::services::calendar::new_feed(&mut app.conn(), finance.id).unwrap();
+    let ics = app.get(&format!("/feeds/{feed_token}.ics")).await.text().await.unwrap();
+    assert!(ics.contains("BEGIN:VEVENT") && ics.contains(&case.reference), "the visit is in the feed: {ics}");
+    let staff_mails: Vec<String> = onestop::db::outbox::for_case(&mut app.conn(), case.id)
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.to_addr != "kim@startup.example")
+        .map(|m| format!("{} {}", m.subject, m.body_text))
+        .collect();
+    for p in personal {
+        assert!(!ics.contains(p), "{p} in the finance expert's feed");
+        assert!(staff_mails.iter().all(|m| !m.contains(p)), "{p} in a mail to staff: {staff_mails:?}");
+    }
     assert_eq!(app.count("provisions"), 0, "nothing was provided");
 
     // The IP expert is no third party: they see the contact (the center's own service).
