@@ -196,6 +196,21 @@ pub fn load_samples(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, Serv
         ("다온소프트", "정하늘", "haneul@daon.example", &["legal", "ip"], &[]),
         ("푸른바다", "윤도현", "dohyun@sea.example", &["finance"], &[]),
     ];
+    // Today's slots of each zone as its schedule has them (from the start of the day, no
+    // notice): the sample visits sit on them, with the institution on duty, so that the
+    // schedule and the reports count them as they count a booking; a zone without hours today
+    // (a weekend) gets the fixed time.
+    let day_start = at(0, 0).unwrap_or(now);
+    let institutions = centers::institutions(conn)?;
+    let mut slots_today = std::collections::HashMap::new();
+    for (zone, kind) in &zones {
+        let mut sched = crate::db::schedule::zone_schedule(conn, zone, today, today)?;
+        sched.policy.min_notice = chrono::Duration::zero();
+        sched.policy.horizon_days = 1;
+        let free = crate::domain::availability::free_slots(&sched, tz, day_start, &Default::default());
+        slots_today.insert(kind.code.clone(), free.into_values().flatten().collect::<Vec<_>>());
+    }
+    let mut used: std::collections::HashSet<(i64, NaiveDateTime)> = Default::default();
     let applicant = ActingAs { actor: crate::domain::Actor::Applicant, user_id: None };
     let mut made = 0;
     db::write_tx(conn, |conn| {
@@ -244,17 +259,27 @@ pub fn load_samples(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, Serv
                 case_flow::fire_in_tx(conn, &Fire::new(case_id, applicant, CaseEvent::Reserve), now)
                     .map_err(anyhow::Error::from)?;
                 for (k, (h, m)) in kinds.iter().zip(times) {
-                    let (Some((zone, _)), Some(start)) = (zones.iter().find(|(_, z)| z.code == *k), at(*h, *m)) else {
+                    let (Some((zone, _)), Some(wanted)) = (zones.iter().find(|(_, z)| z.code == *k), at(*h, *m)) else {
                         continue;
                     };
-                    let a = NewAppointment {
-                        case_id,
-                        zone_id: zone.id,
-                        starts_at: start,
-                        ends_at: start + chrono::Duration::minutes(30),
-                        institution_id: None,
-                        now,
+                    // The zone's first slot today from the wanted time on, not taken by a sample.
+                    let slot = slots_today.get(*k).and_then(|s| {
+                        let open = |x: &&crate::domain::availability::Slot| !used.contains(&(zone.id, x.starts_at));
+                        s.iter().filter(open).find(|x| x.starts_at >= wanted).or_else(|| s.iter().find(open))
+                    });
+                    let (starts_at, ends_at, institution_id) = match slot {
+                        Some(s) => (
+                            s.starts_at,
+                            s.ends_at,
+                            s.institution
+                                .as_ref()
+                                .and_then(|c| institutions.iter().find(|i| &i.code == c))
+                                .map(|i| i.id),
+                        ),
+                        None => (wanted, wanted + chrono::Duration::minutes(30), None),
                     };
+                    used.insert((zone.id, starts_at));
+                    let a = NewAppointment { case_id, zone_id: zone.id, starts_at, ends_at, institution_id, now };
                     appointments::take_seat(conn, &a, 10)?;
                 }
             }

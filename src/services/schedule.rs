@@ -109,3 +109,44 @@ fn hours(weekday: i16, start: chrono::NaiveTime, end: chrono::NaiveTime, slot: i
 fn own_zone(conn: &mut DbConn, center_id: i64, zone_id: i64) -> Result<(Zone, ZoneKind), ScheduleError> {
     centers::zones_of(conn, center_id)?.into_iter().find(|(z, _)| z.id == zone_id).ok_or(ScheduleError::NotFound)
 }
+
+/// How many days the capacity of a zone is counted over (the schedule's preview, the report).
+pub const CAPACITY_DAYS: i64 = 28;
+
+/// A zone's seats over the next `CAPACITY_DAYS` from now, as the schedule page and the report
+/// both show them: offered (every seat of the hours, from now, the notice not applied: staff
+/// may book inside it), booked (taken by live visits), free per week (week 0 starts today), and
+/// the first day an applicant can still book (the notice applied).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Capacity {
+    pub offered: i64,
+    pub booked: i64,
+    pub weeks: [i64; 4],
+    pub next_bookable: Option<chrono::NaiveDate>,
+}
+
+pub fn capacity(
+    conn: &mut DbConn,
+    zone: &Zone,
+    tz: chrono_tz::Tz,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<Capacity> {
+    use crate::domain::availability::{free_slots, local_date};
+    let today = local_date(tz, now);
+    let mut sched = schedule::zone_schedule(conn, zone, today, today + chrono::Duration::days(CAPACITY_DAYS))?;
+    sched.policy.horizon_days = CAPACITY_DAYS;
+    let taken = schedule::taken_seats(conn, &[zone.id], now)?;
+    // What an applicant can book: the notice applied.
+    let bookable = free_slots(&sched, tz, now, &taken);
+    let next_bookable = bookable.iter().find(|(_, s)| s.iter().any(|x| x.free > 0)).map(|(d, _)| *d);
+    sched.policy.min_notice = chrono::Duration::zero();
+    let offered_slots = free_slots(&sched, tz, now, &Default::default());
+    let free_slots_now = free_slots(&sched, tz, now, &taken);
+    let offered: i64 = offered_slots.values().flatten().map(|s| s.free).sum();
+    let mut weeks = [0i64; 4];
+    for (date, slots) in &free_slots_now {
+        let w = usize::try_from((*date - today).num_days() / 7).unwrap_or(0).min(3);
+        weeks[w] += slots.iter().map(|s| s.free).sum::<i64>();
+    }
+    Ok(Capacity { offered, booked: offered - weeks.iter().sum::<i64>(), weeks, next_bookable })
+}

@@ -137,17 +137,10 @@ async fn page(
         for (zone, kind) in &zones {
             let rules = centers::rules_of(conn, &[zone.id])?;
             let policy = schedule::policy(conn, zone.id)?;
-            // Preview: free seats per week for 4 weeks, as applicants would see them now
-            // (the notice and horizon of the policy applied; 28 days looked at).
-            let mut sched = schedule::zone_schedule(conn, zone, today, today + Duration::days(28))?;
-            sched.policy.horizon_days = 28;
-            let taken = schedule::taken_seats(conn, &[zone.id], now)?;
-            let free = availability::free_slots(&sched, tz, now, &taken);
-            let mut weeks = [0i64; 4];
-            for (date, slots) in &free {
-                let w = usize::try_from((*date - today).num_days() / 7).unwrap_or(0).min(3);
-                weeks[w] += slots.iter().map(|s| s.free).sum::<i64>();
-            }
+            // Preview: free seats per week for 4 weeks from now, counted as the report counts
+            // them (`services::schedule::capacity`: inside the notice too, which staff may book).
+            let weeks = crate::services::schedule::capacity(conn, zone, tz, now)?.weeks;
+            let sched = schedule::zone_schedule(conn, zone, today, today + Duration::days(28))?;
             let preview = (0..4).map(|w| (date_label(lang, today + Duration::days(7 * w as i64)), weeks[w])).collect();
             // Booked visits the schedule no longer offers (rules changed, closure added).
             let offered = {

@@ -261,3 +261,101 @@ fn the_running_totals_always_equal_a_count_over_every_consultation() {
         same(&mut conn, &sql);
     }
 }
+
+/// The report's demand table and the schedule page count the same seats: a visit booked inside
+/// the minimum notice (tomorrow, say) is a booked seat, and the report's offered minus booked is
+/// the schedule preview's four weeks of seats left, zone by zone.
+#[tokio::test]
+async fn the_report_and_the_schedule_count_the_same_seats() {
+    let app = crate::helpers::spawn_app_with_demo().await;
+    // A legal visit booked on its first full day, and one inside the notice (the next slot the
+    // rules give, however soon).
+    let (center, case, _) = crate::fixtures::booked_legal_case(&app);
+    assert_eq!(onestop::db::appointments::live_of_case(&mut app.conn(), case.id).unwrap().len(), 1);
+    let legal = onestop::db::centers::zones_of(&mut app.conn(), center.id)
+        .unwrap()
+        .into_iter()
+        .find(|(_, k)| k.code == "legal")
+        .unwrap()
+        .0;
+    let tz = onestop::services::availability::time_zone(&center);
+    let now = onestop::db::now();
+    let mut sched = onestop::db::schedule::zone_schedule(
+        &mut app.conn(),
+        &legal,
+        onestop::domain::availability::local_date(tz, now),
+        onestop::domain::availability::local_date(tz, now) + chrono::Duration::days(7),
+    )
+    .unwrap();
+    sched.policy.min_notice = chrono::Duration::zero();
+    let taken = onestop::db::schedule::taken_seats(&mut app.conn(), &[legal.id], now).unwrap();
+    let soonest = onestop::domain::availability::free_slots(&sched, tz, now, &taken)
+        .into_values()
+        .flatten()
+        .find(|s| s.free > 0)
+        .expect("a legal slot within a week");
+    let inside = crate::fixtures::submitted_case(&app, &center, &["legal"]);
+    let leg = onestop::services::booking::Leg { zone_id: legal.id, starts_at: soonest.starts_at };
+    let mut op = onestop::services::booking::Op::applicant(now);
+    op.by = onestop::services::case_flow::ActingAs { actor: onestop::domain::Actor::Staff, user_id: None };
+    op.override_notice = Some("전화로 요청".into());
+    onestop::services::booking::reserve(&mut app.conn(), &center, &inside, &[leg], &op).unwrap();
+
+    app.login_as("admin").await;
+    let (_, report) = app.get_html("/staff/reports").await;
+    let cells = |html: &str, row: &str| -> Vec<Vec<String>> {
+        let doc = scraper::Html::parse_document(html);
+        let (r, c) = (scraper::Selector::parse(row).unwrap(), scraper::Selector::parse("th, td").unwrap());
+        doc.select(&r)
+            .map(|tr| tr.select(&c).map(|x| x.text().collect::<String>().trim().to_owned()).collect())
+            .collect()
+    };
+    let rows = cells(&report, "[aria-labelledby=cap-caption] tbody tr");
+    let (_, schedule) = app.get_html("/staff/schedule").await;
+    let previews = crate::helpers::texts(&schedule, "ul.preview");
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    for (row, preview) in rows.iter().zip(&previews) {
+        let (offered, booked): (i64, i64) = (row[1].parse().unwrap(), row[2].parse().unwrap());
+        let left: i64 = preview
+            .split("자리")
+            .filter_map(|p| p.rsplit(": ").next().and_then(|x| x.trim().parse::<i64>().ok()))
+            .sum();
+        assert_eq!(offered - booked, left, "{row:?} against {preview}");
+        if row[0] == "법률존" {
+            assert_eq!(booked, 2, "both legal visits are booked seats: {row:?}");
+        }
+    }
+}
+
+/// The demo's sample visits of today sit on the zones' slots (with the institution on duty), so
+/// the schedule does not list them as stranded and the demand table counts them.
+#[tokio::test]
+async fn the_demos_sample_visits_sit_on_todays_slots() {
+    let app = crate::helpers::spawn_app_with_demo().await;
+    let now = onestop::db::now();
+    assert!(onestop::services::demo::load_samples(&mut app.conn(), now).unwrap() > 0);
+    let center = crate::fixtures::gyeongnam(&app);
+    let tz = onestop::services::availability::time_zone(&center);
+    let today = onestop::domain::availability::local_date(tz, now);
+    let day_start = onestop::domain::availability::to_utc(tz, today, chrono::NaiveTime::MIN).unwrap();
+    let mut checked = 0;
+    for (zone, _) in onestop::db::centers::zones_of(&mut app.conn(), center.id).unwrap() {
+        let mut sched = onestop::db::schedule::zone_schedule(&mut app.conn(), &zone, today, today).unwrap();
+        sched.policy.min_notice = chrono::Duration::zero();
+        sched.policy.horizon_days = 1;
+        let slots: Vec<_> = onestop::domain::availability::free_slots(&sched, tz, day_start, &Default::default())
+            .into_values()
+            .flatten()
+            .collect();
+        if slots.is_empty() {
+            continue; // no hours today (a weekend): the sample keeps its fixed time
+        }
+        let visits = onestop::db::appointments::booked_from(&mut app.conn(), zone.id, day_start).unwrap();
+        for v in visits {
+            let slot = slots.iter().find(|s| s.starts_at == v.starts_at);
+            assert!(slot.is_some_and(|s| s.ends_at == v.ends_at), "{v:?} is not on a slot of {slots:?}");
+            checked += 1;
+        }
+    }
+    eprintln!("{checked} sample visits checked against today's slots");
+}

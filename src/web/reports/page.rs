@@ -151,15 +151,8 @@ pub(super) async fn render(
         let today = crate::domain::availability::local_date(tz, now);
         let mut cap = Vec::new();
         for (zone, kind) in centers::zones_of(conn, center2.id)? {
-            let mut sched = crate::db::schedule::zone_schedule(conn, &zone, today, today + chrono::Duration::days(28))?;
-            sched.policy.horizon_days = 28;
-            let offered = crate::domain::availability::free_slots(&sched, tz, now, &std::collections::HashMap::new());
-            let taken = crate::db::schedule::taken_seats(conn, &[zone.id], now)?;
-            let free = crate::domain::availability::free_slots(&sched, tz, now, &taken);
-            let total: i64 = offered.values().flatten().map(|s| s.free).sum();
-            let left: i64 = free.values().flatten().map(|s| s.free).sum();
-            let next = free.keys().next().copied();
-            cap.push((kind, total, total - left, next, today));
+            let c = crate::services::schedule::capacity(conn, &zone, tz, now)?;
+            cap.push((kind, c.offered, c.booked, c.next_bookable, today));
         }
         Ok((views, cap))
     })
