@@ -203,6 +203,7 @@ pub async fn home(ctx: PageCtx, state: web::Data<AppState>) -> Result<impl Respo
     })
     .await?;
     let role_key = match ctx.user.as_ref().map(|u| u.role) {
+        Some(crate::domain::Role::Admin) if national => msg("role.national"),
         Some(crate::domain::Role::Admin) => msg("role.admin"),
         Some(crate::domain::Role::Expert) => msg("role.expert"),
         _ => msg("role.staff"),

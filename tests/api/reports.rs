@@ -188,15 +188,19 @@ async fn the_national_page_shows_the_ministrys_table() {
     let (status, home) = app.get_html("/staff").await;
     assert_eq!(status, 200);
     assert!(home.contains("/national/reports"));
+    assert!(home.contains("전국 관리자") && !home.contains("센터 관리자"), "the national account's role");
     assert_eq!(app.get("/staff/appointments").await.status().as_u16(), 403, "no desk for the national account");
-    let (status, html) = app.get_html("/national/reports?as_of=2015-05-31&compare=2015-07-17").await;
+    // One row per center, as of the later day with its change since the earlier one; the
+    // national total set apart.
+    let (status, html) = app.get_html("/national/reports?as_of=2015-07-17&compare=2015-05-31").await;
     assert_eq!(status, 200);
-    for row in [
-        "<th scope=\"row\">전국 합계</th><td>2015-05-31</td><td>95</td><td>165</td><td>32.00</td><td>195</td><td>128</td>",
-        "<th scope=\"row\">전국 합계</th><td>2015-07-17</td><td>208</td><td>290</td><td>111.05</td><td>467</td><td>142</td>",
-    ] {
-        assert!(html.contains(row), "{row}");
-    }
+    let total = crate::helpers::texts(&html, "tfoot tr.total-row");
+    assert_eq!(total, ["전국 합계208290111.05467142+113+125+79.05+272+14"], "{total:?}");
+    assert_eq!(crate::helpers::texts(&html, "tbody tr").len(), 17, "one row per center");
+    let heads = crate::helpers::texts(&html, "thead th[scope=colgroup]");
+    assert_eq!(heads, ["2015-07-17 기준 누적", "2015-05-31 대비 증감"]);
+    let (_, alone) = app.get_html("/national/reports?as_of=2015-05-31").await;
+    assert_eq!(crate::helpers::texts(&alone, "tfoot tr.total-row"), ["전국 합계9516532.00195128"]);
     let csv = app.get("/national/reports.csv?as_of=2015-05-31&compare=2015-07-17").await.text().await.unwrap();
     assert!(
         csv.contains("TOTAL,2015-05-31,95,165,32.00,195,128")
@@ -358,4 +362,28 @@ async fn the_demos_sample_visits_sit_on_todays_slots() {
         }
     }
     eprintln!("{checked} sample visits checked against today's slots");
+}
+
+/// A center with no consultation yet: the chart says so instead of drawing nothing, rates over
+/// nothing say "no records yet" instead of 0.0%, and empty tables say they are empty.
+#[tokio::test]
+async fn an_empty_report_says_it_is_empty() {
+    let app = crate::helpers::spawn_app_with_demo().await;
+    app.login_as("staff").await;
+    let (status, html) = app.get_html("/staff/reports").await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("<svg"), "no empty chart");
+    let empty = crate::helpers::texts(&html, ".empty-state").join(" ");
+    assert!(empty.contains("기록된 상담이 아직 없습니다"), "{empty}");
+    let rates = crate::helpers::texts(&html, ".board-counts dd");
+    assert_eq!(rates, ["아직 기록 없음"; 4], "{rates:?}");
+    let rows = crate::helpers::texts(&html, "[aria-labelledby=inst-caption] tbody tr");
+    assert_eq!(rows, ["이 기간에 기록된 상담이 없습니다."]);
+    // With a consultation the chart is drawn with its legend and months in words.
+    let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/seed_2015_consultations.csv");
+    let (ok, _, err) = run(&app.db, &["import", "consultations", seed]);
+    assert!(ok, "{err}");
+    let (_, html) = app.get_html("/staff/reports?as_of=2015-07-17").await;
+    assert!(html.contains("<svg") && html.contains(">7월</text>"), "months labelled in words");
+    assert_eq!(crate::helpers::texts(&html, ".chart-legend li"), ["법률존", "금융존", "IP존"]);
 }

@@ -15,11 +15,35 @@ use crate::web::i18n::T;
 use crate::web::who::National;
 use crate::web::{AppState, with_conn};
 
+/// One center (or the nation) as of the day, and its change since the other day when one is
+/// compared: the five numbers, the amount in 억원, as the page prints them.
 pub struct NationalLine {
     center: String,
-    date: String,
-    row: StatusRow,
-    eok: String,
+    cells: [String; 5],
+    /// "+3", "−0.50", "0"; empty without a comparison.
+    changes: Vec<String>,
+}
+
+fn cells(r: &StatusRow) -> [String; 5] {
+    [r.legal.to_string(), r.finance.to_string(), eok(r.finance_won), r.ip.to_string(), r.patents.to_string()]
+}
+
+/// The change from `then` to `now`, signed ("+3", "-2", "0"; the amount in 억원 with two decimals).
+fn changes(now: &StatusRow, then: &StatusRow) -> Vec<String> {
+    let signed = |d: i64| if d > 0 { format!("+{d}") } else { d.to_string() };
+    let won = now.finance_won - then.finance_won;
+    let eok_change = match won {
+        0 => "0".to_owned(),
+        w if w > 0 => format!("+{}", eok(w)),
+        w => format!("-{}", eok(-w)),
+    };
+    vec![
+        signed(now.legal - then.legal),
+        signed(now.finance - then.finance),
+        eok_change,
+        signed(now.ip - then.ip),
+        signed(now.patents - then.patents),
+    ]
 }
 
 #[derive(Template, WebTemplate)]
@@ -30,7 +54,9 @@ pub struct NationalPage {
     as_of: String,
     compare: String,
     lines: Vec<NationalLine>,
-    totals: Vec<NationalLine>,
+    total: NationalLine,
+    /// The columns' names, in order (the same for the values and the changes).
+    metrics: [&'static str; 5],
     csv_query: String,
 }
 
@@ -61,36 +87,30 @@ pub async fn national(
     let name = |slug: &str| {
         names.iter().find(|c| c.slug == slug).map_or(slug.to_owned(), |c| lang.pick(&c.name_ko, &c.name_en).to_owned())
     };
-    let mut lines = Vec::new();
-    if let Some(first) = reps.first() {
-        for (i, (slug, _, _)) in first.rows.iter().enumerate() {
-            for r in &reps {
-                let row = r.rows[i].2.clone();
-                lines.push(NationalLine {
-                    center: name(slug),
-                    date: r.as_of.to_string(),
-                    eok: eok(row.finance_won),
-                    row,
-                });
-            }
-        }
-    }
-    let totals = reps
+    let (now, then) = (&reps[0], reps.get(1));
+    let lines = now
+        .rows
         .iter()
-        .map(|r| NationalLine {
-            center: String::new(),
-            date: r.as_of.to_string(),
-            eok: eok(r.total.finance_won),
-            row: r.total.clone(),
+        .enumerate()
+        .map(|(i, (slug, _, row))| NationalLine {
+            center: name(slug),
+            cells: cells(row),
+            changes: then.map(|t| changes(row, &t.rows[i].2)).unwrap_or_default(),
         })
         .collect();
+    let total = NationalLine {
+        center: ctx.t.get("national.total").to_owned(),
+        cells: cells(&now.total),
+        changes: then.map(|t| changes(&now.total, &t.total)).unwrap_or_default(),
+    };
     Ok(NationalPage {
         t: ctx.t,
         ctx,
         as_of: as_of.to_string(),
         compare: compare.map(|d| d.to_string()).unwrap_or_default(),
         lines,
-        totals,
+        total,
+        metrics: ["reports.legal", "reports.finance", "reports.executed", "reports.ip", "reports.patents"],
         csv_query: match compare {
             Some(c) => format!("as_of={as_of}&compare={c}"),
             None => format!("as_of={as_of}"),

@@ -42,6 +42,10 @@ pub struct ReportsPage {
     year: i32,
     series: Vec<(String, [i64; 12])>,
     bars: Vec<Bar>,
+    /// Which colour is which zone: (bar class, zone name).
+    legend: Vec<(&'static str, String)>,
+    /// Any consultation in the year (else the chart and its tables say there is none).
+    has_data: bool,
     max: i64,
     csv_query: String,
     import_done: Option<String>,
@@ -52,7 +56,8 @@ pub struct ReportsPage {
     views: reports::Views,
     no_show_rate: String,
     cancel_rate: String,
-    lead_days: String,
+    /// None when no visit had a lead time to average.
+    lead_days: Option<String>,
     /// Per zone for the coming 4 weeks: (zone, offered seats, booked seats, percent, next free
     /// day, warn).
     capacity: Vec<(String, i64, i64, i64, String, bool)>,
@@ -103,6 +108,13 @@ pub(super) async fn render(
     let max = series.iter().flat_map(|(_, m)| m.iter().copied()).max().unwrap_or(0).max(1);
     // Grouped bars: 12 months × the zones, in a 720 × 240 drawing.
     let per = series.len().max(1) as i64;
+    let bar_class = |code: &str| match crate::domain::ZoneType::of(code) {
+        crate::domain::ZoneType::Legal => "bar-legal",
+        crate::domain::ZoneType::Finance => "bar-finance",
+        crate::domain::ZoneType::Ip | crate::domain::ZoneType::Other(_) => "bar-ip",
+    };
+    let legend = series.iter().map(|(code, _)| (bar_class(code), name(code))).collect();
+    let has_data = series.iter().any(|(_, m)| m.iter().any(|n| *n > 0));
     let mut bars = Vec::new();
     for (zi, (code, months)) in series.iter().enumerate() {
         for (m, n) in months.iter().enumerate() {
@@ -111,12 +123,8 @@ pub(super) async fn render(
                 x: 40 + m as i64 * 56 + zi as i64 * (48 / per),
                 y: 220 - h,
                 h,
-                class: match crate::domain::ZoneType::of(code) {
-                    crate::domain::ZoneType::Legal => "bar-legal",
-                    crate::domain::ZoneType::Finance => "bar-finance",
-                    crate::domain::ZoneType::Ip | crate::domain::ZoneType::Other(_) => "bar-ip",
-                },
-                label: format!("{} {}: {n}", m + 1, name(code)),
+                class: bar_class(code),
+                label: format!("{} {}: {n}", ctx.t.fmt("reports.month", "month", m + 1), name(code)),
             });
         }
     }
@@ -157,7 +165,10 @@ pub(super) async fn render(
         Ok((views, cap))
     })
     .await?;
-    let pct = |a: i64, b: i64| if b == 0 { "-".to_owned() } else { format!("{:.1}%", a as f64 * 100.0 / b as f64) };
+    // A rate over nothing is no rate: "no visits yet", not "0.0%".
+    let pct = |a: i64, b: i64| {
+        if b == 0 { ctx.t.get("reports.no_data").to_owned() } else { format!("{:.1}%", a as f64 * 100.0 / b as f64) }
+    };
     let capacity: Vec<(String, i64, i64, i64, String, bool)> = capacity_raw
         .into_iter()
         .map(|(kind, offered, booked, next, today)| {
@@ -227,7 +238,7 @@ pub(super) async fn render(
         period: format!("{from} – {to}"),
         no_show_rate: pct(views.no_shows, views.appointments - views.cancelled),
         cancel_rate: pct(views.cancelled, views.appointments),
-        lead_days: views.avg_lead_days.map_or_else(|| "-".to_owned(), |d| format!("{d:.1}")),
+        lead_days: views.avg_lead_days.map(|d| format!("{d:.1}")),
         views,
         capacity,
         import_done,
@@ -240,6 +251,8 @@ pub(super) async fn render(
         year: as_of.year(),
         series: series.iter().map(|(code, m)| (name(code), *m)).collect(),
         bars,
+        legend,
+        has_data,
         max,
         csv_query,
     };
