@@ -78,8 +78,14 @@ impl Application {
             if demo::database_is_empty(&mut conn)? {
                 tracing::info!("empty database: loading the demo");
                 let accounts = demo::load(&mut conn, clock.now())?;
-                let n = demo::load_samples(&mut conn, clock.now())?;
-                tracing::info!(cases = n, "demo: a sample desk day at the demo center");
+                let started = std::time::Instant::now();
+                let (past, n) = demo::load_history_and_samples(&mut conn, clock.now())?;
+                tracing::info!(
+                    appointments = past,
+                    cases = n,
+                    seconds = started.elapsed().as_secs_f64(),
+                    "demo: a year of history at every center and a sample desk day at the demo center"
+                );
                 accounts
             } else {
                 Vec::new()

@@ -23,8 +23,12 @@ pub fn run(settings: &Settings, scale: Option<u32>, seed: u64) -> anyhow::Result
             started.elapsed().as_secs_f64()
         );
     } else {
-        let n = demo::load_samples(&mut conn, db::now())?;
-        println!("sample cases at the demo center: {n}");
+        let started = std::time::Instant::now();
+        let (past, n) = demo::load_history_and_samples(&mut conn, db::now())?;
+        println!(
+            "a year of history: {past} appointments at the 17 centers; sample cases at the demo center: {n} ({:.1} s)",
+            started.elapsed().as_secs_f64()
+        );
     }
     println!("demo data loaded");
     print_accounts(&accounts);

@@ -165,8 +165,23 @@ fn time((h, m): (u32, u32)) -> NaiveTime {
 /// A sample desk day at the demo center, so that a newcomer can check visitors in, mark a
 /// no-show, re-route and book: visits today (some already past), and submissions waiting to
 /// be booked. Loaded with the demo by `serve` on an empty database and by `onestop demo`
-/// (the test suite loads the demo without them). Does nothing when the center has cases.
+/// (the test suite loads the demo without them), after the year of history. Does nothing when
+/// the center has a case made today already (the samples were loaded).
 /// Returns how many cases it made.
+/// The seed of the demo's history (the same history on every fresh demo of the same day).
+pub const HISTORY_SEED: u64 = 20_150_717;
+
+/// What a fresh demo carries beside its accounts and schedules: a year of history for every
+/// center (`scale::history`) and the sample desk day at the demo center. Returns (history
+/// appointments, sample cases).
+pub fn load_history_and_samples(conn: &mut DbConn, now: NaiveDateTime) -> Result<(usize, usize), ServiceError> {
+    use diesel::prelude::*;
+    // Once only: into a database without cases (a second `onestop demo` adds nothing).
+    let any: i64 = db::schema::cases::table.count().get_result(conn)?;
+    let past = if any == 0 { crate::services::scale::history(conn, HISTORY_SEED, now)?.appointments } else { 0 };
+    Ok((past, load_samples(conn, now)?))
+}
+
 pub fn load_samples(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, ServiceError> {
     use crate::db::answers::{self, CaseZone, CompanyChange, ContactChange};
     use crate::db::appointments::{self, NewAppointment};
@@ -176,16 +191,19 @@ pub fn load_samples(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, Serv
     use diesel::prelude::*;
 
     let Some(center) = centers::by_slug(conn, DEMO_CENTER)? else { return Ok(0) };
-    let existing: i64 =
-        db::schema::cases::table.filter(db::schema::cases::center_id.eq(center.id)).count().get_result(conn)?;
-    if existing > 0 {
-        return Ok(0);
-    }
     let tz = crate::services::availability::time_zone(&center);
     let today = crate::domain::availability::local_date(tz, now);
     let at = |h: u32, m: u32| {
         tz.from_local_datetime(&today.and_hms_opt(h, m, 0).unwrap_or_default()).earliest().map(|t| t.naive_utc())
     };
+    let existing: i64 = db::schema::cases::table
+        .filter(db::schema::cases::center_id.eq(center.id))
+        .filter(db::schema::cases::created_at.ge(at(0, 0).unwrap_or(now)))
+        .count()
+        .get_result(conn)?;
+    if existing > 0 {
+        return Ok(0);
+    }
     let zones = centers::zones_of(conn, center.id)?;
     // (company, contact, email, zones, visit times today (local) per zone in order)
     let samples: [(&str, &str, &str, &[&str], &[(u32, u32)]); 6] = [

@@ -387,3 +387,36 @@ async fn an_empty_report_says_it_is_empty() {
     assert!(html.contains("<svg") && html.contains(">7월</text>"), "months labelled in words");
     assert_eq!(crate::helpers::texts(&html, ".chart-legend li"), ["법률존", "금융존", "IP존"]);
 }
+
+/// A fresh demo carries a year of history at every center: the report's chart, rates and
+/// tables all have data in words, and the national table has every center's numbers.
+#[tokio::test]
+async fn the_demos_year_of_history_fills_every_report() {
+    let app = crate::helpers::spawn_app_with_demo().await;
+    let now = onestop::db::now();
+    let (past, samples) = onestop::services::demo::load_history_and_samples(&mut app.conn(), now).unwrap();
+    assert!(past > 17 * 100, "a few hundred visits per center and year: {past}");
+    assert_eq!(samples, 6, "and the sample desk day");
+    let again = onestop::services::demo::load_history_and_samples(&mut app.conn(), now).unwrap();
+    assert_eq!(again, (0, 0), "once only");
+    app.login_as("admin").await;
+    // As of yesterday's end, a year back: each month of the last twelve has consultations.
+    let (status, html) = app.get_html("/staff/reports").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("<svg") && crate::helpers::texts(&html, ".empty-state").is_empty());
+    let rates = crate::helpers::texts(&html, ".board-counts dd");
+    assert!(rates.iter().all(|r| r != "아직 기록 없음"), "{rates:?}");
+    let institutions = crate::helpers::texts(&html, "[aria-labelledby=inst-caption] tbody tr");
+    assert!(institutions.len() >= 2, "{institutions:?}");
+    let facets = crate::helpers::texts(&html, "[aria-labelledby=company-caption] tbody tr").join(" ");
+    assert!(facets.contains("창업 3년 이내") && facets.contains("경상남도"), "facets in words: {facets}");
+    assert!(facets.contains("업종C. 제조업"), "industry in words: {facets}");
+    app.login_as("national").await;
+    let (_, national) = app.get_html("/national/reports").await;
+    let rows = crate::helpers::texts(&national, "tbody tr");
+    assert_eq!(rows.len(), 17);
+    let doc = scraper::Html::parse_document(&national);
+    let legal = scraper::Selector::parse("tbody tr td:nth-of-type(1)").unwrap();
+    let with_legal = doc.select(&legal).filter(|td| td.text().collect::<String>().trim() != "0").count();
+    assert_eq!(with_legal, 17, "every center has legal consultations");
+}

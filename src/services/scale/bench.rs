@@ -110,6 +110,8 @@ pub fn prepare_reservations(
                 representative: Some("김민수".into()),
                 employees: Some(5),
                 industry: Some("J"),
+                stage: None,
+                region: None,
                 contact_name: Some("김민수".into()),
                 contact_email: Some(format!("b{case_id}@startup.example")),
                 contact_phone: Some("010-0000-0000".into()),

@@ -59,25 +59,25 @@ pub(super) fn next_id(conn: &mut DbConn, table: &str) -> QueryResult<i64> {
     Ok(diesel::sql_query(q).get_result::<M>(conn)?.m + 1)
 }
 
-/// Fills the database (which must have the demo's zones and schedules, and no cases) with
-/// about `thousands` × 1000 appointments ending `AHEAD_DAYS` after `now`.
-pub fn generate(conn: &mut DbConn, thousands: u32, seed: u64, now: NaiveDateTime) -> Result<Generated, ServiceError> {
+/// The share of the seats a year of demo history takes: a few hundred consultations per center
+/// and year, about what a center's one-stop desk sees.
+const HISTORY_FILL: f64 = 0.04;
+
+fn no_cases(conn: &mut DbConn) -> Result<(), ServiceError> {
     let existing: i64 = cases::table.count().get_result(conn)?;
     if existing > 0 {
         return Err(
-            anyhow::anyhow!("the database has {existing} case(s): scale data goes into one without cases").into()
+            anyhow::anyhow!("the database has {existing} case(s): generated data goes into one without cases").into()
         );
     }
-    let institutions = centers::institutions(conn)?;
-    let mut all = Vec::new();
-    for c in centers::all(conn)? {
-        let mut zones = Vec::new();
-        for (z, _) in centers::zones_of(conn, c.id)? {
-            let rules = centers::rules_of(conn, &[z.id])?;
-            zones.push(ZoneInfo { id: z.id, kind: z.kind, rules });
-        }
-        all.push(CenterInfo { id: c.id, prefix: c.ref_prefix.clone(), tz: time_zone(&c), zones });
-    }
+    Ok(())
+}
+
+/// Fills the database (which must have the demo's zones and schedules, and no cases) with
+/// about `thousands` × 1000 appointments ending `AHEAD_DAYS` after `now`.
+pub fn generate(conn: &mut DbConn, thousands: u32, seed: u64, now: NaiveDateTime) -> Result<Generated, ServiceError> {
+    no_cases(conn)?;
+    let all = centers_info(conn)?;
     let tz = all.first().map_or(crate::domain::center::TIME_ZONE, |c| c.tz);
     let today = local_date(tz, now);
     let last_day = today + Duration::days(AHEAD_DAYS);
@@ -93,7 +93,59 @@ pub fn generate(conn: &mut DbConn, thousands: u32, seed: u64, now: NaiveDateTime
         first_day = day;
         day -= Duration::days(1);
     }
+    fill(conn, &all, Span { first_day, last_day, past: PAST_FILL, future: FUTURE_FILL }, seed, now)
+}
 
+/// The demo's year of history: every center's last 365 days (not today, nothing ahead: the
+/// booking pages stay free for whoever tries the demo) at `HISTORY_FILL` — consultations with
+/// outcomes, amounts and patents, no-shows and cancellations, as `generate` makes them. Into a
+/// database without cases (before the sample desk day).
+pub fn history(conn: &mut DbConn, seed: u64, now: NaiveDateTime) -> Result<Generated, ServiceError> {
+    no_cases(conn)?;
+    let all = centers_info(conn)?;
+    let tz = all.first().map_or(crate::domain::center::TIME_ZONE, |c| c.tz);
+    let today = local_date(tz, now);
+    let span = Span {
+        first_day: today - Duration::days(365),
+        last_day: today - Duration::days(1),
+        past: HISTORY_FILL,
+        future: 0.0,
+    };
+    fill(conn, &all, span, seed, now)
+}
+
+/// The days to fill and the share of seats taken before today and after.
+struct Span {
+    first_day: NaiveDate,
+    last_day: NaiveDate,
+    past: f64,
+    future: f64,
+}
+
+fn centers_info(conn: &mut DbConn) -> QueryResult<Vec<CenterInfo>> {
+    let mut all = Vec::new();
+    for c in centers::all(conn)? {
+        let mut zones = Vec::new();
+        for (z, _) in centers::zones_of(conn, c.id)? {
+            let rules = centers::rules_of(conn, &[z.id])?;
+            zones.push(ZoneInfo { id: z.id, kind: z.kind, rules });
+        }
+        all.push(CenterInfo { id: c.id, prefix: c.ref_prefix.clone(), slug: c.slug.clone(), tz: time_zone(&c), zones });
+    }
+    Ok(all)
+}
+
+fn fill(
+    conn: &mut DbConn,
+    all: &[CenterInfo],
+    span: Span,
+    seed: u64,
+    now: NaiveDateTime,
+) -> Result<Generated, ServiceError> {
+    let Span { first_day, last_day, past: past_fill, future: future_fill } = span;
+    let institutions = centers::institutions(conn)?;
+    let tz = all.first().map_or(crate::domain::center::TIME_ZONE, |c| c.tz);
+    let today = local_date(tz, now);
     let mut rng = fastrand::Rng::with_seed(seed);
     let mut ids = visit::Ids {
         case: next_id(conn, "cases")?,
@@ -121,8 +173,8 @@ pub fn generate(conn: &mut DbConn, thousands: u32, seed: u64, now: NaiveDateTime
             let mut in_tx = 0;
             db::write_tx(conn, |conn| -> Result<(), ServiceError> {
                 while day <= last_day && in_tx < COMMIT_EVERY {
-                    let fill = if day > today { FUTURE_FILL } else { PAST_FILL };
-                    for seat in seats_of_day(&all, day) {
+                    let fill = if day > today { future_fill } else { past_fill };
+                    for seat in seats_of_day(all, day) {
                         if rng.f64() >= fill {
                             continue;
                         }

@@ -32,6 +32,8 @@ pub(super) struct AnswerRow {
     pub(super) representative: Option<String>,
     pub(super) employees: Option<i32>,
     pub(super) industry: Option<&'static str>,
+    pub(super) stage: Option<&'static str>,
+    pub(super) region: Option<String>,
     pub(super) contact_name: Option<String>,
     pub(super) contact_email: Option<String>,
     pub(super) contact_phone: Option<String>,

@@ -24,6 +24,8 @@ pub(super) struct ZoneInfo {
 pub(super) struct CenterInfo {
     pub(super) id: i64,
     pub(super) prefix: String,
+    /// The center's slug, which is its region's code (the startups' region in the history).
+    pub(super) slug: String,
     pub(super) tz: chrono_tz::Tz,
     pub(super) zones: Vec<ZoneInfo>,
 }

@@ -30,6 +30,8 @@ const COMPANIES: [&str; 12] = [
 const SURNAMES: [&str; 8] = ["김", "이", "박", "최", "정", "강", "조", "윤"];
 const GIVEN: [&str; 8] = ["민수", "서연", "지훈", "유나", "하늘", "도현", "예린", "준호"];
 const INDUSTRIES: [&str; 6] = ["J", "C", "M", "G", "Q", "F"];
+/// Company stages, weighted as the centers see them (young startups most).
+const STAGES: [&str; 7] = ["pre_founder", "up_to_3y", "up_to_3y", "up_to_3y", "up_to_7y", "up_to_7y", "sme"];
 
 /// The next id of each table (the generator assigns ids itself).
 pub(super) struct Ids {
@@ -124,6 +126,9 @@ pub(super) fn one(
         representative: Some(person.clone()),
         employees: Some(rng.i32(1..120)),
         industry: Some(INDUSTRIES[rng.usize(..INDUSTRIES.len())]),
+        stage: Some(STAGES[rng.usize(..STAGES.len())]),
+        // Most startups come from the center's own region; some from elsewhere.
+        region: Some(if rng.f64() < 0.85 { c.slug.clone() } else { "seoul".to_owned() }),
         contact_name: Some(person),
         contact_email: Some(format!("c{}@startup.example", ids.case)),
         contact_phone: Some(format!("010-{:04}-{:04}", rng.u32(0..9999), rng.u32(0..9999))),

@@ -61,6 +61,8 @@ pub struct ReportsPage {
     /// Per zone for the coming 4 weeks: (zone, offered seats, booked seats, percent, next free
     /// day, warn).
     capacity: Vec<(String, i64, i64, i64, String, bool)>,
+    /// The company facets in words: (facet key, value, consultations).
+    facets: Vec<(&'static str, String, i64)>,
 }
 
 /// Days ahead beyond which the next free IP or finance time is flagged.
@@ -233,7 +235,24 @@ pub(super) async fn render(
         let body = w.finish().map_err(AppError::Internal)?;
         return Ok(csv_response(&format!("report-views-{}-{as_of}.csv", center.slug), body));
     }
+    // The facets' codes in words ("C. 제조업", "창업 3년 이내"); an unanswered one says so.
+    let word = |vocabulary: &str, code: &str| {
+        if code == "-" {
+            ctx.t.get("reports.not_given").to_owned()
+        } else {
+            crate::i18n::CATALOG.lookup(lang, &format!("{vocabulary}.{code}")).unwrap_or(code).to_owned()
+        }
+    };
+    let mut facets = Vec::new();
+    for (key, vocabulary, list) in [
+        ("reports.stage", "stage", &views.by_stage),
+        ("reports.industry", "industry", &views.by_industry),
+        ("reports.region", "region", &views.by_region),
+    ] {
+        facets.extend(list.iter().map(|(code, n)| (key, word(vocabulary, code), *n)));
+    }
     let page = ReportsPage {
+        facets,
         quarters,
         period: format!("{from} – {to}"),
         no_show_rate: pct(views.no_shows, views.appointments - views.cancelled),
