@@ -229,15 +229,34 @@ pub fn load_samples(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, Serv
         slots_today.insert(kind.code.clone(), free.into_values().flatten().collect::<Vec<_>>());
     }
     let mut used: std::collections::HashSet<(i64, NaiveDateTime)> = Default::default();
+    // Two of today's visitors come back: they are companies of the history, so the pre-brief
+    // shows their earlier consultations.
+    let returning: Vec<(Option<String>, Option<String>)> = {
+        use db::schema::{case_answers, consultations};
+        case_answers::table
+            .inner_join(consultations::table.on(consultations::case_id.eq(case_answers::case_id.nullable())))
+            .filter(consultations::center_id.eq(center.id))
+            .filter(case_answers::brn.is_not_null())
+            .order(consultations::consulted_on.desc())
+            .select((case_answers::company_name, case_answers::brn))
+            .limit(2)
+            .load(conn)?
+    };
     let applicant = ActingAs { actor: crate::domain::Actor::Applicant, user_id: None };
     let mut made = 0;
     db::write_tx(conn, |conn| {
-        for (company, contact, email, kinds, times) in samples {
+        for (i, (company, contact, email, kinds, times)) in samples.into_iter().enumerate() {
+            let back = match i {
+                0 => returning.first(),
+                3 => returning.get(1),
+                _ => None,
+            };
+            let company_name = back.and_then(|b| b.0.clone()).unwrap_or_else(|| company.to_owned());
             let (case_id, _) = case_flow::open_case(conn, center.id, &center.ref_prefix, "ko", now)?;
             answers::insert_empty(conn, case_id, now)?;
             let c = CompanyChange {
-                company_name: Some(company),
-                brn: None,
+                company_name: Some(&company_name),
+                brn: back.and_then(|b| b.1.clone()),
                 representative: Some(contact),
                 founded_on: None,
                 employees: Some(5),

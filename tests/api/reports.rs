@@ -411,6 +411,23 @@ async fn the_demos_year_of_history_fills_every_report() {
     let facets = crate::helpers::texts(&html, "[aria-labelledby=company-caption] tbody tr").join(" ");
     assert!(facets.contains("창업 3년 이내") && facets.contains("경상남도"), "facets in words: {facets}");
     assert!(facets.contains("업종C. 제조업"), "industry in words: {facets}");
+    // Today's first visitor comes back: the legal expert's pre-brief shows the earlier visits.
+    let returning: i64 = {
+        use diesel::prelude::*;
+        use onestop::db::schema::{case_answers, cases};
+        cases::table
+            .inner_join(case_answers::table)
+            .filter(cases::created_at.ge(now - chrono::Duration::minutes(1)))
+            .filter(case_answers::brn.is_not_null())
+            .select(cases::id)
+            .order(cases::id)
+            .first(&mut *app.conn() as &mut onestop::db::DbConn)
+            .unwrap()
+    };
+    app.login_as("legal").await;
+    let (_, prebrief) = app.get_html(&format!("/expert/cases/{returning}")).await;
+    let earlier = crate::helpers::texts(&prebrief, "section[aria-labelledby=p-earlier] li");
+    assert!(!earlier.is_empty(), "earlier consultations of the company: {prebrief}");
     app.login_as("national").await;
     let (_, national) = app.get_html("/national/reports").await;
     let rows = crate::helpers::texts(&national, "tbody tr");
