@@ -428,6 +428,9 @@ async fn the_demos_year_of_history_fills_every_report() {
     let (_, prebrief) = app.get_html(&format!("/expert/cases/{returning}")).await;
     let earlier = crate::helpers::texts(&prebrief, "section[aria-labelledby=p-earlier] li");
     assert!(!earlier.is_empty(), "earlier consultations of the company: {prebrief}");
+    app.login_as("finance").await;
+    let (_, follow_ups) = app.get_html("/expert/follow-ups").await;
+    assert!(!follow_ups.contains("해당하는 항목이 없습니다"), "finance follow-ups are due: {follow_ups}");
     app.login_as("national").await;
     let (_, national) = app.get_html("/national/reports").await;
     let rows = crate::helpers::texts(&national, "tbody tr");

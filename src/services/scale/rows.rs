@@ -109,6 +109,8 @@ pub(super) struct ConsultationRow {
     pub(super) patents_transferred: Option<i32>,
     pub(super) summary: Option<&'static str>,
     pub(super) source: &'static str,
+    pub(super) follow_up_on: Option<NaiveDate>,
+    pub(super) follow_up_done_at: Option<NaiveDateTime>,
 }
 
 #[derive(Default)]

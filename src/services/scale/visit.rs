@@ -205,6 +205,8 @@ pub(super) fn one(
             patents_transferred: None,
             summary: Some("상담 결과를 안내했습니다."),
             source: "app",
+            follow_up_on: None,
+            follow_up_done_at: None,
         };
         match ZoneType::of(&z.kind) {
             ZoneType::Finance => {
@@ -215,6 +217,15 @@ pub(super) fn one(
                     if executed_on <= today {
                         row.executed_won = Some(rng.i64(5..100) * 10_000_000);
                         row.executed_on = Some(executed_on);
+                    }
+                }
+                // Not executed (yet): the expert asks again a month later; most such
+                // follow-ups were done within a week, the recent ones are due.
+                if row.executed_won.is_none() {
+                    let due = on + Duration::days(30);
+                    row.follow_up_on = Some(due);
+                    if due + Duration::days(7) < today && rng.f64() < 0.85 {
+                        row.follow_up_done_at = Some(seat.ends_at + Duration::days(30 + rng.i64(0..7)));
                     }
                 }
             }
