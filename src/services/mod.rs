@@ -21,6 +21,7 @@ pub mod passwords;
 pub mod people;
 pub mod purge;
 pub mod questionnaire;
+pub mod report_check;
 pub mod reports;
 pub mod retention;
 pub mod rights;

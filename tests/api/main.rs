@@ -22,6 +22,7 @@ mod page_quality;
 mod pages;
 mod privacy;
 mod questionnaire;
+mod report_check;
 mod reports;
 mod rights;
 mod scale_out;

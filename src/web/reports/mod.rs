@@ -3,11 +3,13 @@
 //! numbers as a table), and the CSV downloads (the report, and the consultation records).
 //! One file per page or download.
 
+mod check;
 mod downloads;
 mod import;
 mod national;
 mod page;
 
+pub use check::check;
 pub use downloads::{records_csv, status_csv};
 pub use import::import;
 pub use national::{national, national_csv};

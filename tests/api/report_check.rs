@@ -1,0 +1,92 @@
+//! The quality gate before a month is reported (issue 19): a month made with one problem of
+//! each kind lists each with a link to where it is fixed; fixed, the month is clean.
+
+use crate::fixtures::{booked_legal_case, submitted_case};
+use crate::helpers::{TestApp, spawn_app_with_demo, texts};
+
+/// A consultation of the center in zone `kind` on `day`, with the rest of the columns as SQL.
+fn consultation(app: &TestApp, center: i64, kind: &str, day: &str, columns: &str, values: &str) {
+    app.exec(&format!(
+        "INSERT INTO consultations (center_id, zone_id, started_at, completed_at, consulted_on{columns}) \
+         SELECT {center}, id, '{day} 01:00:00', '{day} 02:00:00', '{day}'{values} \
+         FROM zones WHERE center_id = {center} AND kind = '{kind}'"
+    ));
+}
+
+#[tokio::test]
+async fn each_kind_of_problem_is_listed_with_its_fix_and_a_fixed_month_is_clean() {
+    let app = spawn_app_with_demo().await;
+    let (center, visit, _) = booked_legal_case(&app);
+    let c = center.id;
+    // A visit in March 2025 that nobody completed or marked.
+    app.exec(&format!(
+        "UPDATE appointments SET starts_at = '2025-03-10 01:00:00', ends_at = '2025-03-10 01:30:00' WHERE case_id = {}",
+        visit.id
+    ));
+    // A finance consultation without institution whose follow-up passed, one executed without date.
+    let finance = submitted_case(&app, &center, &["finance"]);
+    consultation(
+        &app,
+        c,
+        "finance",
+        "2025-03-11",
+        ", case_id, follow_up_on",
+        &format!(", {}, '2025-03-25'", finance.id),
+    );
+    consultation(
+        &app,
+        c,
+        "finance",
+        "2025-03-12",
+        ", institution_id, executed_won",
+        ", (SELECT id FROM finance_institutions WHERE code = 'KODIT'), 50000000",
+    );
+    // One company under two numbers, one number under two names (imported records).
+    let import = |day: &str, company: &str, brn: &str| {
+        consultation(&app, c, "legal", day, ", company, brn, source", &format!(", '{company}', '{brn}', 'import'"));
+    };
+    import("2025-03-13", "주식회사 원스톱랩", "1111111111");
+    import("2025-03-14", "(주) 원스톱랩", "2222222222");
+    import("2025-03-15", "가나상사", "3333333333");
+    import("2025-03-16", "다라상사", "3333333333");
+    // An imported record repeating one recorded in the app (same number, zone, day).
+    let legal = submitted_case(&app, &center, &["legal"]);
+    app.exec(&format!(
+        "UPDATE case_answers SET company_name = '마바', brn = '4444444444' WHERE case_id = {}",
+        legal.id
+    ));
+    consultation(&app, c, "legal", "2025-03-20", ", case_id", &format!(", {}", legal.id));
+    import("2025-03-20", "마바", "4444444444");
+
+    app.login_as("staff").await;
+    let (status, page) = app.get_html("/staff/reports/check?month=2025-03").await;
+    assert_eq!(status, 200);
+    let group = |id: &str| texts(&page, &format!("section[aria-labelledby=c-{id}] li")).join(" | ");
+    assert!(group("no-outcome").contains(&visit.reference), "{}", group("no-outcome"));
+    assert!(group("follow-up").contains(&format!("{} · 2025-03-25까지 확인", finance.reference)));
+    assert!(group("institution").contains(&finance.reference), "{}", group("institution"));
+    assert!(group("execution").contains("2025-03-12"), "{}", group("execution"));
+    let companies = group("companies");
+    assert!(companies.contains("1111111111, 2222222222"), "{companies}");
+    assert!(companies.contains("3333333333: 가나상사, 다라상사"), "{companies}");
+    assert!(group("imports").contains("4444444444 · 법률존 · 2025-03-20"), "{}", group("imports"));
+    assert!(page.contains(&format!("href=\"/staff/cases/{}\"", visit.id)), "each links to where it is fixed");
+    assert!(texts(&page, ".krds-alert").join(" ").contains("고칠 것이 7건"), "{:?}", texts(&page, ".krds-alert"));
+
+    // Fixed: the visit marked, the follow-up done, the institution and date given, the
+    // duplicates and the repeat removed.
+    app.exec(&format!("UPDATE appointments SET status = 'no_show' WHERE case_id = {}", visit.id));
+    app.exec(
+        "UPDATE consultations SET follow_up_done_at = '2025-03-26 01:00:00', \
+         institution_id = (SELECT id FROM finance_institutions WHERE code = 'KIBO') WHERE follow_up_on IS NOT NULL",
+    );
+    app.exec("UPDATE consultations SET executed_on = '2025-03-30' WHERE executed_won IS NOT NULL");
+    app.exec("DELETE FROM consultations WHERE source = 'import' AND brn IN ('2222222222', '3333333333', '4444444444')");
+    let (_, page) = app.get_html("/staff/reports/check?month=2025-03").await;
+    assert_eq!(
+        texts(&page, ".krds-alert"),
+        ["2025년 3월: 고칠 것이 없습니다. 이대로 보고할 수 있습니다."],
+        "{}",
+        texts(&page, "main").join(" ")
+    );
+}
