@@ -17,6 +17,7 @@ pub mod limits;
 pub mod outbox;
 pub mod policy_versions;
 pub mod provisions;
+pub mod report_submissions;
 pub mod rights_requests;
 pub mod schedule;
 pub mod schema;

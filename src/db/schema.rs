@@ -347,6 +347,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    report_submissions (id) {
+        id -> BigInt,
+        center_id -> BigInt,
+        month -> Date,
+        version -> Integer,
+        submitted_at -> Timestamp,
+        submitted_by -> BigInt,
+        reason -> Nullable<Text>,
+        legal -> BigInt,
+        finance -> BigInt,
+        finance_won -> BigInt,
+        ip -> BigInt,
+        patents -> BigInt,
+    }
+}
+
+diesel::table! {
     rights_requests (id) {
         id -> BigInt,
         case_id -> BigInt,
@@ -498,6 +515,7 @@ diesel::table! {
 diesel::allow_tables_to_appear_in_same_query!(
     access_log,
     policy_versions,
+    report_submissions,
     rights_requests,
     destructions,
     provisions,

@@ -29,6 +29,7 @@ pub mod routing;
 pub mod scale;
 pub mod schedule;
 pub mod spreadsheet;
+pub mod submissions;
 pub mod users;
 
 /// A database failure, or a rule of the use case said no.

@@ -161,6 +161,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/staff/reports/import").route(post().to(reports::import)))
         .service(resource("/staff/reports/views.csv").route(get().to(reports::views_csv)))
         .service(resource("/staff/reports/check").route(get().to(reports::check)))
+        .service(resource("/staff/reports/submit").route(post().to(reports::submit)))
         .service(resource("/national/reports").route(get().to(reports::national)))
         .service(resource("/national/reports.csv").route(get().to(reports::national_csv)))
         .service(resource("/staff/mailbox").route(get().to(staff::mailbox)))

@@ -90,3 +90,80 @@ async fn each_kind_of_problem_is_listed_with_its_fix_and_a_fixed_month_is_clean(
         texts(&page, "main").join(" ")
     );
 }
+
+/// A month is submitted (v1), a consultation corrected afterwards, and the correction submitted
+/// as v2 with its reason and its difference; the national view shows the submitted numbers, not
+/// the live ones, and which centers have not submitted; versions are never edited.
+#[tokio::test]
+async fn a_submitted_month_is_frozen_and_a_correction_is_a_new_version() {
+    let app = spawn_app_with_demo().await;
+    let c = crate::fixtures::gyeongnam(&app).id;
+    consultation(&app, c, "legal", "2025-03-05", "", "");
+    consultation(&app, c, "legal", "2025-03-06", "", "");
+    consultation(
+        &app,
+        c,
+        "finance",
+        "2025-03-10",
+        ", institution_id, executed_won, executed_on",
+        ", (SELECT id FROM finance_institutions WHERE code = 'KODIT'), 100000000, '2025-03-10'",
+    );
+    app.login_as("admin").await;
+    let csrf = app.csrf_token("/staff/reports/check?month=2025-03").await;
+    let submit = |reason: &'static str| {
+        let csrf = csrf.clone();
+        let app = &app;
+        async move {
+            app.post_form(
+                "/staff/reports/submit",
+                &[("_csrf", csrf.as_str()), ("month", "2025-03"), ("reason", reason)],
+            )
+            .await
+        }
+    };
+    let r = submit("").await;
+    assert_eq!(crate::fixtures::location(&r), "/staff/reports/check?month=2025-03&submitted=1#submission");
+    let (_, page) = app.get_html("/staff/reports/check?month=2025-03&submitted=1").await;
+    assert_eq!(texts(&page, "#submission-said"), ["v1을 제출했습니다. 전국 현황에 이 숫자가 보입니다."]);
+    let rows = texts(&page, "[aria-labelledby=versions-caption] tbody tr");
+    assert!(rows[1].starts_with("v1 ·") && rows[1].ends_with("211.0000"), "{rows:?}");
+    let r = submit("").await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(texts(&r.text().await.unwrap(), "#submission-said")[0].contains("정정할 것이 없습니다"));
+
+    // The execution turns out larger: the page says what changed since v1; a correction needs
+    // its reason and is v2 with its difference.
+    app.exec("UPDATE consultations SET executed_won = 150000000 WHERE executed_won IS NOT NULL");
+    let (_, page) = app.get_html("/staff/reports/check?month=2025-03").await;
+    assert!(
+        page.contains("마지막 제출 뒤 바뀐 숫자: 금융시행(억원) +0.50"),
+        "{}",
+        texts(&page, "#submission-section").join(" ")
+    );
+    let r = submit("  ").await;
+    assert_eq!(r.status().as_u16(), 422);
+    let r = submit("GN-2025-00042 금융 시행액이 나중에 확인됨").await;
+    assert_eq!(crate::fixtures::location(&r), "/staff/reports/check?month=2025-03&submitted=2#submission");
+    let (_, page) = app.get_html("/staff/reports/check?month=2025-03").await;
+    let v2 = texts(&page, "[aria-labelledby=versions-caption] tbody tr")[2].clone();
+    assert!(v2.contains("금융시행(억원) +0.50") && v2.contains("— GN-2025-00042 금융 시행액이 나중에 확인됨"), "{v2}");
+
+    // Later changes stay out of the national view until submitted.
+    app.exec("UPDATE consultations SET executed_won = 300000000 WHERE executed_won IS NOT NULL");
+    app.login_as("national").await;
+    let (_, national) = app.get_html("/national/reports?month=2025-03").await;
+    let rows = texts(&national, "[aria-labelledby=submitted-caption] tbody tr");
+    let gyeongnam = rows.iter().find(|r| r.starts_with("경남")).unwrap();
+    assert!(gyeongnam.ends_with("v2211.5000"), "the submitted v2, not the live 3억: {gyeongnam}");
+    assert_eq!(rows.iter().filter(|r| r.ends_with("미제출")).count(), 16);
+    assert!(texts(&national, "main p").join(" ").contains("아직 제출하지 않은 센터: 16곳"));
+
+    // Versions are never edited.
+    use diesel::prelude::*;
+    let edit = diesel::sql_query("UPDATE report_submissions SET legal = 99")
+        .execute(&mut *app.conn() as &mut onestop::db::DbConn);
+    assert!(edit.is_err(), "the database refuses to edit a submitted version");
+    let remove =
+        diesel::sql_query("DELETE FROM report_submissions").execute(&mut *app.conn() as &mut onestop::db::DbConn);
+    assert!(remove.is_err());
+}

@@ -194,13 +194,20 @@ async fn the_national_page_shows_the_ministrys_table() {
     // national total set apart.
     let (status, html) = app.get_html("/national/reports?as_of=2015-07-17&compare=2015-05-31").await;
     assert_eq!(status, 200);
-    let total = crate::helpers::texts(&html, "tfoot tr.total-row");
+    let total = crate::helpers::texts(&html, "[aria-labelledby=national-caption] tfoot tr.total-row");
     assert_eq!(total, ["전국 합계208290111.05467142+113+125+79.05+272+14"], "{total:?}");
-    assert_eq!(crate::helpers::texts(&html, "tbody tr").len(), 17, "one row per center");
+    assert_eq!(
+        crate::helpers::texts(&html, "[aria-labelledby=national-caption] tbody tr").len(),
+        17,
+        "one row per center"
+    );
     let heads = crate::helpers::texts(&html, "thead th[scope=colgroup]");
     assert_eq!(heads, ["2015-07-17 기준 누적", "2015-05-31 대비 증감"]);
     let (_, alone) = app.get_html("/national/reports?as_of=2015-05-31").await;
-    assert_eq!(crate::helpers::texts(&alone, "tfoot tr.total-row"), ["전국 합계9516532.00195128"]);
+    assert_eq!(
+        crate::helpers::texts(&alone, "[aria-labelledby=national-caption] tfoot tr.total-row"),
+        ["전국 합계9516532.00195128"]
+    );
     let csv = app.get("/national/reports.csv?as_of=2015-05-31&compare=2015-07-17").await.text().await.unwrap();
     assert!(
         csv.contains("TOTAL,2015-05-31,95,165,32.00,195,128")
@@ -433,10 +440,10 @@ async fn the_demos_year_of_history_fills_every_report() {
     assert!(!follow_ups.contains("해당하는 항목이 없습니다"), "finance follow-ups are due: {follow_ups}");
     app.login_as("national").await;
     let (_, national) = app.get_html("/national/reports").await;
-    let rows = crate::helpers::texts(&national, "tbody tr");
+    let rows = crate::helpers::texts(&national, "[aria-labelledby=national-caption] tbody tr");
     assert_eq!(rows.len(), 17);
     let doc = scraper::Html::parse_document(&national);
-    let legal = scraper::Selector::parse("tbody tr td:nth-of-type(1)").unwrap();
+    let legal = scraper::Selector::parse("[aria-labelledby=national-caption] tbody tr td:nth-of-type(1)").unwrap();
     let with_legal = doc.select(&legal).filter(|td| td.text().collect::<String>().trim() != "0").count();
     assert_eq!(with_legal, 17, "every center has legal consultations");
 }

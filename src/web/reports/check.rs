@@ -1,23 +1,39 @@
 //! The quality gate of a month (`services::report_check`): before the center reports the month,
 //! every problem that would make its numbers wrong, in words, each linked to where it is fixed.
 
-use actix_web::{Responder, web};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use askama_web::WebTemplate;
 use chrono::{Datelike, Duration, NaiveDate};
 
 use crate::db::centers;
 use crate::services::report_check::{self, Problem};
+use crate::services::reports::{StatusRow, eok};
+use crate::services::submissions;
 use crate::web::ctx::PageCtx;
 use crate::web::desk::local;
 use crate::web::errors::AppError;
 use crate::web::i18n::T;
-use crate::web::who::Staff;
+use crate::web::who::{Admin, Staff};
 use crate::web::{AppState, with_conn};
 
 #[derive(serde::Deserialize)]
 pub struct CheckQuery {
     month: Option<String>,
+    /// The version just submitted (after the POST).
+    submitted: Option<i32>,
+}
+
+/// A submitted version as the page lists it.
+pub struct VersionLine {
+    /// "v2 · 2026-12-01 10:00 · 김관리"
+    head: String,
+    /// The numbers as submitted.
+    cells: [String; 5],
+    /// "금융시행 +0.50억, 법률존 상담 -1" against the version before; empty for v1.
+    change: String,
+    reason: Option<String>,
 }
 
 /// One problem as the page lists it: what, and where it is fixed.
@@ -44,10 +60,23 @@ pub struct CheckPage {
     month_label: String,
     groups: Vec<Group>,
     total: usize,
+    /// The month's numbers now: legal, finance, executed (억원), IP, patents.
+    live: [String; 5],
+    versions: Vec<VersionLine>,
+    /// The live numbers differ from the latest version: what changed since.
+    changed_since: Option<String>,
+    next_version: i32,
+    metrics: [&'static str; 5],
+    /// The month has ended (only an ended month is submitted).
+    ended: bool,
+    reason: String,
+    /// After a submission, or why one was refused.
+    said: Option<String>,
+    refused: bool,
 }
 
 /// The month `YYYY-MM` asked for, or the last one that has ended.
-fn month_of(raw: Option<&str>, today: NaiveDate) -> NaiveDate {
+pub(super) fn month_of(raw: Option<&str>, today: NaiveDate) -> NaiveDate {
     raw.and_then(|m| NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok()).unwrap_or_else(|| {
         let first = today.with_day(1).unwrap_or(today);
         (first - Duration::days(1)).with_day(1).unwrap_or(first)
@@ -55,14 +84,35 @@ fn month_of(raw: Option<&str>, today: NaiveDate) -> NaiveDate {
 }
 
 pub async fn check(
+    req: HttpRequest,
     ctx: PageCtx,
     staff: Staff,
     state: web::Data<AppState>,
     query: web::Query<CheckQuery>,
-) -> Result<impl Responder, AppError> {
+) -> Result<HttpResponse, AppError> {
+    let said = query.submitted.map(|v| ctx.t.fmt("check.submitted", "version", v));
+    let sent = Sent { said, ..Sent::default() };
+    page(&req, ctx, staff, &state, query.month.clone(), sent).await
+}
+
+/// What the page shows after a POST: a message, the reason as typed.
+#[derive(Default)]
+struct Sent {
+    said: Option<String>,
+    refused: bool,
+    reason: String,
+}
+
+async fn page(
+    req: &HttpRequest,
+    ctx: PageCtx,
+    staff: Staff,
+    state: &web::Data<AppState>,
+    raw: Option<String>,
+    sent: Sent,
+) -> Result<HttpResponse, AppError> {
     let now = state.clock.now();
-    let raw = query.month.clone();
-    let (center, zones, first, problems) = with_conn(&state, move |conn| {
+    let (center, zones, first, problems, live, versions, people) = with_conn(state, move |conn| {
         let center = centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?;
         let today = local(&center, now).date_naive();
         let first = month_of(raw.as_deref(), today);
@@ -70,7 +120,10 @@ pub async fn check(
         let (start, _) = crate::services::availability::day_range(&center, first);
         let (_, end) = crate::services::availability::day_range(&center, last);
         let problems = report_check::check(conn, center.id, first, last, start, end, today, now)?;
-        Ok((center.clone(), centers::zones_of(conn, center.id)?, first, problems))
+        let live = submissions::month_numbers(conn, center.id, first)?;
+        let versions = crate::db::report_submissions::of_month(conn, center.id, first)?;
+        let people = crate::db::users::all_of_center(conn, center.id)?;
+        Ok((center.clone(), centers::zones_of(conn, center.id)?, first, problems, live, versions, people))
     })
     .await?;
     let (t, lang) = (ctx.t, ctx.lang);
@@ -146,12 +199,102 @@ pub async fn check(
         };
         groups[g].items.push(item);
     }
-    Ok(CheckPage {
+    let cells = |r: &StatusRow| {
+        [r.legal.to_string(), r.finance.to_string(), eok(r.finance_won), r.ip.to_string(), r.patents.to_string()]
+    };
+    let words = |d: Vec<(&'static str, String)>| {
+        d.into_iter().map(|(k, v)| format!("{} {v}", t.get(k))).collect::<Vec<_>>().join(", ")
+    };
+    let name = |uid: i64| people.iter().find(|p| p.id == uid).map(|p| p.display_name.clone()).unwrap_or_default();
+    let lines = versions
+        .iter()
+        .enumerate()
+        .map(|(i, v)| VersionLine {
+            head: format!(
+                "v{} · {} · {}",
+                v.version,
+                local(&center, v.submitted_at).format("%Y-%m-%d %H:%M"),
+                name(v.submitted_by)
+            ),
+            cells: cells(&v.numbers()),
+            change: if i == 0 {
+                String::new()
+            } else {
+                words(submissions::difference(&versions[i - 1].numbers(), &v.numbers()))
+            },
+            reason: v.reason.clone(),
+        })
+        .collect();
+    let changed_since =
+        versions.last().map(|v| submissions::difference(&v.numbers(), &live)).filter(|d| !d.is_empty()).map(words);
+    let today = local(&center, now).date_naive();
+    let page = CheckPage {
         month: first.format("%Y-%m").to_string(),
         month_label: t.fmt2("check.month_label", "year", first.year(), "month", first.month()),
         groups,
         total,
+        live: cells(&live),
+        versions: lines,
+        changed_since,
+        next_version: versions.last().map_or(1, |v| v.version + 1),
+        metrics: ["reports.legal", "reports.finance", "reports.executed", "reports.ip", "reports.patents"],
+        ended: submissions::last_day(first) < today,
+        reason: sent.reason,
+        refused: sent.refused,
+        said: sent.said,
         t,
         ctx,
+    };
+    let code = if page.refused { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok(crate::web::respond::page(req, page, code))
+}
+
+#[derive(serde::Deserialize)]
+pub struct SubmitForm {
+    month: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// The admin submits the month (the next version); refused with the reason on the page.
+pub async fn submit(
+    req: HttpRequest,
+    ctx: PageCtx,
+    admin: Admin,
+    state: web::Data<AppState>,
+    form: web::Form<SubmitForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let staff = Staff { user_id: admin.user_id, center_id: admin.center_id };
+    let now = state.clock.now();
+    let (raw, reason) = (form.month.clone(), form.reason.clone());
+    let done = with_conn(&state, move |conn| {
+        let center = centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?;
+        let today = local(&center, now).date_naive();
+        let first = month_of(Some(&raw), today);
+        if submissions::last_day(first) >= today {
+            return Ok((first, Err(submissions::SubmitError::Problems(0))));
+        }
+        let last = submissions::last_day(first);
+        let (start, _) = crate::services::availability::day_range(&center, first);
+        let (_, end) = crate::services::availability::day_range(&center, last);
+        let problems = report_check::check(conn, center.id, first, last, start, end, today, now)?.len();
+        Ok((first, submissions::submit(conn, staff, first, &reason, problems, now)))
     })
+    .await?;
+    let t = ctx.t;
+    let why = match done.1 {
+        Ok(version) => {
+            let to = format!("/staff/reports/check?month={}&submitted={version}#submission", done.0.format("%Y-%m"));
+            return Ok(crate::web::respond::see_other(&to));
+        }
+        Err(submissions::SubmitError::Problems(0)) => t.get("check.not_ended").to_owned(),
+        Err(submissions::SubmitError::Problems(n)) => t.fmt("check.fix_first", "count", n),
+        Err(submissions::SubmitError::ReasonRequired) => t.get("check.reason_required").to_owned(),
+        Err(submissions::SubmitError::Unchanged) => t.get("check.unchanged").to_owned(),
+        Err(submissions::SubmitError::Meanwhile) => t.get("check.meanwhile").to_owned(),
+        Err(submissions::SubmitError::Db(e)) => return Err(e.into()),
+    };
+    let sent = Sent { said: Some(why), refused: true, reason: form.reason };
+    page(&req, ctx, staff, &state, Some(form.month), sent).await
 }

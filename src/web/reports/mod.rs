@@ -9,7 +9,7 @@ mod import;
 mod national;
 mod page;
 
-pub use check::check;
+pub use check::{check, submit};
 pub use downloads::{records_csv, status_csv};
 pub use import::import;
 pub use national::{national, national_csv};
@@ -26,6 +26,8 @@ use crate::web::AppState;
 pub struct ReportQuery {
     as_of: Option<String>,
     compare: Option<String>,
+    /// The month of the submitted numbers (`YYYY-MM`, the national view).
+    month: Option<String>,
     /// Set by the views CSV route: the same numbers as a download.
     #[serde(skip)]
     views_csv: bool,

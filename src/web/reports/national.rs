@@ -57,6 +57,12 @@ pub struct NationalPage {
     total: NationalLine,
     /// The columns' names, in order (the same for the values and the changes).
     metrics: [&'static str; 5],
+    /// The submitted numbers of `month`: each center's latest version, or none yet.
+    month: String,
+    month_label: String,
+    submitted: Vec<(String, Option<String>, [String; 5])>,
+    submitted_total: [String; 5],
+    not_submitted: usize,
     csv_query: String,
 }
 
@@ -84,6 +90,10 @@ pub async fn national(
     })
     .await?;
     let names = with_conn(&state, move |conn| Ok(centers::all(conn)?)).await?;
+    // The submitted month: the one asked for, or the last that has ended.
+    let first =
+        super::check::month_of(query.month.as_deref(), as_of.max(national_dates(&state, &ReportQuery::default()).0));
+    let latest = with_conn(&state, move |conn| Ok(crate::services::submissions::latest_of_month(conn, first)?)).await?;
     let name = |slug: &str| {
         names.iter().find(|c| c.slug == slug).map_or(slug.to_owned(), |c| lang.pick(&c.name_ko, &c.name_en).to_owned())
     };
@@ -103,7 +113,32 @@ pub async fn national(
         cells: cells(&now.total),
         changes: then.map(|t| changes(&now.total, &t.total)).unwrap_or_default(),
     };
+    let mut sum = StatusRow::default();
+    let submitted: Vec<(String, Option<String>, [String; 5])> = names
+        .iter()
+        .map(|c| match latest.iter().find(|s| s.center_id == c.id) {
+            Some(s) => {
+                let n = s.numbers();
+                sum = StatusRow {
+                    legal: sum.legal + n.legal,
+                    finance: sum.finance + n.finance,
+                    finance_won: sum.finance_won + n.finance_won,
+                    ip: sum.ip + n.ip,
+                    patents: sum.patents + n.patents,
+                };
+                (lang.pick(&c.name_ko, &c.name_en).to_owned(), Some(format!("v{}", s.version)), cells(&n))
+            }
+            None => (lang.pick(&c.name_ko, &c.name_en).to_owned(), None, Default::default()),
+        })
+        .collect();
+    let not_submitted = submitted.iter().filter(|s| s.1.is_none()).count();
+    use chrono::Datelike;
     Ok(NationalPage {
+        month: first.format("%Y-%m").to_string(),
+        month_label: ctx.t.fmt2("check.month_label", "year", first.year(), "month", first.month()),
+        submitted_total: cells(&sum),
+        submitted,
+        not_submitted,
         t: ctx.t,
         ctx,
         as_of: as_of.to_string(),

@@ -1,0 +1,2 @@
+DROP TABLE report_submissions;
+DROP FUNCTION report_submissions_frozen();
