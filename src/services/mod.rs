@@ -17,6 +17,7 @@ pub mod documents;
 pub mod import;
 pub mod mail;
 pub mod mailer;
+pub mod open_data;
 pub mod passwords;
 pub mod people;
 pub mod purge;

@@ -1,8 +1,10 @@
 //! Public pages: the list of centers, a center's home page, the language switch.
 
 mod lobby;
+mod open_data;
 mod privacy;
 pub use lobby::lobby;
+pub use open_data::{csv as open_data_csv, json as open_data_json, page as open_data};
 pub use privacy::{privacy, privacy_index};
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};

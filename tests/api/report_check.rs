@@ -167,3 +167,44 @@ async fn a_submitted_month_is_frozen_and_a_correction_is_a_new_version() {
         diesel::sql_query("DELETE FROM report_submissions").execute(&mut *app.conn() as &mut onestop::db::DbConn);
     assert!(remove.is_err());
 }
+
+/// The open data never publishes a count below 3: a month with 2 consultations shows none of
+/// its numbers, 1 patent in a month of 3 consultations is suppressed on its own — in the page,
+/// the CSV and the JSON, and over the demo's whole year of history.
+#[tokio::test]
+async fn the_open_data_never_shows_a_count_below_three() {
+    let app = spawn_app_with_demo().await;
+    let c = crate::fixtures::gyeongnam(&app).id;
+    for day in ["2025-03-05", "2025-03-06"] {
+        consultation(&app, c, "legal", day, ", executed_won, executed_on", ", NULL, NULL");
+    }
+    for day in ["2025-04-01", "2025-04-02", "2025-04-03"] {
+        consultation(&app, c, "ip", day, ", patents_transferred", if day.ends_with("01") { ", 1" } else { ", 0" });
+    }
+    let (status, page) = app.get_html("/open-data?year=2025").await;
+    assert_eq!(status, 200);
+    let rows = texts(&page, "tbody tr");
+    let legal = rows.iter().find(|r| r.starts_with("경남") && r.contains("법률존")).unwrap();
+    assert!(legal.contains("<3"), "{legal}");
+    let csv = app.get("/open-data/monthly.csv?year=2025").await.text().await.unwrap();
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert!(lines.contains(&"2025,3,gyeongnam,경남창조경제혁신센터,legal,,,,Y"), "{csv}");
+    assert!(lines.contains(&"2025,4,gyeongnam,경남창조경제혁신센터,ip,3,,0,Y"), "{csv}");
+
+    // Over a year of history at 17 centers: no published count is 1 or 2.
+    onestop::services::demo::load_history_and_samples(&mut app.conn(), onestop::db::now()).unwrap();
+    let year = chrono::Datelike::year(&onestop::db::now().date());
+    for y in [year - 1, year] {
+        let json = app.get(&format!("/open-data/monthly.json?year={y}")).await.text().await.unwrap();
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let rows = v["rows"].as_array().unwrap();
+        assert!(!rows.is_empty());
+        for r in rows {
+            for k in ["consultations", "patents_transferred"] {
+                let n = r[k].as_i64();
+                assert!(!matches!(n, Some(1 | 2)), "{k} {n:?} published: {r}");
+            }
+            assert!(r.get("contact_name").is_none() && r.get("brn").is_none(), "no personal or company data");
+        }
+    }
+}
