@@ -26,12 +26,23 @@ pub struct StatusRow {
 }
 
 impl StatusRow {
-    fn add(&mut self, o: &StatusRow) {
+    pub fn add(&mut self, o: &StatusRow) {
         self.legal += o.legal;
         self.finance += o.finance;
         self.finance_won += o.finance_won;
         self.ip += o.ip;
         self.patents += o.patents;
+    }
+
+    /// The five figures as the pages print them: legal, finance, executed in 억원, IP, patents.
+    pub fn cells(&self) -> [String; 5] {
+        [
+            self.legal.to_string(),
+            self.finance.to_string(),
+            eok(self.finance_won),
+            self.ip.to_string(),
+            self.patents.to_string(),
+        ]
     }
 }
 

@@ -9,7 +9,6 @@ use chrono::{Datelike, Duration, NaiveDate};
 
 use crate::db::centers;
 use crate::services::report_check::{self, Problem};
-use crate::services::reports::{StatusRow, eok};
 use crate::services::submissions;
 use crate::web::ctx::PageCtx;
 use crate::web::desk::local;
@@ -83,6 +82,20 @@ pub(super) fn month_of(raw: Option<&str>, today: NaiveDate) -> NaiveDate {
     })
 }
 
+/// The gate's problems of the center's month starting on `first`.
+fn problems_of(
+    conn: &mut crate::db::DbConn,
+    center: &centers::Center,
+    first: NaiveDate,
+    today: NaiveDate,
+    now: chrono::NaiveDateTime,
+) -> diesel::QueryResult<Vec<Problem>> {
+    let last = submissions::last_day(first);
+    let (start, _) = crate::services::availability::day_range(center, first);
+    let (_, end) = crate::services::availability::day_range(center, last);
+    report_check::check(conn, center.id, first, last, start, end, today, now)
+}
+
 pub async fn check(
     req: HttpRequest,
     ctx: PageCtx,
@@ -116,10 +129,7 @@ async fn page(
         let center = centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?;
         let today = local(&center, now).date_naive();
         let first = month_of(raw.as_deref(), today);
-        let last = (first + Duration::days(32)).with_day(1).unwrap_or(first) - Duration::days(1);
-        let (start, _) = crate::services::availability::day_range(&center, first);
-        let (_, end) = crate::services::availability::day_range(&center, last);
-        let problems = report_check::check(conn, center.id, first, last, start, end, today, now)?;
+        let problems = problems_of(conn, &center, first, today, now)?;
         let live = submissions::month_numbers(conn, center.id, first)?;
         let versions = crate::db::report_submissions::of_month(conn, center.id, first)?;
         let people = crate::db::users::all_of_center(conn, center.id)?;
@@ -199,9 +209,6 @@ async fn page(
         };
         groups[g].items.push(item);
     }
-    let cells = |r: &StatusRow| {
-        [r.legal.to_string(), r.finance.to_string(), eok(r.finance_won), r.ip.to_string(), r.patents.to_string()]
-    };
     let words = |d: Vec<(&'static str, String)>| {
         d.into_iter().map(|(k, v)| format!("{} {v}", t.get(k))).collect::<Vec<_>>().join(", ")
     };
@@ -216,7 +223,7 @@ async fn page(
                 local(&center, v.submitted_at).format("%Y-%m-%d %H:%M"),
                 name(v.submitted_by)
             ),
-            cells: cells(&v.numbers()),
+            cells: v.numbers().cells(),
             change: if i == 0 {
                 String::new()
             } else {
@@ -233,7 +240,7 @@ async fn page(
         month_label: t.fmt2("check.month_label", "year", first.year(), "month", first.month()),
         groups,
         total,
-        live: cells(&live),
+        live: live.cells(),
         versions: lines,
         changed_since,
         next_version: versions.last().map_or(1, |v| v.version + 1),
@@ -275,10 +282,7 @@ pub async fn submit(
         if submissions::last_day(first) >= today {
             return Ok((first, Err(submissions::SubmitError::Problems(0))));
         }
-        let last = submissions::last_day(first);
-        let (start, _) = crate::services::availability::day_range(&center, first);
-        let (_, end) = crate::services::availability::day_range(&center, last);
-        let problems = report_check::check(conn, center.id, first, last, start, end, today, now)?.len();
+        let problems = problems_of(conn, &center, first, today, now)?.len();
         Ok((first, submissions::submit(conn, staff, first, &reason, problems, now)))
     })
     .await?;

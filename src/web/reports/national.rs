@@ -24,10 +24,6 @@ pub struct NationalLine {
     changes: Vec<String>,
 }
 
-fn cells(r: &StatusRow) -> [String; 5] {
-    [r.legal.to_string(), r.finance.to_string(), eok(r.finance_won), r.ip.to_string(), r.patents.to_string()]
-}
-
 /// The change from `then` to `now`, signed ("+3", "-2", "0"; the amount in 억원 with two decimals).
 fn changes(now: &StatusRow, then: &StatusRow) -> Vec<String> {
     let signed = |d: i64| if d > 0 { format!("+{d}") } else { d.to_string() };
@@ -104,13 +100,13 @@ pub async fn national(
         .enumerate()
         .map(|(i, (slug, _, row))| NationalLine {
             center: name(slug),
-            cells: cells(row),
+            cells: row.cells(),
             changes: then.map(|t| changes(row, &t.rows[i].2)).unwrap_or_default(),
         })
         .collect();
     let total = NationalLine {
         center: ctx.t.get("national.total").to_owned(),
-        cells: cells(&now.total),
+        cells: now.total.cells(),
         changes: then.map(|t| changes(&now.total, &t.total)).unwrap_or_default(),
     };
     let mut sum = StatusRow::default();
@@ -119,14 +115,8 @@ pub async fn national(
         .map(|c| match latest.iter().find(|s| s.center_id == c.id) {
             Some(s) => {
                 let n = s.numbers();
-                sum = StatusRow {
-                    legal: sum.legal + n.legal,
-                    finance: sum.finance + n.finance,
-                    finance_won: sum.finance_won + n.finance_won,
-                    ip: sum.ip + n.ip,
-                    patents: sum.patents + n.patents,
-                };
-                (lang.pick(&c.name_ko, &c.name_en).to_owned(), Some(format!("v{}", s.version)), cells(&n))
+                sum.add(&n);
+                (lang.pick(&c.name_ko, &c.name_en).to_owned(), Some(format!("v{}", s.version)), n.cells())
             }
             None => (lang.pick(&c.name_ko, &c.name_en).to_owned(), None, Default::default()),
         })
@@ -136,7 +126,7 @@ pub async fn national(
     Ok(NationalPage {
         month: first.format("%Y-%m").to_string(),
         month_label: ctx.t.fmt2("check.month_label", "year", first.year(), "month", first.month()),
-        submitted_total: cells(&sum),
+        submitted_total: sum.cells(),
         submitted,
         not_submitted,
         t: ctx.t,
