@@ -32,6 +32,7 @@ pub mod schedule;
 pub mod spreadsheet;
 pub mod submissions;
 pub mod users;
+pub mod xlsx;
 
 /// A database failure, or a rule of the use case said no.
 #[derive(Debug, thiserror::Error)]

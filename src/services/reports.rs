@@ -272,7 +272,43 @@ pub fn monthly(conn: &mut DbConn, center_id: i64, year: i32) -> QueryResult<Vec<
 
 /// The center's consultation records in the import's columns (what `onestop import
 /// consultations` reads back), as CSV with a BOM.
+/// One consultation record as exported (CSV, XLSX): the import file's columns, typed.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub center: String,
+    pub zone: String,
+    pub consulted_on: Option<NaiveDate>,
+    pub company: String,
+    pub brn: String,
+    /// The institution's code, lower case (as the import takes it).
+    pub institution: String,
+    pub executed_won: Option<i64>,
+    pub executed_on: Option<NaiveDate>,
+    pub patents: Option<i32>,
+}
+
 pub fn records_csv(conn: &mut DbConn, center_id: i64) -> Result<String, anyhow::Error> {
+    let mut w = crate::services::spreadsheet::Writer::new();
+    w.row(crate::services::import::COLUMNS)?;
+    for r in records(conn, center_id)? {
+        w.row([
+            r.center,
+            r.zone,
+            r.consulted_on.map(|d| d.to_string()).unwrap_or_default(),
+            r.company,
+            r.brn,
+            r.institution,
+            r.executed_won.map(|w| w.to_string()).unwrap_or_default(),
+            r.executed_on.map(|d| d.to_string()).unwrap_or_default(),
+            r.patents.map(|p| p.to_string()).unwrap_or_default(),
+        ])?;
+    }
+    w.finish()
+}
+
+/// The center's consultation records, oldest first; the company of an in-app case from its
+/// answers.
+pub fn records(conn: &mut DbConn, center_id: i64) -> Result<Vec<Record>, anyhow::Error> {
     use crate::db::schema::{case_answers, cases, finance_institutions};
     let center = centers::by_id(conn, center_id)?.ok_or_else(|| anyhow::anyhow!("no center"))?;
     let kinds: std::collections::HashMap<i64, ZoneType> =
@@ -319,24 +355,23 @@ pub fn records_csv(conn: &mut DbConn, center_id: i64) -> Result<String, anyhow::
         .into_iter()
         .map(|(id, c, b)| (id, (c, b)))
         .collect();
-    let mut w = crate::services::spreadsheet::Writer::new();
-    w.row(crate::services::import::COLUMNS)?;
-    for (case_id, zone_id, on, company, brn, inst, won, won_on, patents) in rows {
-        let (c2, b2) = case_id.and_then(|id| answers.get(&id).cloned()).unwrap_or((None, None));
-        let opt = |v: Option<String>| v.unwrap_or_default();
-        w.row([
-            center.slug.clone(),
-            kinds.get(&zone_id).map(|k| k.code().to_owned()).unwrap_or_default(),
-            on.map(|d| d.to_string()).unwrap_or_default(),
-            opt(company.or(c2)),
-            opt(brn.or(b2)).replace('-', ""),
-            inst.and_then(|i| institutions.get(&i).map(|c| c.to_lowercase())).unwrap_or_default(),
-            won.map(|w| w.to_string()).unwrap_or_default(),
-            won_on.map(|d| d.to_string()).unwrap_or_default(),
-            patents.map(|p| p.to_string()).unwrap_or_default(),
-        ])?;
-    }
-    w.finish()
+    Ok(rows
+        .into_iter()
+        .map(|(case_id, zone_id, on, company, brn, inst, won, won_on, patents)| {
+            let (c2, b2) = case_id.and_then(|id| answers.get(&id).cloned()).unwrap_or((None, None));
+            Record {
+                center: center.slug.clone(),
+                zone: kinds.get(&zone_id).map(|k| k.code().to_owned()).unwrap_or_default(),
+                consulted_on: on,
+                company: company.or(c2).unwrap_or_default(),
+                brn: brn.or(b2).unwrap_or_default().replace('-', ""),
+                institution: inst.and_then(|i| institutions.get(&i).map(|c| c.to_lowercase())).unwrap_or_default(),
+                executed_won: won,
+                executed_on: won_on,
+                patents,
+            }
+        })
+        .collect())
 }
 
 /// The other views of a center over `[from, to]` (local days; `start`/`end` the same range in

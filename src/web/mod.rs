@@ -163,6 +163,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/staff/reports/consultations.csv").route(get().to(reports::records_csv)))
         .service(resource("/staff/reports/import").route(post().to(reports::import)))
         .service(resource("/staff/reports/views.csv").route(get().to(reports::views_csv)))
+        .service(resource("/staff/reports/report.xlsx").route(get().to(reports::report_xlsx)))
         .service(resource("/staff/reports/check").route(get().to(reports::check)))
         .service(resource("/staff/reports/submit").route(post().to(reports::submit)))
         .service(resource("/national/reports").route(get().to(reports::national)))

@@ -208,3 +208,73 @@ async fn the_open_data_never_shows_a_count_below_three() {
         }
     }
 }
+
+/// The report as an Excel workbook, read back by an independent reader (Python openpyxl): a
+/// sheet per view, Korean headers, the header row frozen, numbers as numbers (억원 with two
+/// decimals), dates as dates, a business number as text, and a company named like a formula
+/// as text, not a formula.
+#[tokio::test]
+async fn the_excel_workbook_reads_back_with_its_cells_types_and_formats() {
+    let app = spawn_app_with_demo().await;
+    let c = crate::fixtures::gyeongnam(&app).id;
+    consultation(&app, c, "legal", "2025-03-05", "", "");
+    consultation(
+        &app,
+        c,
+        "finance",
+        "2025-03-10",
+        ", company, brn, institution_id, executed_won, executed_on, source",
+        ", '=HYPERLINK(\"http://evil.example\")', '0123456789', (SELECT id FROM finance_institutions WHERE code = 'KIBO'), \
+         50000000, '2025-03-20', 'import'",
+    );
+    app.login_as("staff").await;
+    let r = app.get("/staff/reports/report.xlsx?as_of=2025-03-31&compare=2025-02-28").await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(
+        r.headers()["content-type"].to_str().unwrap(),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let bytes = r.bytes().await.unwrap();
+    let file = app.db.data_dir().join("report.xlsx");
+    std::fs::write(&file, &bytes).unwrap();
+    let script = r#"
+import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+out = {"sheets": wb.sheetnames}
+for ws in wb.worksheets:
+    out[ws.title] = {"freeze": ws.freeze_panes,
+                     "rows": [[(c.value if not hasattr(c.value, "isoformat") else c.value.date().isoformat(), c.data_type, c.number_format) for c in row] for row in ws.iter_rows()]}
+print(json.dumps(out, ensure_ascii=False))
+"#;
+    let run = std::process::Command::new("python3").arg("-c").arg(script).arg(&file).output();
+    let read = match run {
+        Ok(o) if o.status.success() => String::from_utf8(o.stdout).unwrap(),
+        Ok(o) if String::from_utf8_lossy(&o.stderr).contains("No module named 'openpyxl'") => {
+            assert!(std::env::var("CI").is_err(), "CI must have Python openpyxl");
+            eprintln!("Python openpyxl is not installed: the workbook was not read back");
+            return;
+        }
+        other => panic!("openpyxl could not read the workbook: {other:?}"),
+    };
+    let v: serde_json::Value = serde_json::from_str(&read).unwrap();
+    assert_eq!(v["sheets"], serde_json::json!(["원스톱 현황", "상담 기록"]));
+    let status = &v["원스톱 현황"];
+    assert_eq!(status["freeze"], "A2", "the header row is frozen");
+    let rows = status["rows"].as_array().unwrap();
+    assert_eq!(rows[0][3][0], "금융시행(억원)");
+    // As of 2025-03-31: 1 legal, 1 finance, 0.5억; as of 2025-02-28 nothing.
+    assert_eq!(rows[1][0][0], "2025-03-31");
+    assert_eq!(rows[1][0][1], "d", "a date cell");
+    assert_eq!((rows[1][1][0].as_f64(), rows[1][1][1].as_str()), (Some(1.0), Some("n")));
+    assert_eq!((rows[1][3][0].as_f64(), rows[1][3][2].as_str()), (Some(0.5), Some("0.00")), "억원 with two decimals");
+    assert_eq!(rows[2][0][0], "2025-02-28");
+    let records = v["상담 기록"]["rows"].as_array().unwrap();
+    assert_eq!(v["상담 기록"]["freeze"], "A2");
+    assert_eq!(records[0][3][0], "기업명");
+    let evil = records.iter().find(|r| r[4][0] == "0123456789").expect("the imported record");
+    assert_eq!(evil[3][0], "=HYPERLINK(\"http://evil.example\")");
+    assert_eq!(evil[3][1], "s", "a formula-like name is a text cell, not a formula");
+    assert_eq!(evil[4][1], "s", "the business number is text, its leading zero kept");
+    assert_eq!((evil[6][0].as_f64(), evil[6][2].as_str()), (Some(0.5), Some("0.00")));
+    assert_eq!(evil[7][0], "2025-03-20");
+}

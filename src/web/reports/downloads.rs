@@ -51,3 +51,43 @@ pub async fn records_csv(_ctx: PageCtx, staff: Staff, state: web::Data<AppState>
     .await?;
     Ok(csv_response(&format!("consultations-{slug}.csv"), body))
 }
+
+/// The status (as of the day, and the compared day) and the records as one Excel workbook.
+pub async fn report_xlsx(
+    _ctx: PageCtx,
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<ReportQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    let center =
+        with_conn(&state, move |conn| Ok(centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?)).await?;
+    let (as_of, compare) = dates(&state, &center, &query);
+    let now = state.clock.now();
+    let body = with_conn(&state, move |conn| {
+        let mut status = vec![reports::onestop_status(conn, as_of, Some(staff.center_id))?];
+        if let Some(d) = compare {
+            status.push(reports::onestop_status(conn, d, Some(staff.center_id))?);
+        }
+        // The records carry companies and business numbers: the export is recorded.
+        crate::services::access::record(
+            conn,
+            staff.user_id,
+            None,
+            "export_consultations",
+            None,
+            crate::services::access::Purpose::Reporting,
+            now,
+        )?;
+        let records = reports::records(conn, staff.center_id).map_err(AppError::Internal)?;
+        crate::services::xlsx::report(&status, &records).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"onestop-{}-{as_of}.xlsx\"", center.slug),
+        ))
+        .body(body))
+}

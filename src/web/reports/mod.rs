@@ -10,7 +10,7 @@ mod national;
 mod page;
 
 pub use check::{check, submit};
-pub use downloads::{records_csv, status_csv};
+pub use downloads::{records_csv, report_xlsx, status_csv};
 pub use import::import;
 pub use national::{national, national_csv};
 pub use page::{page, views_csv};
