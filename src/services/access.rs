@@ -82,7 +82,12 @@ fn log(conn: &mut DbConn, user_id: i64, case_id: i64, o: Opening, p: Purpose, no
     crate::db::access_log::log_access_of(conn, user_id, Some(case_id), o.action(), None, p.as_str(), now)
 }
 
-/// A list or board with personal data was shown to the user: `rows` of them.
+/// A list or board is recorded once per person and this many minutes: the board and the
+/// queue refresh themselves every 30 and 15 seconds, and a refresh shows what was just seen.
+pub const LIST_WINDOW_MINUTES: i64 = 10;
+
+/// A list or board with personal data was shown to the user: `rows` of them (recorded unless
+/// the same person's same list was recorded in the last `LIST_WINDOW_MINUTES`).
 pub fn listed(
     conn: &mut DbConn,
     user_id: i64,
@@ -91,6 +96,18 @@ pub fn listed(
     purpose: Purpose,
     now: NaiveDateTime,
 ) -> Result<(), AccessError> {
+    use crate::db::schema::access_log as a;
+    use diesel::prelude::*;
+    let since = now - chrono::Duration::minutes(LIST_WINDOW_MINUTES);
+    let recent: i64 = a::table
+        .filter(a::user_id.eq(user_id))
+        .filter(a::action.eq(which))
+        .filter(a::at.gt(since))
+        .count()
+        .get_result(conn)?;
+    if recent > 0 {
+        return Ok(());
+    }
     record(conn, user_id, None, which, Some(&rows.to_string()), purpose, now)
 }
 

@@ -218,6 +218,9 @@ async fn lists_are_recorded_with_their_purpose_and_the_admin_sees_unusual_days()
     let app = spawn_app_with_demo().await;
     app.login_as("staff").await;
     app.get_html("/staff/appointments").await;
+    // The board refreshes itself: seen again within minutes, it is one record.
+    app.get_html("/staff/appointments").await;
+    assert_eq!(app.count("access_log WHERE action = 'list_board'"), 1);
     app.get_html("/staff/cases").await;
     app.login_as("legal").await;
     app.get_html("/expert").await;

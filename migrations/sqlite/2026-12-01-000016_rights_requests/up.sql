@@ -22,8 +22,11 @@ CREATE UNIQUE INDEX rights_requests_one_open ON rights_requests (case_id, kind) 
 CREATE INDEX rights_requests_center ON rights_requests (center_id, status, due_on);
 CREATE INDEX rights_requests_token ON rights_requests (token_hash);
 
--- Why staff opened personal data (the access record's purpose category).
+-- Why staff opened personal data (the access record's purpose category). Lists and boards
+-- refresh themselves every 15–30 s: a view is recorded once per person, list and 10 minutes,
+-- found by this index.
 ALTER TABLE access_log ADD COLUMN purpose TEXT NOT NULL DEFAULT 'other';
+CREATE INDEX access_log_user_action_at ON access_log (user_id, action, at);
 
 -- How long a center keeps a closed case (years; never shorter than the 3 the consent states).
 ALTER TABLE center_contacts ADD COLUMN retention_years INTEGER NOT NULL DEFAULT 3 CHECK (retention_years BETWEEN 3 AND 10);

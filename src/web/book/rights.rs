@@ -39,11 +39,11 @@ pub async fn request(
     };
     let d = load(&state, &token).await?;
     let now = state.clock.now();
-    let made = with_conn(&state, move |conn| match rights::request(conn, &d.case, kind.as_str(), &text, now) {
+    // Sent twice (a second tab, a double click): the request already open answers.
+    with_conn(&state, move |conn| match rights::request(conn, &d.case, kind.as_str(), &text, now) {
         Ok(_) | Err(RightsError::AlreadyOpen) => Ok(()),
         Err(e) => Err(AppError::Internal(e.into())),
     })
-    .await;
-    made?;
+    .await?;
     Ok(see_other(format!("/apply/{token}/data?requested={}#d-requests", kind.as_str())))
 }
