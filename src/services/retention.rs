@@ -122,10 +122,21 @@ pub fn anonymise(conn: &mut DbConn, case_id: i64, now: NaiveDateTime) -> QueryRe
     diesel::update(cases::table.find(case_id))
         .set((cases::applicant_token_hash.eq(None::<String>), cases::anonymised_at.eq(Some(now))))
         .execute(conn)?;
-    // What the applicant wrote in a request, and the staff's answer to it.
+    // What the applicant wrote in a request, and the staff's answer to it; a request still
+    // open has nothing left to act on (its link is gone too): closed as done.
     diesel::update(rights_requests::table.filter(rights_requests::case_id.eq(case_id)))
         .set((rights_requests::body.eq(""), rights_requests::answer.eq(None::<String>)))
         .execute(conn)?;
+    diesel::update(
+        rights_requests::table
+            .filter(rights_requests::case_id.eq(case_id))
+            .filter(rights_requests::status.eq(crate::db::rights_requests::status::OPEN)),
+    )
+    .set((
+        rights_requests::status.eq(crate::db::rights_requests::status::DONE),
+        rights_requests::answered_at.eq(Some(now)),
+    ))
+    .execute(conn)?;
     Ok(())
 }
 

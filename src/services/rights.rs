@@ -132,10 +132,12 @@ pub fn delete(
             _ => {}
         }
         let token_hash: Option<String> = cases::table.find(case.id).select(cases::applicant_token_hash).first(conn)?;
-        crate::services::retention::anonymise(conn, case.id, now)?;
+        // Answered first (the anonymisation then closes any other open request of the case and
+        // blanks every request's texts, this answer's too).
         if !rr::answer(conn, id, status::DONE, admin.user_id, note, token_hash.as_deref(), now)? {
             return Err(RightsError::Answered);
         }
+        crate::services::retention::anonymise(conn, case.id, now)?;
         destructions::record(
             conn,
             Some(admin.center_id),

@@ -124,9 +124,10 @@ async fn a_deletion_request_cancels_the_visit_destroys_the_data_and_is_in_the_re
     let center = gyeongnam(&app);
     crate::fixtures::book_first_visit(&app, &center, &case);
     assert_eq!(app.count("appointments WHERE status = 'booked'"), 2, "the one-stop visit's two legs");
+    ask(&app, &client, &base, "correct", "이메일 주소가 바뀌었습니다").await;
     let r = ask(&app, &client, &base, "delete", "더 이상 상담을 원하지 않습니다 (김창업)").await;
     assert_eq!(location(&r), format!("{base}/data?requested=delete#d-requests"));
-    let id = rr::of_case(&mut app.conn(), case.id).unwrap()[0].id;
+    let id = rr::of_case(&mut app.conn(), case.id).unwrap().iter().find(|r| r.kind == kind::DELETE).unwrap().id;
 
     // Not while the visitor is at the center.
     app.exec(&format!("UPDATE cases SET status = 'waiting' WHERE id = {}", case.id));
@@ -138,7 +139,15 @@ async fn a_deletion_request_cancels_the_visit_destroys_the_data_and_is_in_the_re
     app.exec(&format!("UPDATE cases SET status = 'reserved' WHERE id = {}", case.id));
 
     let columns = text_columns(&app);
-    let personal = ["김창업", "김담당", "kim@startup.example", "1234-5678", "양산 설비", "더 이상 상담을"];
+    let personal = [
+        "김창업",
+        "김담당",
+        "kim@startup.example",
+        "1234-5678",
+        "양산 설비",
+        "더 이상 상담을",
+        "이메일 주소가 바뀌었습니다",
+    ];
     for p in personal {
         assert!(!found(&app, &columns, p).is_empty(), "{p} is held before the deletion");
     }
@@ -151,6 +160,7 @@ async fn a_deletion_request_cancels_the_visit_destroys_the_data_and_is_in_the_re
         assert_eq!(found(&app, &columns, p), Vec::<String>::new(), "{p} remains after the deletion");
     }
     assert!(!files.exists(), "its files are gone");
+    assert_eq!(app.count("rights_requests WHERE status = 'open'"), 0, "the correction asked too is closed");
     assert_eq!(app.count("appointments WHERE status = 'booked'"), 0, "the seats are free again");
     let after = onestop::db::cases::find(&mut app.conn(), case.id).unwrap().unwrap();
     assert_eq!(after.status.as_str(), "cancelled");
