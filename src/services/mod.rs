@@ -22,6 +22,7 @@ pub mod passwords;
 pub mod people;
 pub mod purge;
 pub mod questionnaire;
+pub mod records;
 pub mod report_check;
 pub mod reports;
 pub mod retention;

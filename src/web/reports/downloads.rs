@@ -37,15 +37,7 @@ pub async fn records_csv(_ctx: PageCtx, staff: Staff, state: web::Data<AppState>
     let (slug, body) = with_conn(&state, move |conn| {
         let center = centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?;
         // Exporting the records reads personal data (companies, business numbers): recorded.
-        crate::services::access::record(
-            conn,
-            staff.user_id,
-            None,
-            "export_consultations",
-            None,
-            crate::services::access::Purpose::Reporting,
-            now,
-        )?;
+        record_export(conn, staff, now)?;
         Ok((center.slug, reports::records_csv(conn, staff.center_id).map_err(AppError::Internal)?))
     })
     .await?;
@@ -70,15 +62,7 @@ pub async fn report_xlsx(
             status.push(reports::onestop_status(conn, d, Some(staff.center_id))?);
         }
         // The records carry companies and business numbers: the export is recorded.
-        crate::services::access::record(
-            conn,
-            staff.user_id,
-            None,
-            "export_consultations",
-            None,
-            crate::services::access::Purpose::Reporting,
-            now,
-        )?;
+        record_export(conn, staff, now)?;
         let records = reports::records(conn, staff.center_id).map_err(AppError::Internal)?;
         crate::services::xlsx::report(&status, &records).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))
     })
@@ -90,4 +74,14 @@ pub async fn report_xlsx(
             format!("attachment; filename=\"onestop-{}-{as_of}.xlsx\"", center.slug),
         ))
         .body(body))
+}
+
+/// An export of the records reads personal data (companies, business numbers): recorded.
+fn record_export(
+    conn: &mut crate::db::DbConn,
+    staff: Staff,
+    now: chrono::NaiveDateTime,
+) -> Result<(), crate::services::access::AccessError> {
+    let reporting = crate::services::access::Purpose::Reporting;
+    crate::services::access::record(conn, staff.user_id, None, "export_consultations", None, reporting, now)
 }
