@@ -3,6 +3,7 @@
 //! `&mut DbConn`.
 
 pub mod access_log;
+pub mod activity;
 pub mod answers;
 pub mod appointments;
 pub mod cases;

@@ -56,7 +56,20 @@ pub fn all_of_month(conn: &mut DbConn, month: NaiveDate) -> QueryResult<Vec<Subm
         .load(conn)
 }
 
-/// Writes version `version`; `false` when that version exists already (submitted meanwhile).
+/// Every version of months up to `last` (of one center, or of all), ordered by center, month
+/// and version: the roll-ups take each month's latest.
+pub fn up_to(conn: &mut DbConn, last: NaiveDate, center_id: Option<i64>) -> QueryResult<Vec<Submission>> {
+    let mut q = report_submissions::table.filter(report_submissions::month.le(last)).into_boxed();
+    if let Some(c) = center_id {
+        q = q.filter(report_submissions::center_id.eq(c));
+    }
+    q.order((report_submissions::center_id, report_submissions::month, report_submissions::version))
+        .select(Submission::as_select())
+        .load(conn)
+}
+
+/// Writes version `version` and returns its id; `None` when that version exists already
+/// (submitted meanwhile).
 #[allow(clippy::too_many_arguments)]
 pub fn insert(
     conn: &mut DbConn,
@@ -67,7 +80,7 @@ pub fn insert(
     reason: Option<&str>,
     n: &StatusRow,
     now: NaiveDateTime,
-) -> QueryResult<bool> {
+) -> QueryResult<Option<i64>> {
     let done = diesel::insert_into(report_submissions::table)
         .values((
             report_submissions::center_id.eq(center_id),
@@ -84,8 +97,14 @@ pub fn insert(
         ))
         .execute(conn);
     match done {
-        Ok(_) => Ok(true),
-        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => Ok(false),
+        Ok(_) => report_submissions::table
+            .filter(report_submissions::center_id.eq(center_id))
+            .filter(report_submissions::month.eq(month))
+            .filter(report_submissions::version.eq(version))
+            .select(report_submissions::id)
+            .first(conn)
+            .map(Some),
+        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => Ok(None),
         Err(e) => Err(e),
     }
 }

@@ -347,6 +347,25 @@ diesel::table! {
 }
 
 diesel::table! {
+    activity_figures (center_id, month, figure) {
+        center_id -> BigInt,
+        month -> Date,
+        figure -> Text,
+        value -> BigInt,
+        updated_at -> Timestamp,
+        updated_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    submission_figures (submission_id, figure) {
+        submission_id -> BigInt,
+        figure -> Text,
+        value -> BigInt,
+    }
+}
+
+diesel::table! {
     report_submissions (id) {
         id -> BigInt,
         center_id -> BigInt,
@@ -516,6 +535,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     access_log,
     policy_versions,
     report_submissions,
+    activity_figures,
+    submission_figures,
     rights_requests,
     destructions,
     provisions,

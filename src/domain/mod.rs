@@ -10,6 +10,7 @@ pub use appointment::AppointmentStatus;
 pub use case::{Actor, CaseEvent, CaseStatus, TransitionError};
 pub use role::Role;
 pub use zone::ZoneType;
+pub mod activity;
 pub mod appointment;
 pub mod availability;
 pub mod brn;

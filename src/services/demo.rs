@@ -179,6 +179,12 @@ pub fn load_history_and_samples(conn: &mut DbConn, now: NaiveDateTime) -> Result
     // Once only: into a database without cases (a second `onestop demo` adds nothing).
     let any: i64 = db::schema::cases::table.count().get_result(conn)?;
     let past = if any == 0 { crate::services::scale::history(conn, HISTORY_SEED, now)?.appointments } else { 0 };
+    // The months' figures of the press release's other tables, submitted (by the national
+    // account: the demo has accounts at one center only) but for the last month.
+    if let (0, Some(by)) = (any, db::users::by_email(conn, "national@onestop.example")?) {
+        let today = crate::domain::availability::local_date(crate::domain::center::TIME_ZONE, now);
+        crate::services::activity::load_demo(conn, today, by.id, HISTORY_SEED, now)?;
+    }
     Ok((past, load_samples(conn, now)?))
 }
 

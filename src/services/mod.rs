@@ -4,6 +4,7 @@
 pub mod access;
 pub mod access_review;
 pub mod action;
+pub mod activity;
 pub mod auth;
 pub mod availability;
 pub mod booking;

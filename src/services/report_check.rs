@@ -3,7 +3,8 @@
 //! overdue, finance consultations without an institution or with half an execution (an amount
 //! without its date or a date without its amount), one company under two business numbers or
 //! one number under two names (names compared without ㈜/주식회사/(주) and spaces), and imported
-//! records that repeat one recorded in the app (same number, zone and day).
+//! records that repeat one recorded in the app (same number, zone and day); and the month's
+//! figures for the press release's other tables not entered.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,6 +18,9 @@ use crate::domain::AppointmentStatus;
 /// One thing to fix before the month is reported.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
+    /// The month's figures for the press release's other tables were not entered (a month
+    /// without activity says 0).
+    ActivityMissing { month: NaiveDate },
     /// A visit whose time has passed and that was neither completed nor marked as not attended.
     NoOutcome { case_id: i64, reference: String, zone_id: i64, starts_at: NaiveDateTime },
     /// A finance consultation whose follow-up date has passed without the follow-up.
@@ -73,6 +77,9 @@ pub fn check(
     now: NaiveDateTime,
 ) -> QueryResult<Vec<Problem>> {
     let mut out = Vec::new();
+    if crate::db::activity::of_month(conn, center_id, from)?.is_none() {
+        out.push(Problem::ActivityMissing { month: from });
+    }
     let zone_kinds: Vec<(i64, String)> =
         zones::table.filter(zones::center_id.eq(center_id)).select((zones::id, zones::kind)).load(conn)?;
     let finance: BTreeSet<i64> = zone_kinds

@@ -1,4 +1,5 @@
-//! A center submits a month's one-stop numbers (issue 19): frozen as version 1; a correction
+//! A center submits a month's one-stop numbers and the figures it entered for the press
+//! release's other tables (issue 19): frozen as version 1; a correction
 //! after it is a new version with its reason, shown with its difference against the one
 //! before ("v2: 금융시행 +0.50억"). A month with problems in the quality gate cannot be
 //! submitted; the national view reads the submitted versions.
@@ -63,9 +64,11 @@ pub fn submit(
     db::write_tx(conn, |conn| {
         let versions = rs::of_month(conn, admin.center_id, first)?;
         let numbers = month_numbers(conn, admin.center_id, first)?;
+        let activity = db::activity::of_month(conn, admin.center_id, first)?.map(|(a, _, _)| a).unwrap_or_default();
         let reason = reason.trim();
         if let Some(last) = versions.last() {
-            if last.numbers() == numbers {
+            let frozen = db::activity::of_submissions(conn, &[last.id])?.remove(&last.id).unwrap_or_default();
+            if last.numbers() == numbers && frozen == activity {
                 return Err(SubmitError::Unchanged);
             }
             if reason.is_empty() {
@@ -74,9 +77,10 @@ pub fn submit(
         }
         let version = versions.last().map_or(1, |v| v.version + 1);
         let reason = (!reason.is_empty()).then_some(reason);
-        if !rs::insert(conn, admin.center_id, first, version, admin.user_id, reason, &numbers, now)? {
+        let Some(id) = rs::insert(conn, admin.center_id, first, version, admin.user_id, reason, &numbers, now)? else {
             return Err(SubmitError::Meanwhile);
-        }
+        };
+        db::activity::freeze(conn, id, &activity)?;
         Ok(version)
     })
 }
@@ -102,6 +106,15 @@ pub fn difference(before: &StatusRow, after: &StatusRow) -> Vec<(&'static str, S
         out.push(("reports.executed", format!("{sign}{}", eok(d.abs()))));
     }
     out
+}
+
+/// Of versions ordered by center, month and version (`rs::up_to`), each month's latest.
+pub fn latest_each_month(all: Vec<Submission>) -> Vec<Submission> {
+    let mut latest: std::collections::BTreeMap<(i64, NaiveDate), Submission> = Default::default();
+    for s in all {
+        latest.insert((s.center_id, s.month), s);
+    }
+    latest.into_values().collect()
 }
 
 /// The latest version of each center that submitted the month.

@@ -166,6 +166,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/staff/reports/report.xlsx").route(get().to(reports::report_xlsx)))
         .service(resource("/staff/reports/check").route(get().to(reports::check)))
         .service(resource("/staff/reports/submit").route(post().to(reports::submit)))
+        .service(
+            resource("/staff/reports/activity")
+                .route(get().to(reports::activity))
+                .route(post().to(reports::activity_save)),
+        )
+        .service(resource("/staff/reports/activity/import").route(post().to(reports::activity_import)))
+        .service(resource("/staff/reports/activity.csv").route(get().to(reports::activity_csv)))
+        .service(resource("/staff/reports/results").route(get().to(reports::results)))
+        .service(resource("/staff/reports/results.csv").route(get().to(reports::results_csv)))
+        .service(resource("/national/results").route(get().to(reports::national_results)))
+        .service(resource("/national/results.csv").route(get().to(reports::national_results_csv)))
         .service(resource("/national/reports").route(get().to(reports::national)))
         .service(resource("/national/reports.csv").route(get().to(reports::national_csv)))
         .service(resource("/staff/mailbox").route(get().to(staff::mailbox)))

@@ -13,6 +13,17 @@ fn consultation(app: &TestApp, center: i64, kind: &str, day: &str, columns: &str
     ));
 }
 
+/// Enters the month's figures on the form (every figure 0 but those given), as the staff do.
+pub async fn enter_figures(app: &TestApp, month: &str, given: &[(&str, &str)]) {
+    let csrf = app.csrf_token(&format!("/staff/reports/activity?month={month}")).await;
+    let mut fields = vec![("_csrf", csrf.as_str()), ("month", month)];
+    for f in onestop::domain::activity::FIGURES {
+        fields.push((f.key, given.iter().find(|(k, _)| *k == f.key).map_or("0", |(_, v)| *v)));
+    }
+    let r = app.post_form("/staff/reports/activity", &fields).await;
+    assert_eq!(crate::fixtures::location(&r), format!("/staff/reports/activity?month={month}&saved=1"));
+}
+
 #[tokio::test]
 async fn each_kind_of_problem_is_listed_with_its_fix_and_a_fixed_month_is_clean() {
     let app = spawn_app_with_demo().await;
@@ -71,7 +82,9 @@ async fn each_kind_of_problem_is_listed_with_its_fix_and_a_fixed_month_is_clean(
     assert!(companies.contains("3333333333: 가나상사, 다라상사"), "{companies}");
     assert!(group("imports").contains("4444444444 · 법률존 · 2025-03-20"), "{}", group("imports"));
     assert!(page.contains(&format!("href=\"/staff/cases/{}\"", visit.id)), "each links to where it is fixed");
-    assert!(texts(&page, ".krds-alert").join(" ").contains("고칠 것이 7건"), "{:?}", texts(&page, ".krds-alert"));
+    assert_eq!(group("activity"), "2025년 3월 실적을 아직 입력하지 않았습니다.실적 입력하기");
+    assert!(page.contains("href=\"/staff/reports/activity?month=2025-03\""));
+    assert!(texts(&page, ".krds-alert").join(" ").contains("고칠 것이 8건"), "{:?}", texts(&page, ".krds-alert"));
 
     // Fixed: the visit marked, the follow-up done, the institution and date given, the
     // duplicates and the repeat removed.
@@ -82,6 +95,7 @@ async fn each_kind_of_problem_is_listed_with_its_fix_and_a_fixed_month_is_clean(
     );
     app.exec("UPDATE consultations SET executed_on = '2025-03-30' WHERE executed_won IS NOT NULL");
     app.exec("DELETE FROM consultations WHERE source = 'import' AND brn IN ('2222222222', '3333333333', '4444444444')");
+    enter_figures(&app, "2025-03", &[]).await;
     let (_, page) = app.get_html("/staff/reports/check?month=2025-03").await;
     assert_eq!(
         texts(&page, ".krds-alert"),
@@ -109,6 +123,7 @@ async fn a_submitted_month_is_frozen_and_a_correction_is_a_new_version() {
         ", (SELECT id FROM finance_institutions WHERE code = 'KODIT'), 100000000, '2025-03-10'",
     );
     app.login_as("admin").await;
+    enter_figures(&app, "2025-03", &[("mentoring", "40")]).await;
     let csrf = app.csrf_token("/staff/reports/check?month=2025-03").await;
     let submit = |reason: &'static str| {
         let csrf = csrf.clone();
@@ -148,13 +163,29 @@ async fn a_submitted_month_is_frozen_and_a_correction_is_a_new_version() {
     let v2 = texts(&page, "[aria-labelledby=versions-caption] tbody tr")[2].clone();
     assert!(v2.contains("금융시행(억원) +0.50") && v2.contains("— GN-2025-00042 금융 시행액이 나중에 확인됨"), "{v2}");
 
+    // A figure entered for the month corrected: v3 says so beside its reason.
+    enter_figures(&app, "2025-03", &[("mentoring", "52")]).await;
+    let (_, page) = app.get_html("/staff/reports/check?month=2025-03").await;
+    assert!(
+        page.contains("마지막 제출 뒤 바뀐 숫자: 멘토링·컨설팅(건) +12"),
+        "{}",
+        texts(&page, "#submission-section").join(" ")
+    );
+    let r = submit("3월 멘토링 12건 누락").await;
+    assert_eq!(crate::fixtures::location(&r), "/staff/reports/check?month=2025-03&submitted=3#submission");
+    let (_, page) = app.get_html("/staff/reports/check?month=2025-03").await;
+    let v3 = texts(&page, "[aria-labelledby=versions-caption] tbody tr")[3].clone();
+    assert!(v3.contains("멘토링·컨설팅(건) +12") && v3.contains("— 3월 멘토링 12건 누락"), "{v3}");
+    let figures = texts(&page, "[aria-labelledby=activity-caption] tbody tr");
+    assert!(figures.contains(&"멘토링·컨설팅(건)5252".to_owned()), "{figures:?}");
+
     // Later changes stay out of the national view until submitted.
     app.exec("UPDATE consultations SET executed_won = 300000000 WHERE executed_won IS NOT NULL");
     app.login_as("national").await;
     let (_, national) = app.get_html("/national/reports?month=2025-03").await;
     let rows = texts(&national, "[aria-labelledby=submitted-caption] tbody tr");
     let gyeongnam = rows.iter().find(|r| r.starts_with("경남")).unwrap();
-    assert!(gyeongnam.ends_with("v2211.5000"), "the submitted v2, not the live 3억: {gyeongnam}");
+    assert!(gyeongnam.ends_with("v3211.5000"), "the submitted v3, not the live 3억: {gyeongnam}");
     assert_eq!(rows.iter().filter(|r| r.ends_with("미제출")).count(), 16);
     assert!(texts(&national, "main p").join(" ").contains("아직 제출하지 않은 센터: 16곳"));
 
@@ -166,6 +197,9 @@ async fn a_submitted_month_is_frozen_and_a_correction_is_a_new_version() {
     let remove =
         diesel::sql_query("DELETE FROM report_submissions").execute(&mut *app.conn() as &mut onestop::db::DbConn);
     assert!(remove.is_err());
+    let edit = diesel::sql_query("UPDATE submission_figures SET value = 99")
+        .execute(&mut *app.conn() as &mut onestop::db::DbConn);
+    assert!(edit.is_err(), "nor the figures submitted with it");
 }
 
 /// The open data never publishes a count below 3: a month with 2 consultations shows none of

@@ -8,6 +8,7 @@ use askama_web::WebTemplate;
 use chrono::{Datelike, Duration, NaiveDate};
 
 use crate::db::centers;
+use crate::domain::activity::{self, Activity, FIGURES};
 use crate::services::report_check::{self, Problem};
 use crate::services::submissions;
 use crate::web::ctx::PageCtx;
@@ -33,6 +34,18 @@ pub struct VersionLine {
     /// "금융시행 +0.50억, 법률존 상담 -1" against the version before; empty for v1.
     change: String,
     reason: Option<String>,
+}
+
+/// One figure of the month: its label, as entered now, and as submitted in the latest version.
+pub struct FigureLine {
+    label: &'static str,
+    entered: String,
+    submitted: String,
+}
+
+/// The message key of a figure's label by its key.
+fn label_of(key: &str) -> &'static str {
+    FIGURES.iter().find(|f| f.key == key).map_or("", |f| f.label)
 }
 
 /// One problem as the page lists it: what, and where it is fixed.
@@ -65,6 +78,11 @@ pub struct CheckPage {
     /// The live numbers differ from the latest version: what changed since.
     changed_since: Option<String>,
     next_version: i32,
+    /// The month's figures for the press release's other tables: as entered, and as in the
+    /// latest version.
+    activity_rows: Vec<FigureLine>,
+    activity_entered: bool,
+    latest_version: Option<String>,
     metrics: [&'static str; 5],
     /// The month has ended (only an ended month is submitted).
     ended: bool,
@@ -125,7 +143,7 @@ async fn page(
     sent: Sent,
 ) -> Result<HttpResponse, AppError> {
     let now = state.clock.now();
-    let (center, zones, first, problems, live, versions, people) = with_conn(state, move |conn| {
+    let (center, zones, first, problems, live, versions, people, (draft, frozen)) = with_conn(state, move |conn| {
         let center = centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)?;
         let today = local(&center, now).date_naive();
         let first = month_of(raw.as_deref(), today);
@@ -133,7 +151,11 @@ async fn page(
         let live = submissions::month_numbers(conn, center.id, first)?;
         let versions = crate::db::report_submissions::of_month(conn, center.id, first)?;
         let people = crate::db::users::all_of_center(conn, center.id)?;
-        Ok((center.clone(), centers::zones_of(conn, center.id)?, first, problems, live, versions, people))
+        let draft = crate::db::activity::of_month(conn, center.id, first)?.map(|(a, _, _)| a);
+        let ids: Vec<i64> = versions.iter().map(|v| v.id).collect();
+        let frozen = crate::db::activity::of_submissions(conn, &ids)?;
+        let zones = centers::zones_of(conn, center.id)?;
+        Ok((center.clone(), zones, first, problems, live, versions, people, (draft, frozen)))
     })
     .await?;
     let (t, lang) = (ctx.t, ctx.lang);
@@ -146,6 +168,7 @@ async fn page(
     };
     let case_link = |id: Option<i64>| id.map(|c| format!("/staff/cases/{c}"));
     let mut groups = vec![
+        Group { id: "activity", title: "check.activity", hint: "check.activity_hint", items: vec![] },
         Group { id: "no-outcome", title: "check.no_outcome", hint: "check.no_outcome_hint", items: vec![] },
         Group { id: "follow-up", title: "check.follow_up", hint: "check.follow_up_hint", items: vec![] },
         Group { id: "institution", title: "check.institution", hint: "check.institution_hint", items: vec![] },
@@ -156,8 +179,16 @@ async fn page(
     let total = problems.len();
     for p in problems {
         let (g, item) = match p {
-            Problem::NoOutcome { case_id, reference, zone_id, starts_at } => (
+            Problem::ActivityMissing { month } => (
                 0,
+                Item {
+                    text: t.fmt2("check.activity_line", "year", month.year(), "month", month.month()),
+                    href: Some(format!("/staff/reports/activity?month={}", month.format("%Y-%m"))),
+                    fix: "check.fix_activity",
+                },
+            ),
+            Problem::NoOutcome { case_id, reference, zone_id, starts_at } => (
+                1,
                 Item {
                     text: format!(
                         "{reference} · {} · {}",
@@ -169,7 +200,7 @@ async fn page(
                 },
             ),
             Problem::FollowUpOverdue { case_id, reference, due } => (
-                1,
+                2,
                 Item {
                     text: t.fmt2("check.due_line", "reference", reference, "date", due),
                     href: case_link(case_id),
@@ -177,13 +208,13 @@ async fn page(
                 },
             ),
             Problem::NoInstitution { case_id, reference, on } => {
-                (2, Item { text: format!("{reference} · {on}"), href: case_link(case_id), fix: "check.fix_case" })
-            }
-            Problem::HalfExecution { case_id, reference, on } => {
                 (3, Item { text: format!("{reference} · {on}"), href: case_link(case_id), fix: "check.fix_case" })
             }
+            Problem::HalfExecution { case_id, reference, on } => {
+                (4, Item { text: format!("{reference} · {on}"), href: case_link(case_id), fix: "check.fix_case" })
+            }
             Problem::TwoNumbers { name, brns } => (
-                4,
+                5,
                 Item {
                     text: t.fmt2("check.two_numbers", "name", name, "numbers", brns.join(", ")),
                     href: Some("/staff/cases".into()),
@@ -191,7 +222,7 @@ async fn page(
                 },
             ),
             Problem::TwoNames { brn, names } => (
-                4,
+                5,
                 Item {
                     text: t.fmt2("check.two_names", "brn", brn, "names", names.join(", ")),
                     href: Some("/staff/cases".into()),
@@ -199,7 +230,7 @@ async fn page(
                 },
             ),
             Problem::ImportRepeats { brn, zone_id, on } => (
-                5,
+                6,
                 Item {
                     text: format!("{brn} · {} · {on}", zone(zone_id)),
                     href: Some("/staff/reports#import-h".into()),
@@ -211,6 +242,16 @@ async fn page(
     }
     let words = |d: Vec<(&'static str, String)>| {
         d.into_iter().map(|(k, v)| format!("{} {v}", t.get(k))).collect::<Vec<_>>().join(", ")
+    };
+    // Both tables' differences, in one line: the one-stop numbers, then the figures entered.
+    let figures_of = |id: i64| frozen.get(&id).copied().unwrap_or_default();
+    let both = |a: &crate::services::reports::StatusRow,
+                fa: &Activity,
+                b: &crate::services::reports::StatusRow,
+                fb: &Activity| {
+        let mut d = submissions::difference(a, b);
+        d.extend(activity::difference(fa, fb).into_iter().map(|(k, v)| (label_of(k), v)));
+        d
     };
     let name = |uid: i64| people.iter().find(|p| p.id == uid).map(|p| p.display_name.clone()).unwrap_or_default();
     let lines = versions
@@ -227,13 +268,28 @@ async fn page(
             change: if i == 0 {
                 String::new()
             } else {
-                words(submissions::difference(&versions[i - 1].numbers(), &v.numbers()))
+                let before = &versions[i - 1];
+                words(both(&before.numbers(), &figures_of(before.id), &v.numbers(), &figures_of(v.id)))
             },
             reason: v.reason.clone(),
         })
         .collect();
-    let changed_since =
-        versions.last().map(|v| submissions::difference(&v.numbers(), &live)).filter(|d| !d.is_empty()).map(words);
+    let entered = draft.unwrap_or_default();
+    let changed_since = versions
+        .last()
+        .map(|v| both(&v.numbers(), &figures_of(v.id), &live, &entered))
+        .filter(|d| !d.is_empty())
+        .map(words);
+    let latest = versions.last().map(|v| (format!("v{}", v.version), figures_of(v.id)));
+    let activity_rows = FIGURES
+        .iter()
+        .enumerate()
+        .map(|(i, f)| FigureLine {
+            label: f.label,
+            entered: draft.map(|a| a.text(i)).unwrap_or_else(|| "—".to_owned()),
+            submitted: latest.as_ref().map(|(_, a)| a.text(i)).unwrap_or_else(|| "—".to_owned()),
+        })
+        .collect();
     let today = local(&center, now).date_naive();
     let page = CheckPage {
         month: first.format("%Y-%m").to_string(),
@@ -244,6 +300,9 @@ async fn page(
         versions: lines,
         changed_since,
         next_version: versions.last().map_or(1, |v| v.version + 1),
+        activity_rows,
+        activity_entered: draft.is_some(),
+        latest_version: latest.map(|(v, _)| v),
         metrics: ["reports.legal", "reports.finance", "reports.executed", "reports.ip", "reports.patents"],
         ended: submissions::last_day(first) < today,
         reason: sent.reason,

@@ -18,23 +18,9 @@ pub async fn import(
     ctx: PageCtx,
     staff: Staff,
     state: web::Data<AppState>,
-    mut payload: actix_multipart::Multipart,
+    payload: actix_multipart::Multipart,
 ) -> Result<HttpResponse, AppError> {
-    use futures_util::StreamExt;
-    let mut data = Vec::new();
-    while let Some(field) = payload.next().await {
-        let mut field = field.map_err(|_| AppError::BadRequest(crate::web::i18n::msg("error.bad_request")))?;
-        let is_file = field.name() == Some("file");
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|_| AppError::BadRequest(crate::web::i18n::msg("error.bad_request")))?;
-            if data.len() + chunk.len() > 10 * 1024 * 1024 {
-                return Err(AppError::TooLarge);
-            }
-            if is_file {
-                data.extend_from_slice(&chunk);
-            }
-        }
-    }
+    let data = file_of(payload).await?;
     let now = state.clock.now();
     let r =
         with_conn(&state, move |conn| Ok(import::consultations_csv(conn, data.as_slice(), Some(staff.center_id), now)))
@@ -59,4 +45,24 @@ pub async fn import(
         }
         Err(import::ImportError::Db(e)) => Err(e.into()),
     }
+}
+
+/// The multipart form's `file` field (at most 10 MiB).
+pub(super) async fn file_of(mut payload: actix_multipart::Multipart) -> Result<Vec<u8>, AppError> {
+    use futures_util::StreamExt;
+    let mut data = Vec::new();
+    while let Some(field) = payload.next().await {
+        let mut field = field.map_err(|_| AppError::BadRequest(crate::web::i18n::msg("error.bad_request")))?;
+        let is_file = field.name() == Some("file");
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|_| AppError::BadRequest(crate::web::i18n::msg("error.bad_request")))?;
+            if data.len() + chunk.len() > 10 * 1024 * 1024 {
+                return Err(AppError::TooLarge);
+            }
+            if is_file {
+                data.extend_from_slice(&chunk);
+            }
+        }
+    }
+    Ok(data)
 }

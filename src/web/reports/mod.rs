@@ -3,17 +3,23 @@
 //! numbers as a table), and the CSV downloads (the report, and the consultation records).
 //! One file per page or download.
 
+mod activity;
 mod check;
 mod downloads;
 mod import;
 mod national;
 mod page;
+mod results;
 
+pub use activity::{export as activity_csv, import as activity_import, page as activity, save as activity_save};
 pub use check::{check, submit};
 pub use downloads::{records_csv, report_xlsx, status_csv};
 pub use import::import;
 pub use national::{national, national_csv};
 pub use page::{page, views_csv};
+pub use results::{
+    center as results, center_csv as results_csv, national as national_results, national_csv as national_results_csv,
+};
 
 use actix_web::HttpResponse;
 use actix_web::http::header;

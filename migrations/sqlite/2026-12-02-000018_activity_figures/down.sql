@@ -1,0 +1,2 @@
+DROP TABLE submission_figures;
+DROP TABLE activity_figures;
