@@ -221,10 +221,10 @@ pub fn rollup(conn: &mut DbConn, day: NaiveDate, center_id: Option<i64>) -> dies
     Ok(out)
 }
 
-/// The demo's figures: for every center, the twelve months before `today`'s month entered,
-/// and all but the last of them submitted (v1, by `by`: the demo has accounts at one center
-/// only), so that the national tables have a year and the demo center's last month waits for
-/// its check and submission. Sizes follow the 2015 press release per center and month.
+/// The demo's figures: for every center, the twelve months before `today`'s month entered and
+/// submitted (v1, by `by`: the demo has accounts at one center only), so that the national
+/// tables have a year — but the demo center's last month, which waits for its check and
+/// submission. Sizes follow the 2015 press release per center and month.
 pub fn load_demo(conn: &mut DbConn, today: NaiveDate, by: i64, seed: u64, now: NaiveDateTime) -> anyhow::Result<()> {
     let mut rng = fastrand::Rng::with_seed(seed);
     let this_month = month_start(today);
@@ -249,7 +249,7 @@ pub fn load_demo(conn: &mut DbConn, today: NaiveDate, by: i64, seed: u64, now: N
             a.0[11] = i64::from(rng.u32(0..2)); // market support
             db::write_tx(conn, |conn| {
                 db::activity::save(conn, center.id, first, &a, Some(by), now)?;
-                if back > 1 {
+                if back > 1 || center.slug != crate::services::demo::DEMO_CENTER {
                     let numbers = submissions::month_numbers(conn, center.id, first)?;
                     let at =
                         submissions::last_day(first).and_hms_opt(23, 0, 0).unwrap_or(now) + chrono::Duration::days(5);

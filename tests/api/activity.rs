@@ -269,7 +269,7 @@ async fn the_press_release_tables_print_the_figures_the_17_centers_entered() {
     let (status, page) = app.get_html("/national/results?as_of=2015-07-17&compare=2015-01-23").await;
     assert_eq!(status, 200);
     // <창업지원 활동 추진실적(누적)> 1.23: 45 | 1,050 | 144 | 4,723; 7.17: 250 | 5,086 | 962 | 31,030.
-    assert_eq!(rows(&page, "startups"), ["2015. 1. 23.4510501444723", "2015. 7. 17.250508696231030"]);
+    assert_eq!(rows(&page, "startups"), ["2015. 1. 23.451,0501444,723", "2015. 7. 17.2505,08696231,030"]);
     // <혁신센터 주요 성과 현황(7.17 기준)> 250개사 | 75명 | 171억4천만원 | 299억원 | 125개사.
     assert_eq!(rows(&page, "main")[1], "2015. 7. 17.25075171.40299.00125");
     let cells = |page: &str, table: &str, row: usize| {
@@ -300,7 +300,7 @@ async fn the_press_release_tables_print_the_figures_the_17_centers_entered() {
         onestop::services::activity::save(&mut conn, busan, first, &july, admin, now).unwrap();
     }
     let (_, page) = app.get_html("/national/results?as_of=2015-07-17").await;
-    assert_eq!(cells(&page, "startups", 0)[1], "5086");
+    assert_eq!(cells(&page, "startups", 0)[1], "5,086");
     {
         let mut conn = app.conn();
         let staff = onestop::services::desk::Staff { user_id: admin, center_id: busan };
@@ -310,5 +310,5 @@ async fn the_press_release_tables_print_the_figures_the_17_centers_entered() {
         );
     }
     let (_, page) = app.get_html("/national/results?as_of=2015-07-17").await;
-    assert_eq!(cells(&page, "startups", 0)[1], "5098");
+    assert_eq!(cells(&page, "startups", 0)[1], "5,098");
 }

@@ -514,6 +514,9 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
                     .await,
                 );
                 pages.push(post("/staff/people", vec![("email", "x".into())], "people-errors").await);
+                let figures =
+                    vec![("month", "2025-03".into()), ("mentoring", "x".into()), ("funding_won", "1.234".into())];
+                pages.push(post("/staff/reports/activity", figures, "activity-errors").await);
                 pages.push(
                     post("/staff/settings", vec![("phone", "12".into()), ("latitude", "x".into())], "settings-errors")
                         .await,
@@ -603,7 +606,9 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
     // The national account's pages.
     for lang in ["ko", "en"] {
         let client = client_for(&app, lang, Some("national")).await;
-        for path in ["/staff", "/national/reports?as_of=2026-01-31&compare=2025-12-31"] {
+        for path in
+            ["/staff", "/national/reports?as_of=2026-01-31&compare=2025-12-31", "/national/results?compare=2025-12-31"]
+        {
             let html = client.get(app.url(path)).send().await.unwrap().text().await.unwrap();
             pages.push(Page {
                 name: format!("{lang}-national-{}", name_of(path)),

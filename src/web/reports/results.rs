@@ -46,6 +46,17 @@ pub struct CenterLine {
     main: Vec<String>,
 }
 
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn numbers_are_grouped_by_thousands() {
+        assert_eq!(super::grouped("31030"), "31,030");
+        assert_eq!(super::grouped("250"), "250");
+        assert_eq!(super::grouped("1234.50"), "1,234.50");
+        assert_eq!(super::grouped("116.25"), "116.25");
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "staff/results.html")]
 pub struct ResultsPage {
@@ -74,7 +85,24 @@ fn day_label(lang: Lang, d: NaiveDate) -> String {
 }
 
 fn text(a: &Activity, key: &str) -> String {
-    FIGURES.iter().position(|f| f.key == key).map(|i| a.text(i)).unwrap_or_default()
+    FIGURES.iter().position(|f| f.key == key).map(|i| grouped(&a.text(i))).unwrap_or_default()
+}
+
+/// A number as the press release prints it: thousands grouped ("31,030", "1,234.50").
+fn grouped(n: &str) -> String {
+    let (whole, frac) = n.split_once('.').map_or((n, None), |(w, f)| (w, Some(f)));
+    let digits: Vec<char> = whole.chars().collect();
+    let mut out = String::new();
+    for (i, c) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(*c);
+    }
+    match frac {
+        Some(f) => format!("{out}.{f}"),
+        None => out,
+    }
 }
 
 fn label(key: &str) -> &'static str {
@@ -120,9 +148,9 @@ fn day_row(lang: Lang, d: NaiveDate, a: &Activity, s: &StatusRow) -> DayRow {
             text(a, "market_support"),
         ],
         onestop: [
-            s.legal.to_string(),
-            format!("{} / {}", s.finance, eok(s.finance_won)),
-            format!("{} / {}", s.ip, s.patents),
+            grouped(&s.legal.to_string()),
+            format!("{} / {}", grouped(&s.finance.to_string()), grouped(&eok(s.finance_won))),
+            format!("{} / {}", grouped(&s.ip.to_string()), grouped(&s.patents.to_string())),
         ],
     }
 }
