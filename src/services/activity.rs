@@ -248,7 +248,7 @@ pub fn load_demo(conn: &mut DbConn, today: NaiveDate, by: i64, seed: u64, now: N
             }
             a.0[11] = i64::from(rng.u32(0..2)); // market support
             db::write_tx(conn, |conn| {
-                db::activity::save(conn, center.id, first, &a, Some(by), now)?;
+                db::activity::save(conn, center.id, first, &a, None, now)?;
                 if back > 1 || center.slug != crate::services::demo::DEMO_CENTER {
                     let numbers = submissions::month_numbers(conn, center.id, first)?;
                     let at =

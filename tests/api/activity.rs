@@ -264,6 +264,12 @@ async fn the_press_release_tables_print_the_figures_the_17_centers_entered() {
         assert_eq!(crate::fixtures::location(&r), format!("/staff/reports/check?month={month}&submitted=1#submission"));
     }
 
+    // The center's own tables: its months only, and up to which month they are added.
+    let (_, page) = app.get_html("/staff/reports/results?as_of=2015-07-17").await;
+    let mine_total: i64 = mine.iter().map(|a| a.get("mentoring")).sum();
+    assert_eq!(texts(&page, "[aria-labelledby=startups-caption] tbody td")[1], mine_total.to_string());
+    assert!(texts(&page, "main p.note").join(" ").contains("2015년 7월까지 제출한 달을 더했습니다"));
+
     app.login_as("national").await;
     let rows = |page: &str, table: &str| texts(page, &format!("[aria-labelledby={table}-caption] tbody tr"));
     let (status, page) = app.get_html("/national/results?as_of=2015-07-17&compare=2015-01-23").await;

@@ -74,6 +74,8 @@ pub struct ResultsPage {
     behind: usize,
     /// No month has been submitted up to the later day.
     nothing_submitted: bool,
+    /// A center's page: up to which month its submitted months are added.
+    through: Option<String>,
     csv_href: String,
 }
 
@@ -199,7 +201,13 @@ pub async fn center(
     let center =
         with_conn(&state, move |conn| centers::by_id(conn, staff.center_id)?.ok_or(AppError::Forbidden)).await?;
     let name = ctx.lang.pick(&center.name_ko, &center.name_en).to_owned();
-    Ok(page(ctx, false, Some(name), &data, Vec::new()))
+    let through = data.last().and_then(|(_, r, _)| r.centers.get(&staff.center_id)).map(|(_, m)| {
+        let month = ctx.t.fmt2("check.month_label", "year", m.year(), "month", m.month());
+        ctx.t.fmt("results.center_through", "month", month)
+    });
+    let mut page = page(ctx, false, Some(name), &data, Vec::new());
+    page.through = through;
+    Ok(page)
 }
 
 fn page(
@@ -226,6 +234,7 @@ fn page(
     ResultsPage {
         scope: scope.unwrap_or_else(|| ctx.t.get("national.total").to_owned()),
         action: if national { "/national/results" } else { "/staff/reports/results" },
+        through: None,
         nothing_submitted: data.last().is_none_or(|(_, r, _)| r.centers.is_empty()),
         behind: centers.iter().filter(|c| c.behind).count(),
         main_labels: MAIN.iter().map(|k| label(k)).collect(),
