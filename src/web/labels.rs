@@ -117,3 +117,20 @@ pub fn list_key(action: &str) -> &'static str {
         _ => msg("audit.list.feed"),
     }
 }
+
+/// "Last saved: Wed 2 Dec 10:22, by 김관리" (the center's local time; without a name when the
+/// demo saved it).
+pub fn last_saved(
+    t: &crate::web::i18n::T,
+    lang: Lang,
+    center: &centers::Center,
+    at: chrono::NaiveDateTime,
+    by: Option<&str>,
+) -> String {
+    let local = chrono::TimeZone::from_utc_datetime(&crate::services::availability::time_zone(center), &at);
+    let when = format!("{} {}", crate::web::i18n::date_label(lang, local.date_naive()), local.format("%H:%M"));
+    match by {
+        Some(name) => t.fmt2("settings.last_saved_by", "when", &when, "name", name),
+        None => t.fmt("settings.last_saved", "when", &when),
+    }
+}

@@ -13,7 +13,7 @@ use crate::domain::center_contact::ContactForm;
 use crate::domain::form::Errors;
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
-use crate::web::i18n::{T, date_label};
+use crate::web::i18n::T;
 use crate::web::respond;
 use crate::web::who::Admin;
 use crate::web::{AppState, with_conn};
@@ -54,14 +54,10 @@ async fn settings_page(
     })
     .await?;
     let (lang, t) = (ctx.lang, ctx.t);
-    let last_saved = row.updated_at.filter(|_| !row.sample).map(|at| {
-        let local = chrono::TimeZone::from_utc_datetime(&crate::services::availability::time_zone(&center), &at);
-        let when = format!("{} {}", date_label(lang, local.date_naive()), local.format("%H:%M"));
-        match &by {
-            Some(name) => t.fmt2("settings.last_saved_by", "when", &when, "name", name),
-            None => t.fmt("settings.last_saved", "when", &when),
-        }
-    });
+    let last_saved = row
+        .updated_at
+        .filter(|_| !row.sample)
+        .map(|at| crate::web::labels::last_saved(&t, lang, &center, at, by.as_deref()));
     let page = SettingsPage {
         center_name: lang.pick(&center.name_ko, &center.name_en).to_owned(),
         center_slug: center.slug.clone(),

@@ -17,7 +17,7 @@ use crate::web::ctx::PageCtx;
 use crate::web::desk::local;
 use crate::web::errors::AppError;
 use crate::web::form::Fields;
-use crate::web::i18n::{T, date_label};
+use crate::web::i18n::T;
 use crate::web::who::Staff;
 use crate::web::{AppState, with_conn};
 
@@ -105,14 +105,7 @@ async fn render(
             (*legend, inputs)
         })
         .collect();
-    let last_saved = stored.map(|(_, at, _)| {
-        let at = local(&center, at);
-        let when = format!("{} {}", date_label(lang, at.date_naive()), at.format("%H:%M"));
-        match &by {
-            Some(name) => t.fmt2("settings.last_saved_by", "when", &when, "name", name),
-            None => t.fmt("settings.last_saved", "when", &when),
-        }
-    });
+    let last_saved = stored.map(|(_, at, _)| crate::web::labels::last_saved(&t, lang, &center, at, by.as_deref()));
     let page = ActivityPage {
         month: first.format("%Y-%m").to_string(),
         month_label: t.fmt2("check.month_label", "year", first.year(), "month", first.month()),
