@@ -145,6 +145,23 @@ impl T {
     }
 }
 
+impl T {
+    /// As `fmt`, with three placeholders.
+    #[allow(clippy::too_many_arguments)]
+    pub fn fmt3(
+        &self,
+        key: &'static str,
+        a: &str,
+        a_value: impl std::fmt::Display,
+        b: &str,
+        b_value: impl std::fmt::Display,
+        c: &str,
+        c_value: impl std::fmt::Display,
+    ) -> String {
+        self.fmt2(key, a, a_value, b, b_value).replace(&format!("{{{c}}}"), &c_value.to_string())
+    }
+}
+
 /// A day as the pages and mails show it: `12월 3일 (목)`, `Thu 3 Dec`.
 pub fn date_label(lang: Lang, d: chrono::NaiveDate) -> String {
     use chrono::Datelike;

@@ -16,6 +16,8 @@ pub mod kind {
     pub const HOURS_REMOVED: &str = "hours_removed";
     pub const POLICY_SET: &str = "policy_set";
     pub const DETAILS_SAVED: &str = "details_saved";
+    pub const NO_SHOW_POLICY_SET: &str = "no_show_policy_set";
+    pub const NO_SHOW_LIFTED: &str = "no_show_lifted";
 }
 
 /// The facts of a change (those that apply to its kind).
@@ -46,6 +48,16 @@ pub struct Detail {
     pub notice_minutes: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub horizon_days: Option<i32>,
+    /// The no-show policy: N no-shows within M months block for K weeks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_show_limit: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_show_months: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_show_block_weeks: Option<i32>,
+    /// The case a change was made on (a block lifted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

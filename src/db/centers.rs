@@ -19,6 +19,11 @@ pub struct Center {
     pub timezone: String,
     pub sort_order: i32,
     pub reminder_lead_hours: i32,
+    /// The no-show policy: this many no-shows within `no_show_months` block new bookings for
+    /// `no_show_block_weeks` (0: no policy).
+    pub no_show_limit: i32,
+    pub no_show_months: i32,
+    pub no_show_block_weeks: i32,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

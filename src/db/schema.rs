@@ -13,6 +13,20 @@ diesel::table! {
         timezone -> Text,
         sort_order -> Integer,
         reminder_lead_hours -> Integer,
+        no_show_limit -> Integer,
+        no_show_months -> Integer,
+        no_show_block_weeks -> Integer,
+    }
+}
+
+diesel::table! {
+    no_show_lifts (id) {
+        id -> BigInt,
+        center_id -> BigInt,
+        case_id -> BigInt,
+        lifted_at -> Timestamp,
+        lifted_by -> BigInt,
+        reason -> Text,
     }
 }
 
@@ -536,6 +550,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     policy_versions,
     report_submissions,
     activity_figures,
+    no_show_lifts,
     submission_figures,
     rights_requests,
     destructions,

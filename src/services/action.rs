@@ -49,6 +49,9 @@ pub enum ActionError {
     /// The legs do not cover exactly the case's zones, or not on one day, back to back.
     #[error("the visit does not fit the case")]
     WrongShape,
+    /// The applicant's new bookings are blocked for no-shows until then (`services::no_show`).
+    #[error("bookings blocked")]
+    Blocked(chrono::NaiveDateTime),
     /// Too close to the visit for the applicant to change it themselves.
     #[error("past the cut-off")]
     PastCutoff,

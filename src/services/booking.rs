@@ -246,6 +246,12 @@ fn place(
     let (by, now) = (op.by, op.now);
     let cx = context(conn, center, case)?;
     let date = check_shape(&cx, legs)?;
+    // A new booking of an applicant blocked for no-shows (staff see the block and may lift it).
+    if !moving && by.actor == Actor::Applicant {
+        if let Some(b) = crate::services::no_show::block_of(conn, center, case.id, now)? {
+            return Err(ActionError::Blocked(b.until));
+        }
+    }
     db::write_tx(conn, |conn| {
         if moving && by.actor == Actor::Applicant {
             let live = appointments::live_of_case(conn, case.id)?;

@@ -18,6 +18,7 @@ pub mod documents;
 pub mod import;
 pub mod mail;
 pub mod mailer;
+pub mod no_show;
 pub mod open_data;
 pub mod passwords;
 pub mod people;

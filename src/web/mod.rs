@@ -113,6 +113,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/staff/cases/{id}/send-link").route(post().to(desk::send_link)))
         .service(resource("/staff/cases/{id}/documents/{doc}").route(get().to(desk::document)))
         .service(resource("/staff/cases/{id}/cancel").route(post().to(desk::cancel)))
+        .service(resource("/staff/cases/{id}/lift-block").route(post().to(desk::lift_block)))
         .service(resource("/staff/cases/{id}/move").route(get().to(desk::move_form)).route(post().to(desk::move_visit)))
         .service(resource("/staff/walk-in").route(get().to(desk::walk_in_form)).route(post().to(desk::walk_in)))
         .service(resource("/staff/closures").route(get().to(desk::closures)).route(post().to(desk::add_closure)))
@@ -125,6 +126,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(post().to(people::set_password)),
         )
         .service(resource("/staff/settings").route(get().to(settings::page)).route(post().to(settings::save)))
+        .service(resource("/staff/settings/no-shows").route(post().to(settings::save_no_show_policy)))
         .service(resource("/staff/audit").route(get().to(desk::audit)))
         .service(resource("/staff/register").route(get().to(register::register)))
         .service(resource("/staff/register.csv").route(get().to(register::register_csv)))

@@ -36,6 +36,7 @@ pub fn refusal(e: ActionError) -> Result<(&'static str, StatusCode), AppError> {
         ActionError::Taken => (msg("apply.book.taken"), conflict),
         ActionError::NotOffered | ActionError::WrongShape => (msg("apply.book.not_offered"), conflict),
         ActionError::PastCutoff => (msg("apply.visit.past_cutoff"), conflict),
+        ActionError::Blocked(_) => (msg("no_show.blocked_short"), StatusCode::FORBIDDEN),
         ActionError::ReasonRequired => (msg("desk.reason_required"), invalid),
         ActionError::Characters => (msg("desk.reason_characters"), invalid),
         ActionError::NoZone => (msg("desk.no_zone"), invalid),

@@ -32,8 +32,21 @@ pub struct SettingsPage {
     /// "Last saved on … by …".
     last_saved: Option<String>,
     saved: bool,
+    /// The no-show policy (its own form below the details).
+    policy: crate::services::no_show::PolicyForm,
+    policy_errors: Errors,
+    policy_saved: bool,
 }
 
+/// The no-show policy form as the page shows it: as typed (refused), or saved.
+#[derive(Default)]
+struct PolicyShown {
+    form: Option<crate::services::no_show::PolicyForm>,
+    errors: Errors,
+    saved: bool,
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn settings_page(
     req: &HttpRequest,
     ctx: PageCtx,
@@ -42,6 +55,7 @@ async fn settings_page(
     form: Option<ContactForm>,
     errors: Errors,
     saved: bool,
+    policy: PolicyShown,
 ) -> Result<HttpResponse, AppError> {
     let (center, row, by) = with_conn(state, move |conn| {
         let center = centers::by_id(conn, admin.center_id)?.ok_or(AppError::Forbidden)?;
@@ -66,10 +80,17 @@ async fn settings_page(
         last_saved,
         errors,
         saved,
+        policy: policy.form.unwrap_or_else(|| crate::services::no_show::PolicyForm::of(&center)),
+        policy_errors: policy.errors,
+        policy_saved: policy.saved,
         t: ctx.t,
         ctx,
     };
-    let code = if page.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let code = if page.errors.is_empty() && page.policy_errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     Ok(respond::page(req, page, code))
 }
 
@@ -81,7 +102,8 @@ pub async fn page(
 ) -> Result<HttpResponse, AppError> {
     // After a save (POST, then this page: a reload does not send the form again).
     let saved = req.query_string() == "saved=1";
-    settings_page(&req, ctx, admin, &state, None, Errors::default(), saved).await
+    let policy = PolicyShown { saved: req.query_string() == "policy_saved=1", ..PolicyShown::default() };
+    settings_page(&req, ctx, admin, &state, None, Errors::default(), saved, policy).await
 }
 
 pub async fn save(
@@ -94,7 +116,10 @@ pub async fn save(
     let form = form.into_inner();
     let contact = match form.parse() {
         Ok(c) => c,
-        Err(errors) => return settings_page(&req, ctx, admin, &state, Some(form), errors.into(), false).await,
+        Err(errors) => {
+            return settings_page(&req, ctx, admin, &state, Some(form), errors.into(), false, PolicyShown::default())
+                .await;
+        }
     };
     let now = state.clock.now();
     // Saved by the admin, the values are the center's own, no longer the demo's samples.
@@ -113,4 +138,28 @@ pub async fn save(
     })
     .await?;
     Ok(respond::see_other("/staff/settings?saved=1"))
+}
+
+/// Saves the center's no-show policy (N no-shows within M months block K weeks).
+pub async fn save_no_show_policy(
+    req: HttpRequest,
+    ctx: PageCtx,
+    admin: Admin,
+    state: web::Data<AppState>,
+    form: web::Form<crate::services::no_show::PolicyForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let policy = match form.parse() {
+        Ok(p) => p,
+        Err(errors) => {
+            let shown = PolicyShown { form: Some(form), errors: errors.into(), saved: false };
+            return settings_page(&req, ctx, admin, &state, None, Errors::default(), false, shown).await;
+        }
+    };
+    let now = state.clock.now();
+    with_conn(&state, move |conn| {
+        Ok(crate::services::no_show::set_policy(conn, admin.center_id, admin.user_id, policy, now)?)
+    })
+    .await?;
+    Ok(respond::see_other("/staff/settings?policy_saved=1#no-show-h"))
 }

@@ -19,6 +19,7 @@ mod holidays;
 mod i18n;
 mod journeys;
 mod mail;
+mod no_show;
 mod page_quality;
 mod pages;
 mod privacy;

@@ -57,6 +57,8 @@ pub struct BookPage {
     days: std::sync::Arc<Vec<Day>>,
     /// The day whose times this page offers (the second step).
     chosen: Option<usize>,
+    /// New bookings are blocked for no-shows: why and until when.
+    blocked: Option<String>,
     message: Option<&'static str>,
 }
 
@@ -128,6 +130,7 @@ struct Found {
     status: CaseStatus,
     shown: Shown,
     current: Vec<VisitLeg>,
+    blocked: Option<String>,
 }
 
 /// The case's free times and, when it is reserved, its current visit.
@@ -148,7 +151,19 @@ fn read(
     } else {
         Vec::new()
     };
-    Ok(Found { case, status, shown, current })
+    let block = match status {
+        CaseStatus::Reserved => None,
+        _ => crate::services::no_show::block_of(conn, center, case.id, state.clock.now())?,
+    };
+    let blocked = block.map(|b| {
+        let day = crate::domain::availability::local_date(crate::services::availability::time_zone(center), b.until);
+        let until = match lang {
+            Lang::Ko => format!("{}년 {}", day.year(), date_label(lang, day)),
+            Lang::En => format!("{} {}", date_label(lang, day), day.year()),
+        };
+        T(lang).fmt3(crate::i18n::msg("no_show.blocked"), "count", b.count, "months", b.months, "until", until)
+    });
+    Ok(Found { case, status, shown, current, blocked })
 }
 
 fn page_of(
@@ -177,6 +192,7 @@ fn page_of(
         sections: sections(ctx.lang, token, one_stop, &days),
         days,
         chosen,
+        blocked: f.blocked,
         message,
         t: ctx.t,
         ctx,

@@ -192,6 +192,8 @@ fn operation_words(
         kind::HOURS_ADDED => msg("audit.op.hours_added"),
         kind::HOURS_REMOVED => msg("audit.op.hours_removed"),
         kind::POLICY_SET => msg("audit.op.policy_set"),
+        kind::NO_SHOW_POLICY_SET => msg("audit.op.no_show_policy_set"),
+        kind::NO_SHOW_LIFTED => msg("audit.op.no_show_lifted"),
         _ => msg("audit.op.details_saved"),
     };
     parts.push(t.get(title).to_owned());
@@ -200,6 +202,9 @@ fn operation_words(
         (None, Some(z)) => parts.push(z.to_owned()),
         (None, None) if c.kind.starts_with("closure") => parts.push(t.get("audit.op.whole_center").to_owned()),
         _ => {}
+    }
+    if let (Some(n), Some(m), Some(k)) = (d.no_show_limit, d.no_show_months, d.no_show_block_weeks) {
+        parts.push(t.fmt3(msg("no_show.rule"), "count", n, "months", m, "weeks", k));
     }
     if let (Some(a), Some(b)) = (d.starts_on, d.ends_on) {
         parts.push(if a == b { a.to_string() } else { format!("{a} – {b}") });

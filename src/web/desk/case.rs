@@ -67,6 +67,10 @@ pub struct CasePage {
     can_move: bool,
     can_check_in: Option<i64>,
     access: Vec<String>,
+    /// New bookings of this person are blocked for no-shows: why and until when.
+    block: Option<String>,
+    /// Blocks lifted on this case: "2026-12-02 10:00 김직원 — 사유".
+    lifts: Vec<String>,
     /// Just registered at the desk (`?walked_in=1`): "번호표 3 — 한빛바이오, IP존", said first.
     walked_in: Option<String>,
 }
@@ -87,7 +91,11 @@ pub async fn case(
     query: web::Query<CaseQuery>,
 ) -> Result<HttpResponse, AppError> {
     // A message with 200 is a confirmation of what just happened; with an error status, a refusal.
-    let notice = (query.done == "link").then_some(msg("desk.link_sent"));
+    let notice = match query.done.as_str() {
+        "link" => Some(msg("desk.link_sent")),
+        "lifted" => Some(msg("no_show.lifted")),
+        _ => None,
+    };
     case_page(&req, ctx, staff, state, id.into_inner(), notice, StatusCode::OK).await
 }
 
@@ -117,6 +125,8 @@ pub(super) async fn case_page(
         zone_rows: Vec<(centers::Zone, centers::ZoneKind)>,
         users: Vec<crate::db::users::User>,
         access: Vec<crate::db::access_log::AccessRow>,
+        block: Option<crate::services::no_show::Block>,
+        lifts: Vec<(chrono::NaiveDateTime, i64, String)>,
     }
     let loaded = with_conn(&state, move |conn| {
         // PIPA: opening a case's personal data is recorded.
@@ -133,13 +143,29 @@ pub(super) async fn case_page(
             zone_rows: centers::zones_of(conn, center.id)?,
             users: crate::db::users::all_of_center(conn, center.id)?,
             access: crate::db::access_log::access_of_case(conn, case.id)?,
+            block: crate::services::no_show::block_of(conn, &center, case.id, now)?,
+            lifts: crate::services::no_show::lifts_of(conn, case.id)?,
             center,
             case,
         })
     })
     .await?;
-    let Loaded { center, case, ans, zones, ever, events, docs, topics, institutions, zone_rows, users, access } =
-        loaded;
+    let Loaded {
+        center,
+        case,
+        ans,
+        zones,
+        ever,
+        events,
+        docs,
+        topics,
+        institutions,
+        zone_rows,
+        users,
+        access,
+        block,
+        lifts,
+    } = loaded;
     let legs: Vec<Appointment> = ever.iter().filter(|a| a.status.is_live()).cloned().collect();
     // A booking or a move in the history says when: the seats it took (made at the event's
     // instant) and, for a move, the ones it freed (cancelled at that instant).
@@ -191,7 +217,22 @@ pub(super) async fn case_page(
             Some(t.fmt2("desk.announce", "number", ticket, "who", who))
         })
         .flatten();
+    let block = block.map(|b| {
+        let until = local(&center, b.until);
+        let until = format!("{} {}", date_label(lang, until.date_naive()), until.format("%Y"));
+        t.fmt3(msg("no_show.staff_block"), "count", b.count, "months", b.months, "until", until)
+    });
+    let lifts = lifts
+        .iter()
+        .map(|(at, by, reason)| {
+            let at = local(&center, *at).format("%Y-%m-%d %H:%M");
+            let who = user_name(Some(*by)).unwrap_or_default();
+            t.fmt3(msg("no_show.lifted_line"), "at", at, "who", who, "reason", reason)
+        })
+        .collect();
     let page = CasePage {
+        block,
+        lifts,
         walked_in,
         t,
         id: case.id,

@@ -1,0 +1,199 @@
+//! The no-show policy (issue 20): a center sets N no-shows within M months → new bookings by
+//! the applicant blocked for K weeks after the last one (defaults 2 / 6 / 4; N = 0 is no
+//! policy). A person is matched by business number, else by phone or e-mail, over the
+//! center's cases. A no-show is a visit (one day of one case, however many zones) whose
+//! appointment was marked not attended — a cancelled visit never is. Staff lift a block with a
+//! reason: the lift forgives the no-shows before it, and is kept in the center's trail.
+
+use std::collections::BTreeSet;
+
+use chrono::{Duration, Months, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::centers::Center;
+use crate::db::schema::{appointments, case_answers, cases, centers, no_show_lifts};
+use crate::db::{self, DbConn};
+use crate::domain::AppointmentStatus;
+use crate::domain::form::{FieldError, err};
+use crate::i18n::msg;
+
+/// Why and until when new bookings are blocked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Block {
+    pub until: NaiveDateTime,
+    /// No-shows counted (within the window, after the last lift).
+    pub count: usize,
+    pub months: i32,
+}
+
+/// The center's cases that are the same person as `case_id`'s: the same business number, or
+/// without one the same phone or e-mail.
+fn same_person(conn: &mut DbConn, center_id: i64, case_id: i64) -> QueryResult<Vec<i64>> {
+    let found: Option<(Option<String>, Option<String>, Option<String>)> = case_answers::table
+        .filter(case_answers::case_id.eq(case_id))
+        .select((case_answers::brn, case_answers::contact_phone, case_answers::contact_email))
+        .first(conn)
+        .optional()?;
+    let (brn, phone, email) = found.unwrap_or_default();
+    let of_center = case_answers::table
+        .inner_join(cases::table.on(cases::id.eq(case_answers::case_id)))
+        .filter(cases::center_id.eq(center_id))
+        .select(cases::id);
+    let mut ids: Vec<i64> = match (brn.filter(|b| !b.is_empty()), phone, email) {
+        (Some(b), _, _) => of_center.filter(case_answers::brn.eq(b)).load(conn)?,
+        (None, None, None) => Vec::new(),
+        (None, p, e) => {
+            of_center.filter(case_answers::contact_phone.eq(p).or(case_answers::contact_email.eq(e))).load(conn)?
+        }
+    };
+    if !ids.contains(&case_id) {
+        ids.push(case_id);
+    }
+    Ok(ids)
+}
+
+/// The block on new bookings for the person of `case_id` at the center, if one holds `now`.
+pub fn block_of(conn: &mut DbConn, center: &Center, case_id: i64, now: NaiveDateTime) -> QueryResult<Option<Block>> {
+    if center.no_show_limit <= 0 {
+        return Ok(None);
+    }
+    let ids = same_person(conn, center.id, case_id)?;
+    let lifted: Option<NaiveDateTime> = no_show_lifts::table
+        .filter(no_show_lifts::case_id.eq_any(&ids))
+        .select(diesel::dsl::max(no_show_lifts::lifted_at))
+        .first(conn)?;
+    let months = u32::try_from(center.no_show_months).unwrap_or(6);
+    let window = now.checked_sub_months(Months::new(months)).unwrap_or(now);
+    let since = lifted.map_or(window, |l| l.max(window));
+    let missed: Vec<(i64, NaiveDateTime)> = appointments::table
+        .filter(appointments::case_id.eq_any(&ids))
+        .filter(appointments::status.eq(AppointmentStatus::NoShow.as_str()))
+        .filter(appointments::starts_at.gt(since))
+        .filter(appointments::starts_at.le(now))
+        .select((appointments::case_id, appointments::starts_at))
+        .load(conn)?;
+    // One visit is one no-show, however many zones it had (its legs are on one day).
+    let visits: BTreeSet<(i64, NaiveDate)> = missed.iter().map(|(c, at)| (*c, at.date())).collect();
+    let Some(last) = missed.iter().map(|(_, at)| *at).max() else { return Ok(None) };
+    let until = last + Duration::weeks(center.no_show_block_weeks.into());
+    let limit = usize::try_from(center.no_show_limit).unwrap_or(usize::MAX);
+    Ok((visits.len() >= limit && now < until).then_some(Block {
+        until,
+        count: visits.len(),
+        months: center.no_show_months,
+    }))
+}
+
+/// The policy as a form sends it.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct PolicyForm {
+    #[serde(default)]
+    pub no_show_limit: String,
+    #[serde(default)]
+    pub no_show_months: String,
+    #[serde(default)]
+    pub no_show_block_weeks: String,
+}
+
+impl PolicyForm {
+    pub fn of(center: &Center) -> Self {
+        PolicyForm {
+            no_show_limit: center.no_show_limit.to_string(),
+            no_show_months: center.no_show_months.to_string(),
+            no_show_block_weeks: center.no_show_block_weeks.to_string(),
+        }
+    }
+
+    /// (N, M, K) within their ranges (0–10 no-shows, 1–24 months, 1–52 weeks).
+    pub fn parse(&self) -> Result<(i32, i32, i32), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut read =
+            |field: &'static str, raw: &str, lo: i32, hi: i32, key: &'static str| match raw.trim().parse::<i32>() {
+                Ok(v) if (lo..=hi).contains(&v) => v,
+                _ => {
+                    errors.push(err(field, key));
+                    0
+                }
+            };
+        let n = read("no_show_limit", &self.no_show_limit, 0, 10, msg("no_show.error.limit"));
+        let m = read("no_show_months", &self.no_show_months, 1, 24, msg("no_show.error.months"));
+        let k = read("no_show_block_weeks", &self.no_show_block_weeks, 1, 52, msg("no_show.error.weeks"));
+        if errors.is_empty() { Ok((n, m, k)) } else { Err(errors) }
+    }
+}
+
+/// Sets the center's policy (kept in the center's trail).
+pub fn set_policy(
+    conn: &mut DbConn,
+    center_id: i64,
+    by: i64,
+    (n, m, k): (i32, i32, i32),
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    use crate::db::center_changes::{self as changes, Detail, kind};
+    db::write_tx(conn, |conn| {
+        diesel::update(centers::table.filter(centers::id.eq(center_id)))
+            .set((centers::no_show_limit.eq(n), centers::no_show_months.eq(m), centers::no_show_block_weeks.eq(k)))
+            .execute(conn)?;
+        let detail = Detail {
+            no_show_limit: Some(n),
+            no_show_months: Some(m),
+            no_show_block_weeks: Some(k),
+            ..Detail::default()
+        };
+        changes::record(conn, center_id, Some(by), now, kind::NO_SHOW_POLICY_SET, None, &detail)
+    })
+}
+
+/// Why a lift was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum LiftError {
+    #[error("a reason is required")]
+    ReasonRequired,
+    /// No block holds (it ended, or someone lifted it meanwhile).
+    #[error("no block")]
+    NoBlock,
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+/// Staff lift the block on the person of `case_id` with a reason.
+pub fn lift(
+    conn: &mut DbConn,
+    center: &Center,
+    case_id: i64,
+    by: i64,
+    reason: &str,
+    now: NaiveDateTime,
+) -> Result<(), LiftError> {
+    use crate::db::center_changes::{self as changes, Detail, kind};
+    let Ok(Some(reason)) = crate::domain::text::single_line(reason, 500) else {
+        return Err(LiftError::ReasonRequired);
+    };
+    db::write_tx(conn, |conn| {
+        if block_of(conn, center, case_id, now)?.is_none() {
+            return Err(LiftError::NoBlock);
+        }
+        diesel::insert_into(no_show_lifts::table)
+            .values((
+                no_show_lifts::center_id.eq(center.id),
+                no_show_lifts::case_id.eq(case_id),
+                no_show_lifts::lifted_at.eq(now),
+                no_show_lifts::lifted_by.eq(by),
+                no_show_lifts::reason.eq(&reason),
+            ))
+            .execute(conn)?;
+        let detail = Detail { reason: Some(reason.clone()), case_id: Some(case_id), ..Detail::default() };
+        changes::record(conn, center.id, Some(by), now, kind::NO_SHOW_LIFTED, None, &detail)?;
+        Ok(())
+    })
+}
+
+/// The lifts made on the case: (when, by whom, why), oldest first.
+pub fn lifts_of(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<(NaiveDateTime, i64, String)>> {
+    no_show_lifts::table
+        .filter(no_show_lifts::case_id.eq(case_id))
+        .order(no_show_lifts::lifted_at)
+        .select((no_show_lifts::lifted_at, no_show_lifts::lifted_by, no_show_lifts::reason))
+        .load(conn)
+}
