@@ -338,3 +338,34 @@ pub async fn times_page(app: &TestApp, client: &reqwest::Client, base: &str) -> 
     let days = client.get(app.url(&format!("{base}/book"))).send().await.unwrap().text().await.unwrap();
     client.get(app.url(&busiest_day(&days))).send().await.unwrap().text().await.unwrap()
 }
+
+/// The case's booked visit moved `days_ago` into the past and marked not attended.
+pub fn missed_visit(app: &TestApp, case_id: i64, days_ago: i64) -> chrono::NaiveDateTime {
+    let at = (chrono::Utc::now().naive_utc() - chrono::Duration::days(days_ago)).date().and_hms_opt(1, 0, 0).unwrap();
+    app.exec(&format!(
+        "UPDATE appointments SET status = 'no_show', starts_at = '{}', ends_at = '{}' WHERE case_id = {case_id}",
+        at.format("%Y-%m-%d %H:%M:%S"),
+        (at + chrono::Duration::minutes(30)).format("%Y-%m-%d %H:%M:%S"),
+    ));
+    at
+}
+
+/// An earlier case of the company the questionnaire fills in (its business number), with its
+/// visit booked.
+pub fn earlier_case_of_company(app: &TestApp, zones: &[&str]) -> i64 {
+    let center = gyeongnam(app);
+    let case = submitted_case(app, &center, zones);
+    if zones.len() > 1 {
+        book_first_visit(app, &center, &case);
+    } else {
+        // One zone: its first free time.
+        use onestop::services::{availability, booking};
+        let now = chrono::Utc::now().naive_utc();
+        let times = availability::for_case(&mut app.conn(), &center, case.id, now).unwrap();
+        let slot = times.zones[0].days.values().next().unwrap()[0].clone();
+        let legs = [booking::Leg { zone_id: slot.zone_id, starts_at: slot.starts_at }];
+        booking::reserve(&mut app.conn(), &center, &case, &legs, &booking::Op::applicant(now)).unwrap();
+    }
+    app.exec(&format!("UPDATE case_answers SET brn = '120-81-47521' WHERE case_id = {}", case.id));
+    case.id
+}

@@ -3,42 +3,12 @@
 //! see it on the case and lift it with a reason (kept in the trail); it ends on time; a
 //! cancelled visit never counts, nor a one-stop visit more than once.
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::Duration;
 use onestop::services::action::ActionError;
 use onestop::services::no_show;
 
-use crate::fixtures::{book_first_visit, gyeongnam, submit_filled, submitted_case};
+use crate::fixtures::{earlier_case_of_company as earlier, gyeongnam, missed_visit as missed, submit_filled};
 use crate::helpers::{TestApp, browser_client, spawn_app_with_demo, texts};
-
-/// The case's booked visit moved `days_ago` into the past and marked not attended.
-fn missed(app: &TestApp, case_id: i64, days_ago: i64) -> NaiveDateTime {
-    let at = (chrono::Utc::now().naive_utc() - Duration::days(days_ago)).date().and_hms_opt(1, 0, 0).unwrap();
-    app.exec(&format!(
-        "UPDATE appointments SET status = 'no_show', starts_at = '{}', ends_at = '{}' WHERE case_id = {case_id}",
-        at.format("%Y-%m-%d %H:%M:%S"),
-        (at + Duration::minutes(30)).format("%Y-%m-%d %H:%M:%S"),
-    ));
-    at
-}
-
-/// An earlier case of the same company (the business number the questionnaire fills in).
-fn earlier_case(app: &TestApp, zones: &[&str]) -> i64 {
-    let center = gyeongnam(app);
-    let case = submitted_case(app, &center, zones);
-    if zones.len() > 1 {
-        book_first_visit(app, &center, &case);
-    } else {
-        // One zone: its first free time.
-        use onestop::services::{availability, booking};
-        let now = chrono::Utc::now().naive_utc();
-        let times = availability::for_case(&mut app.conn(), &center, case.id, now).unwrap();
-        let slot = times.zones[0].days.values().next().unwrap()[0].clone();
-        let legs = [booking::Leg { zone_id: slot.zone_id, starts_at: slot.starts_at }];
-        booking::reserve(&mut app.conn(), &center, &case, &legs, &booking::Op::applicant(now)).unwrap();
-    }
-    app.exec(&format!("UPDATE case_answers SET brn = '120-81-47521' WHERE case_id = {}", case.id));
-    case.id
-}
 
 fn block(app: &TestApp, case_id: i64) -> Option<no_show::Block> {
     let center = gyeongnam(app);
@@ -51,14 +21,14 @@ async fn two_no_shows_block_new_bookings_the_page_says_until_when_and_staff_lift
     let client = browser_client();
     let (base, case) = submit_filled(&app, &client, "gyeongnam").await;
     // A one-stop visit missed is one no-show, not two.
-    let first = earlier_case(&app, &["legal", "ip"]);
+    let first = earlier(&app, &["legal", "ip"]);
     missed(&app, first, 40);
     assert_eq!(block(&app, case), None);
     let (_, page) = app.get_html(&format!("{base}/book")).await;
     assert!(texts(&page, "#blocked").is_empty());
 
     // A second one: blocked for 4 weeks after it, matched by the business number.
-    let second = earlier_case(&app, &["legal"]);
+    let second = earlier(&app, &["legal"]);
     let last = missed(&app, second, 10);
     let b = block(&app, case).expect("blocked");
     assert_eq!((b.count, b.months, b.until), (2, 6, last + Duration::weeks(4)));
@@ -140,7 +110,7 @@ async fn the_center_sets_its_policy_and_zero_turns_it_off() {
     let client = browser_client();
     let (_, case) = submit_filled(&app, &client, "gyeongnam").await;
     for days in [20, 10] {
-        let earlier = earlier_case(&app, &["legal"]);
+        let earlier = earlier(&app, &["legal"]);
         missed(&app, earlier, days);
     }
     assert!(block(&app, case).is_some());
@@ -174,7 +144,7 @@ async fn the_center_sets_its_policy_and_zero_turns_it_off() {
     let r = policy("0", "6", "4").await;
     assert_eq!(r.status().as_u16(), 303);
     for days in [5] {
-        let earlier = earlier_case(&app, &["legal"]);
+        let earlier = earlier(&app, &["legal"]);
         missed(&app, earlier, days);
     }
     assert_eq!(block(&app, case), None, "0 turns the policy off");

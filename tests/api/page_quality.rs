@@ -787,6 +787,26 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
         pages.push(Page { name: "ko-apply-expired".into(), lang: "ko", signed_in: false, path: String::new(), html });
     }
 
+    // The no-show block (last: every later booking of the questionnaire's company is blocked):
+    // the applicant's booking page and the case page saying why and until when.
+    for days in [20, 10] {
+        let earlier = q::earlier_case_of_company(&app, &["legal"]);
+        q::missed_visit(&app, earlier, days);
+    }
+    for lang in ["ko", "en"] {
+        let client = client_for(&app, lang, None).await;
+        let (base, case) = q::submit_filled(&app, &client, "gyeongnam").await;
+        let path = format!("{base}/book");
+        let html = client.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains(r#"id="blocked""#), "the booking page says the block");
+        pages.push(Page { name: format!("{lang}-apply-book-blocked"), lang, signed_in: false, path, html });
+        let staff = client_for(&app, lang, Some("admin")).await;
+        let path = format!("/staff/cases/{case}");
+        let html = staff.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains(r#"id="block""#), "the case page says the block");
+        pages.push(Page { name: format!("{lang}-admin-case-blocked"), lang, signed_in: true, path, html });
+    }
+
     // The 500 page, from an application whose database broke.
     let broken = spawn_app().await;
     broken.exec("ALTER TABLE centers RENAME TO centers_gone");
