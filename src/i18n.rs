@@ -162,6 +162,15 @@ impl T {
     }
 }
 
+/// A day with its year: `2026년 12월 3일 (목)`, `Thu 3 Dec 2026`.
+pub fn date_with_year(lang: Lang, d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    match lang {
+        Lang::Ko => format!("{}년 {}", d.year(), date_label(lang, d)),
+        Lang::En => format!("{} {}", date_label(lang, d), d.year()),
+    }
+}
+
 /// A day as the pages and mails show it: `12월 3일 (목)`, `Thu 3 Dec`.
 pub fn date_label(lang: Lang, d: chrono::NaiveDate) -> String {
     use chrono::Datelike;

@@ -57,8 +57,9 @@ pub struct BookPage {
     days: std::sync::Arc<Vec<Day>>,
     /// The day whose times this page offers (the second step).
     chosen: Option<usize>,
-    /// New bookings are blocked for no-shows: why and until when.
+    /// New bookings are blocked for no-shows: why and until when, and the center's phone.
     blocked: Option<String>,
+    center_phone: Option<String>,
     message: Option<&'static str>,
 }
 
@@ -131,6 +132,7 @@ struct Found {
     shown: Shown,
     current: Vec<VisitLeg>,
     blocked: Option<String>,
+    center_phone: Option<String>,
 }
 
 /// The case's free times and, when it is reserved, its current visit.
@@ -157,13 +159,14 @@ fn read(
     };
     let blocked = block.map(|b| {
         let day = crate::domain::availability::local_date(crate::services::availability::time_zone(center), b.until);
-        let until = match lang {
-            Lang::Ko => format!("{}년 {}", day.year(), date_label(lang, day)),
-            Lang::En => format!("{} {}", date_label(lang, day), day.year()),
-        };
+        let until = crate::i18n::date_with_year(lang, day);
         T(lang).fmt3(crate::i18n::msg("no_show.blocked"), "count", b.count, "months", b.months, "until", until)
     });
-    Ok(Found { case, status, shown, current, blocked })
+    let center_phone = match blocked {
+        Some(_) => Some(crate::db::center_contacts::of_center(conn, center.id)?.phone).filter(|p| !p.is_empty()),
+        None => None,
+    };
+    Ok(Found { case, status, shown, current, blocked, center_phone })
 }
 
 fn page_of(
@@ -193,6 +196,7 @@ fn page_of(
         days,
         chosen,
         blocked: f.blocked,
+        center_phone: f.center_phone,
         message,
         t: ctx.t,
         ctx,

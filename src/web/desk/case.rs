@@ -219,7 +219,7 @@ pub(super) async fn case_page(
         .flatten();
     let block = block.map(|b| {
         let until = local(&center, b.until);
-        let until = format!("{} {}", date_label(lang, until.date_naive()), until.format("%Y"));
+        let until = crate::i18n::date_with_year(lang, until.date_naive());
         t.fmt3(msg("no_show.staff_block"), "count", b.count, "months", b.months, "until", until)
     });
     let lifts = lifts
