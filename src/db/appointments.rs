@@ -28,6 +28,8 @@ pub struct Appointment {
     pub call_count: i32,
     /// When "did not come" put the visitor back in line (behind everyone else waiting).
     pub requeued_at: Option<NaiveDateTime>,
+    /// When the applicant confirmed they are coming (asked some days before).
+    pub confirmed_at: Option<NaiveDateTime>,
 }
 
 /// The appointments of a visit still to happen or happening (not cancelled, no-show or done),
@@ -249,4 +251,17 @@ pub fn count_of_case(conn: &mut DbConn, case_id: i64, states: &[AppointmentStatu
         .filter(appointments::status.eq_any(states.iter().map(|s| s.as_str())))
         .count()
         .get_result(conn)
+}
+
+/// Marks the case's booked legs confirmed (those not confirmed yet); returns how many.
+pub fn confirm_booked(conn: &mut DbConn, case_id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    use super::schema::appointments as a;
+    diesel::update(
+        a::table
+            .filter(a::case_id.eq(case_id))
+            .filter(a::status.eq(AppointmentStatus::Booked.as_str()))
+            .filter(a::confirmed_at.is_null()),
+    )
+    .set(a::confirmed_at.eq(now))
+    .execute(conn)
 }

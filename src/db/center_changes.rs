@@ -55,6 +55,9 @@ pub struct Detail {
     pub no_show_months: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_show_block_weeks: Option<i32>,
+    /// The days before a visit its confirmation is asked ("3,1").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirm_days: Option<String>,
     /// The case a change was made on (a block lifted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case_id: Option<i64>,

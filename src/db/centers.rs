@@ -24,6 +24,8 @@ pub struct Center {
     pub no_show_limit: i32,
     pub no_show_months: i32,
     pub no_show_block_weeks: i32,
+    /// The days before a visit the applicant is asked to confirm it ("3,1"; empty: never).
+    pub confirm_days: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

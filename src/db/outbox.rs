@@ -125,6 +125,7 @@ pub mod skipped {
     pub const CASE_MOVED_ON: &str = "the case is no longer waiting for its visit";
     pub const VISIT_CANCELLED: &str = "visit cancelled";
     pub const VISIT_MOVED: &str = "visit moved";
+    pub const CONFIRMED: &str = "the visit was confirmed already";
 }
 
 /// The pending messages about a case's visit as it was (reminders, invitations not yet sent),

@@ -16,6 +16,7 @@ diesel::table! {
         no_show_limit -> Integer,
         no_show_months -> Integer,
         no_show_block_weeks -> Integer,
+        confirm_days -> Text,
     }
 }
 
@@ -212,6 +213,7 @@ diesel::table! {
         called_at -> Nullable<Timestamp>,
         call_count -> Integer,
         requeued_at -> Nullable<Timestamp>,
+        confirmed_at -> Nullable<Timestamp>,
     }
 }
 

@@ -54,6 +54,8 @@ coded! {
         VisitCancelled = "visit_cancelled",
         /// Before the visit; sent only while the case still waits for it.
         Reminder = "reminder",
+        /// Some days before the visit: confirm or cancel; sent only while it is not confirmed.
+        ConfirmAsk = "confirm_ask",
         Rerouted = "rerouted",
         NewLink = "new_link",
         ConsultationSummary = "consultation_summary",

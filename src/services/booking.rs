@@ -192,6 +192,14 @@ impl Op {
             }
         } else {
             mail::queue_visit(conn, &self.mail(), case_id, VisitChange::Reminder, appts, self.link.as_deref(), None)?;
+            let center = match crate::db::cases::find(conn, case_id)? {
+                Some(c) => crate::db::centers::by_id(conn, c.center_id)?,
+                None => None,
+            };
+            for days in center.map(|c| confirm_days(&c.confirm_days)).unwrap_or_default() {
+                let ask = VisitChange::ConfirmAsk { days };
+                mail::queue_visit(conn, &self.mail(), case_id, ask, appts, self.link.as_deref(), None)?;
+            }
         }
         Ok(())
     }
@@ -298,6 +306,34 @@ fn within_cutoff(
         }
     }
     Ok(true)
+}
+
+/// The days before a visit a center asks to confirm it: "3,1" → [3, 1] (1–14 days, at most
+/// three, each once; anything else in the list is ignored).
+pub fn confirm_days(raw: &str) -> Vec<i32> {
+    let mut out: Vec<i32> = Vec::new();
+    for d in raw.split(',').filter_map(|p| p.trim().parse::<i32>().ok()) {
+        if (1..=14).contains(&d) && !out.contains(&d) && out.len() < 3 {
+            out.push(d);
+        }
+    }
+    out
+}
+
+/// Whether the case's visit (every live leg) is confirmed.
+pub fn confirmed(conn: &mut DbConn, case_id: i64) -> QueryResult<bool> {
+    let live = appointments::live_of_case(conn, case_id)?;
+    Ok(!live.is_empty() && live.iter().all(|a| a.confirmed_at.is_some()))
+}
+
+/// The applicant confirms they are coming: every booked leg not yet confirmed is, in one
+/// statement (two clicks at once confirm once). Returns whether this call confirmed it.
+pub fn confirm(conn: &mut DbConn, case: &Case, now: NaiveDateTime) -> Result<bool, ActionError> {
+    if case.status != CaseStatus::Reserved {
+        return Err(ActionError::WrongState);
+    }
+    let n = db::write_tx(conn, |conn| appointments::confirm_booked(conn, case.id, now))?;
+    Ok(n > 0)
 }
 
 /// Cancels the case and frees its seats, within the cut-off for an applicant.

@@ -192,11 +192,14 @@ fn no_longer_holds(
     if &outbox::visit_key(&live) != key {
         return Ok(Some(outbox::skipped::VISIT_CHANGED));
     }
-    if row.kind == MessageKind::Reminder {
+    if matches!(row.kind, MessageKind::Reminder | MessageKind::ConfirmAsk) {
         let status = cases::find(conn, case_id)?.map(|c| c.status);
         if status != Some(CaseStatus::Reserved) {
             return Ok(Some(outbox::skipped::CASE_MOVED_ON));
         }
+    }
+    if row.kind == MessageKind::ConfirmAsk && crate::services::booking::confirmed(conn, case_id)? {
+        return Ok(Some(outbox::skipped::CONFIRMED));
     }
     Ok(None)
 }

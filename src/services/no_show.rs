@@ -93,6 +93,18 @@ pub struct PolicyForm {
     pub no_show_months: String,
     #[serde(default)]
     pub no_show_block_weeks: String,
+    /// The days before a visit to ask for its confirmation ("3,1"; empty: never).
+    #[serde(default)]
+    pub confirm_days: String,
+}
+
+/// The booking rules as saved: the no-show policy (N, M, K) and the confirmation days.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rules {
+    pub limit: i32,
+    pub months: i32,
+    pub weeks: i32,
+    pub confirm_days: String,
 }
 
 impl PolicyForm {
@@ -101,11 +113,13 @@ impl PolicyForm {
             no_show_limit: center.no_show_limit.to_string(),
             no_show_months: center.no_show_months.to_string(),
             no_show_block_weeks: center.no_show_block_weeks.to_string(),
+            confirm_days: center.confirm_days.clone(),
         }
     }
 
-    /// (N, M, K) within their ranges (0–10 no-shows, 1–24 months, 1–52 weeks).
-    pub fn parse(&self) -> Result<(i32, i32, i32), Vec<FieldError>> {
+    /// (N, M, K) within their ranges (0–10 no-shows, 1–24 months, 1–52 weeks), and up to three
+    /// distinct days from 1 to 14 (or none).
+    pub fn parse(&self) -> Result<Rules, Vec<FieldError>> {
         let mut errors = Vec::new();
         let mut read =
             |field: &'static str, raw: &str, lo: i32, hi: i32, key: &'static str| match raw.trim().parse::<i32>() {
@@ -118,27 +132,34 @@ impl PolicyForm {
         let n = read("no_show_limit", &self.no_show_limit, 0, 10, msg("no_show.error.limit"));
         let m = read("no_show_months", &self.no_show_months, 1, 24, msg("no_show.error.months"));
         let k = read("no_show_block_weeks", &self.no_show_block_weeks, 1, 52, msg("no_show.error.weeks"));
-        if errors.is_empty() { Ok((n, m, k)) } else { Err(errors) }
+        let parts: Vec<&str> = self.confirm_days.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
+        let days = crate::services::booking::confirm_days(&self.confirm_days);
+        if days.len() != parts.len() {
+            errors.push(err("confirm_days", msg("attend.error.days")));
+        }
+        let confirm_days = days.iter().map(i32::to_string).collect::<Vec<_>>().join(",");
+        if errors.is_empty() { Ok(Rules { limit: n, months: m, weeks: k, confirm_days }) } else { Err(errors) }
     }
 }
 
 /// Sets the center's policy (kept in the center's trail).
-pub fn set_policy(
-    conn: &mut DbConn,
-    center_id: i64,
-    by: i64,
-    (n, m, k): (i32, i32, i32),
-    now: NaiveDateTime,
-) -> QueryResult<()> {
+pub fn set_policy(conn: &mut DbConn, center_id: i64, by: i64, rules: &Rules, now: NaiveDateTime) -> QueryResult<()> {
+    let (n, m, k) = (rules.limit, rules.months, rules.weeks);
     use crate::db::center_changes::{self as changes, Detail, kind};
     db::write_tx(conn, |conn| {
         diesel::update(centers::table.filter(centers::id.eq(center_id)))
-            .set((centers::no_show_limit.eq(n), centers::no_show_months.eq(m), centers::no_show_block_weeks.eq(k)))
+            .set((
+                centers::no_show_limit.eq(n),
+                centers::no_show_months.eq(m),
+                centers::no_show_block_weeks.eq(k),
+                centers::confirm_days.eq(&rules.confirm_days),
+            ))
             .execute(conn)?;
         let detail = Detail {
             no_show_limit: Some(n),
             no_show_months: Some(m),
             no_show_block_weeks: Some(k),
+            confirm_days: Some(rules.confirm_days.clone()),
             ..Detail::default()
         };
         changes::record(conn, center_id, Some(by), now, kind::NO_SHOW_POLICY_SET, None, &detail)

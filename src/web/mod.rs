@@ -90,6 +90,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/apply/{token}/done").route(get().to(apply::done)))
         .service(resource("/apply/{token}/book").route(get().to(book::show)).route(post().to(book::book)))
         .service(resource("/apply/{token}/visit").route(get().to(book::visit)))
+        .service(resource("/apply/{token}/confirm").route(get().to(book::confirm_page)).route(post().to(book::confirm)))
         .service(resource("/apply/{token}/cancel").route(post().to(book::cancel)))
         .service(resource("/apply/{token}/third-party").route(post().to(book::third_party)))
         .service(resource("/apply/{token}/data").route(get().to(book::data)))

@@ -158,7 +158,7 @@ pub async fn save_no_show_policy(
     };
     let now = state.clock.now();
     with_conn(&state, move |conn| {
-        Ok(crate::services::no_show::set_policy(conn, admin.center_id, admin.user_id, policy, now)?)
+        Ok(crate::services::no_show::set_policy(conn, admin.center_id, admin.user_id, &policy, now)?)
     })
     .await?;
     Ok(respond::see_other("/staff/settings?policy_saved=1#no-show-h"))

@@ -369,3 +369,28 @@ pub fn earlier_case_of_company(app: &TestApp, zones: &[&str]) -> i64 {
     app.exec(&format!("UPDATE case_answers SET brn = '120-81-47521' WHERE case_id = {}", case.id));
     case.id
 }
+
+/// A mailer over `transport` for one test (worker "test", a minute's retry base).
+pub fn mailer(transport: onestop::services::mailer::Transport, max_attempts: u32) -> onestop::services::mailer::Mailer {
+    onestop::services::mailer::Mailer {
+        transport,
+        from: "no-reply@onestop.test".into(),
+        settings: onestop::config::MailSettings {
+            transport: onestop::config::MailTransport::Memory,
+            max_attempts,
+            retry_base: std::time::Duration::from_secs(60),
+            lease: std::time::Duration::from_secs(120),
+            poll: None,
+        },
+        worker: "test".into(),
+    }
+}
+
+/// The SMTP transport to the sink.
+pub fn smtp(sink: &SmtpSink) -> onestop::services::mailer::Transport {
+    onestop::services::mailer::Transport::new(
+        &onestop::config::MailTransport::Smtp(sink.url()),
+        std::path::Path::new("."),
+    )
+    .unwrap()
+}

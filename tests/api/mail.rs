@@ -8,35 +8,16 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
-use onestop::config::{MailSettings, MailTransport};
+use onestop::config::MailTransport;
 use onestop::db::outbox::{self, NewMessage, OutboxRow};
 use onestop::db::schema::email_outbox;
 use onestop::db::{self, DbConn, appointments};
 use onestop::services::availability;
 use onestop::services::booking::{self, Leg};
-use onestop::services::mailer::{Delivered, Mailer, Transport};
+use onestop::services::mailer::{Delivered, Transport};
 
-use crate::fixtures::{SmtpSink, booked_legal_case, parse_ics, received, submitted_case};
+use crate::fixtures::{SmtpSink, booked_legal_case, mailer, parse_ics, received, smtp, submitted_case};
 use crate::helpers::{TestApp, onestop_command, spawn_app_with_demo};
-
-fn mailer(transport: Transport, max_attempts: u32) -> Mailer {
-    Mailer {
-        transport,
-        from: "no-reply@onestop.test".into(),
-        settings: MailSettings {
-            transport: MailTransport::Memory,
-            max_attempts,
-            retry_base: Duration::from_secs(60),
-            lease: Duration::from_secs(120),
-            poll: None,
-        },
-        worker: "test".into(),
-    }
-}
-
-fn smtp(sink: &SmtpSink) -> Transport {
-    Transport::new(&MailTransport::Smtp(sink.url()), std::path::Path::new(".")).unwrap()
-}
 
 fn queue_notices(conn: &mut DbConn, n: usize) -> Vec<String> {
     let now = db::now();

@@ -11,6 +11,7 @@ mod booking;
 mod calls;
 mod case_flow;
 mod cli;
+mod confirm;
 mod desk;
 mod expert;
 mod hardening;

@@ -787,6 +787,20 @@ async fn every_page_passes_the_html_checker_and_axe_in_chromium() {
         pages.push(Page { name: "ko-apply-expired".into(), lang: "ko", signed_in: false, path: String::new(), html });
     }
 
+    // "Confirm or cancel": the visit page asking first, opened from the message.
+    for lang in ["ko", "en"] {
+        let client = client_for(&app, lang, None).await;
+        let (base, case) = q::submit_filled(&app, &client, "gyeongnam").await;
+        q::book_first_visit(
+            &app,
+            &q::gyeongnam(&app),
+            &onestop::db::cases::find(&mut app.conn(), case).unwrap().unwrap(),
+        );
+        let path = format!("{base}/confirm");
+        let html = client.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains(r#"id="confirm-h""#), "the page asks first");
+        pages.push(Page { name: format!("{lang}-apply-confirm"), lang, signed_in: false, path, html });
+    }
     // The no-show block (last: every later booking of the questionnaire's company is blocked):
     // the applicant's booking page and the case page saying why and until when.
     for days in [20, 10] {

@@ -1,4 +1,5 @@
-//! The mails about a visit: confirmed, moved, cancelled, and the reminder, each with its calendar file.
+//! The mails about a visit: confirmed, moved, cancelled, and the reminder, each with its calendar
+//! file; and "confirm or cancel" some days before it.
 
 use diesel::QueryResult;
 
@@ -18,6 +19,11 @@ pub enum VisitChange {
     Cancelled,
     /// The reminder before the visit (queued with the booking, due `reminder_lead_hours` before).
     Reminder,
+    /// "Confirm or cancel", `days` before the visit (queued with the booking; the center's
+    /// `confirm_days`), with the link to the confirmation page.
+    ConfirmAsk {
+        days: i32,
+    },
 }
 
 impl VisitChange {
@@ -27,6 +33,7 @@ impl VisitChange {
             VisitChange::Moved => MessageKind::VisitMoved,
             VisitChange::Cancelled => MessageKind::VisitCancelled,
             VisitChange::Reminder => MessageKind::Reminder,
+            VisitChange::ConfirmAsk { .. } => MessageKind::ConfirmAsk,
         }
     }
 
@@ -41,6 +48,9 @@ impl VisitChange {
                 ["mail.visit_cancelled.subject", "mail.visit_cancelled.heading", "mail.visit_cancelled.intro"]
             }
             VisitChange::Reminder => ["mail.reminder.subject", "mail.reminder.heading", "mail.reminder.intro"],
+            VisitChange::ConfirmAsk { .. } => {
+                ["mail.confirm_ask.subject", "mail.confirm_ask.heading", "mail.confirm_ask.intro"]
+            }
         }
     }
 }
@@ -69,6 +79,18 @@ pub fn queue_visit(
     if change == VisitChange::Reminder && reminder_at <= env.now {
         return Ok(None);
     }
+    // A confirmation is asked for on its day, with the link to answer; not when that day has
+    // passed already, nor without the applicant's link.
+    let ask_at = match change {
+        VisitChange::ConfirmAsk { days } => {
+            let at = first_start - chrono::Duration::days(days.into());
+            if at <= env.now || link.is_none() {
+                return Ok(None);
+            }
+            Some(at)
+        }
+        _ => None,
+    };
     let zones = centers::zones_of(conn, center.id)?;
     let institutions = centers::institutions(conn)?;
     let lang = Lang::parse(&case.lang).unwrap_or_default();
@@ -84,6 +106,9 @@ pub fn queue_visit(
     let [subject_key, heading_key, intro_key] = change.keys();
     let mut b = body(t, center_name, t.get(heading_key).to_owned());
     b.paragraphs.push(t.fmt(intro_key, "center", center_name));
+    if let VisitChange::ConfirmAsk { days } = change {
+        b.paragraphs.push(t.fmt("mail.confirm_ask.days", "days", days));
+    }
     b.facts.push(fact(t.get("mail.reference"), case.reference.clone()));
     b.facts.push(fact(t.get("mail.center"), center_name));
     for a in &legs {
@@ -125,6 +150,11 @@ pub fn queue_visit(
     }
     match (change, link) {
         (VisitChange::Cancelled, _) => b.notes.push(t.get("mail.visit_cancelled.note").to_owned()),
+        (VisitChange::ConfirmAsk { .. }, Some(link)) => {
+            let url = format!("{}/confirm", link.strip_suffix("/visit").unwrap_or(link));
+            b.action = Some(Action { label: t.get("mail.confirm_ask.action").to_owned(), url });
+            b.notes.push(t.get("mail.confirm_ask.note").to_owned());
+        }
         (_, Some(link)) => {
             b.action = Some(Action { label: t.get("mail.visit.action").to_owned(), url: link.to_owned() });
             let mut minutes = 0;
@@ -136,7 +166,8 @@ pub fn queue_visit(
         }
         (_, None) => b.notes.push(t.get("mail.visit.earlier_link").to_owned()),
     }
-    if change != VisitChange::Reminder {
+    let ask = matches!(change, VisitChange::ConfirmAsk { .. });
+    if change != VisitChange::Reminder && !ask {
         b.notes.push(t.get("mail.visit.calendar_note").to_owned());
     }
 
@@ -171,6 +202,9 @@ pub fn queue_visit(
     let mut m = message(change.kind(), case.id, lang, &to, subject, &b);
     if change == VisitChange::Reminder {
         m.send_after = Some(reminder_at);
+        m.not_after = Some(first_start);
+    } else if let Some(at) = ask_at {
+        m.send_after = Some(at);
         m.not_after = Some(first_start);
     } else {
         m.attachment = Some(Attachment {

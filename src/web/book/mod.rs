@@ -4,6 +4,7 @@
 
 mod calendar;
 mod cancel;
+mod confirm;
 mod data;
 mod ended;
 mod reserve;
@@ -16,6 +17,7 @@ mod visit;
 
 pub use calendar::visit_ics_file;
 pub use cancel::cancel;
+pub use confirm::{ask as confirm_page, confirm};
 pub use data::{data, data_json};
 pub use ended::has_ended;
 pub use reserve::book;

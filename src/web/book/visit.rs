@@ -31,6 +31,12 @@ pub struct VisitPage {
     reference: String,
     center_name: String,
     legs: Vec<VisitLeg>,
+    /// Every leg of the booked visit is confirmed; or it may be confirmed now.
+    is_confirmed: bool,
+    may_confirm: bool,
+    /// Opened from the "confirm or cancel" message (`/confirm`): the question comes first.
+    asking: bool,
+    confirm_said: Option<&'static str>,
     /// What the experts wrote for the applicant, per zone.
     summaries: Vec<(String, String)>,
     /// The applicant may still move / cancel the visit themselves (before the cut-offs).
@@ -137,7 +143,18 @@ pub(super) async fn visit_page(
         }
         _ => None,
     };
+    let booked = reserved && !appts.is_empty();
+    let is_confirmed = booked && appts.iter().all(|a| a.confirmed_at.is_some());
+    let confirm_said = match req.query_string() {
+        "confirmed=1" => Some(crate::web::i18n::msg("attend.done")),
+        "confirmed=already" => Some(crate::web::i18n::msg("attend.already")),
+        _ => None,
+    };
     let page = VisitPage {
+        is_confirmed,
+        may_confirm: booked && !is_confirmed,
+        asking: req.path().ends_with("/confirm"),
+        confirm_said,
         t: ctx.t,
         ctx,
         token: token.to_owned(),

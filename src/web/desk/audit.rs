@@ -206,6 +206,11 @@ fn operation_words(
     if let (Some(n), Some(m), Some(k)) = (d.no_show_limit, d.no_show_months, d.no_show_block_weeks) {
         parts.push(t.fmt3(msg("no_show.rule"), "count", n, "months", m, "weeks", k));
     }
+    match d.confirm_days.as_deref() {
+        Some("") => parts.push(t.get("attend.audit_off").to_owned()),
+        Some(days) => parts.push(t.fmt("attend.audit", "days", days)),
+        None => {}
+    }
     if let (Some(a), Some(b)) = (d.starts_on, d.ends_on) {
         parts.push(if a == b { a.to_string() } else { format!("{a} – {b}") });
     }

@@ -54,6 +54,9 @@ pub struct Row {
     late: Option<i64>,
     /// The applicant's phone, one tap away for calling a late visitor.
     phone: Option<String>,
+    /// The applicant confirmed the visit; or, asked to, has not by the day before it.
+    confirmed: bool,
+    unconfirmed: bool,
 }
 
 pub struct ZoneDay {
@@ -153,6 +156,7 @@ pub(super) async fn day_page(
     let search = query.q.clone().unwrap_or_default().trim().to_lowercase();
     let want_status = query.status.clone().unwrap_or_default();
     let want_zone = query.zone.clone().unwrap_or_default();
+    let asks_confirmation = !crate::services::booking::confirm_days(&center.confirm_days).is_empty();
     let mut out = Vec::new();
     for (zone, kind) in &zones {
         if !want_zone.is_empty() && kind.code != want_zone {
@@ -207,6 +211,11 @@ pub(super) async fn day_page(
                     .then(|| (now - a.starts_at).num_minutes())
                     .filter(|m| *m >= 1),
                 phone: ans.and_then(|x| x.contact_phone.clone()),
+                confirmed: a.confirmed_at.is_some(),
+                unconfirmed: a.status == AppointmentStatus::Booked
+                    && a.confirmed_at.is_none()
+                    && asks_confirmation
+                    && (local(&center, a.starts_at).date_naive() - today).num_days() <= 1,
             });
         }
         let on_duty = on_duty(lang, &rules, zone.id, weekday, &institutions);

@@ -1,0 +1,2 @@
+ALTER TABLE appointments DROP COLUMN confirmed_at;
+ALTER TABLE centers DROP COLUMN confirm_days;
