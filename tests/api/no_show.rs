@@ -138,6 +138,19 @@ async fn the_center_sets_its_policy_and_zero_turns_it_off() {
         ]
     );
     assert!(page.contains(r#"id="no_show_limit" name="no_show_limit" value="x""#), "what was typed comes back");
+    let fields = [
+        ("_csrf", csrf.as_str()),
+        ("no_show_limit", "2"),
+        ("no_show_months", "6"),
+        ("no_show_block_weeks", "4"),
+        ("confirm_days", "3, 30"),
+    ];
+    let r = app.post_form("/staff/settings/no-shows", &fields).await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert_eq!(
+        texts(&r.text().await.unwrap(), "#policy-errors li"),
+        ["1에서 14 사이의 날 수를 쉼표로 나눠 세 개까지 적어 주세요 (예: 3,1)."]
+    );
     let r = policy("3", "6", "4").await;
     assert_eq!(crate::fixtures::location(&r), "/staff/settings?policy_saved=1#no-show-h");
     assert_eq!(block(&app, case), None, "three are needed now");
