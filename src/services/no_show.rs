@@ -26,52 +26,75 @@ pub struct Block {
     pub months: i32,
 }
 
-/// The center's cases that are the same person as `case_id`'s: the same business number, or
-/// without one the same phone or e-mail.
-fn same_person(conn: &mut DbConn, center_id: i64, case_id: i64) -> QueryResult<Vec<i64>> {
+/// Who the applicant of a case is, to find their other cases: the business number, else the
+/// phone and e-mail.
+enum Person {
+    Brn(String),
+    Contact(Option<String>, Option<String>),
+    /// Nothing to match by: the case alone.
+    Case(i64),
+}
+
+fn person_of(conn: &mut DbConn, case_id: i64) -> QueryResult<Person> {
     let found: Option<(Option<String>, Option<String>, Option<String>)> = case_answers::table
         .filter(case_answers::case_id.eq(case_id))
         .select((case_answers::brn, case_answers::contact_phone, case_answers::contact_email))
         .first(conn)
         .optional()?;
-    let (brn, phone, email) = found.unwrap_or_default();
-    let of_center = case_answers::table
-        .inner_join(cases::table.on(cases::id.eq(case_answers::case_id)))
-        .filter(cases::center_id.eq(center_id))
-        .select(cases::id);
-    let mut ids: Vec<i64> = match (brn.filter(|b| !b.is_empty()), phone, email) {
-        (Some(b), _, _) => of_center.filter(case_answers::brn.eq(b)).load(conn)?,
-        (None, None, None) => Vec::new(),
-        (None, p, e) => {
-            of_center.filter(case_answers::contact_phone.eq(p).or(case_answers::contact_email.eq(e))).load(conn)?
-        }
-    };
-    if !ids.contains(&case_id) {
-        ids.push(case_id);
-    }
-    Ok(ids)
+    Ok(match found.unwrap_or_default() {
+        (Some(b), _, _) if !b.is_empty() => Person::Brn(b),
+        (_, None, None) => Person::Case(case_id),
+        (_, p, e) => Person::Contact(p, e),
+    })
 }
 
-/// The block on new bookings for the person of `case_id` at the center, if one holds `now`.
+/// The block on new bookings for the person of `case_id` at the center, if one holds `now`:
+/// two indexed queries when the person has no no-show in the window, a third for the lifts.
 pub fn block_of(conn: &mut DbConn, center: &Center, case_id: i64, now: NaiveDateTime) -> QueryResult<Option<Block>> {
     if center.no_show_limit <= 0 {
         return Ok(None);
     }
-    let ids = same_person(conn, center.id, case_id)?;
-    let lifted: Option<NaiveDateTime> = no_show_lifts::table
-        .filter(no_show_lifts::case_id.eq_any(&ids))
-        .select(diesel::dsl::max(no_show_lifts::lifted_at))
-        .first(conn)?;
+    let person = person_of(conn, case_id)?;
     let months = u32::try_from(center.no_show_months).unwrap_or(6);
     let window = now.checked_sub_months(Months::new(months)).unwrap_or(now);
-    let since = lifted.map_or(window, |l| l.max(window));
-    let missed: Vec<(i64, NaiveDateTime)> = appointments::table
-        .filter(appointments::case_id.eq_any(&ids))
+    // The person's no-shows in the window, over the center's cases.
+    let mut q = appointments::table
+        .inner_join(cases::table.on(cases::id.eq(appointments::case_id)))
+        .inner_join(case_answers::table.on(case_answers::case_id.eq(appointments::case_id)))
+        .filter(cases::center_id.eq(center.id))
         .filter(appointments::status.eq(AppointmentStatus::NoShow.as_str()))
-        .filter(appointments::starts_at.gt(since))
+        .filter(appointments::starts_at.gt(window))
         .filter(appointments::starts_at.le(now))
         .select((appointments::case_id, appointments::starts_at))
-        .load(conn)?;
+        .into_boxed();
+    q = match &person {
+        Person::Brn(b) => q.filter(case_answers::brn.eq(b.clone())),
+        Person::Contact(p, e) => {
+            q.filter(case_answers::contact_phone.eq(p.clone()).or(case_answers::contact_email.eq(e.clone())))
+        }
+        Person::Case(id) => q.filter(appointments::case_id.eq(*id)),
+    };
+    let mut missed: Vec<(i64, NaiveDateTime)> = q.load(conn)?;
+    if missed.is_empty() {
+        return Ok(None);
+    }
+    // A lift made on any of the person's cases forgives the no-shows before it.
+    let mut lifts = no_show_lifts::table
+        .inner_join(case_answers::table.on(case_answers::case_id.eq(no_show_lifts::case_id)))
+        .filter(no_show_lifts::center_id.eq(center.id))
+        .select(no_show_lifts::lifted_at)
+        .into_boxed();
+    lifts = match &person {
+        Person::Brn(b) => lifts.filter(case_answers::brn.eq(b.clone())),
+        Person::Contact(p, e) => {
+            lifts.filter(case_answers::contact_phone.eq(p.clone()).or(case_answers::contact_email.eq(e.clone())))
+        }
+        Person::Case(id) => lifts.filter(no_show_lifts::case_id.eq(*id)),
+    };
+    let lifted: Vec<NaiveDateTime> = lifts.load(conn)?;
+    if let Some(l) = lifted.into_iter().max() {
+        missed.retain(|(_, at)| *at > l);
+    }
     // One visit is one no-show, however many zones it had (its legs are on one day).
     let visits: BTreeSet<(i64, NaiveDate)> = missed.iter().map(|(c, at)| (*c, at.date())).collect();
     let Some(last) = missed.iter().map(|(_, at)| *at).max() else { return Ok(None) };

@@ -171,33 +171,6 @@ pub fn queue_visit(
         b.notes.push(t.get("mail.visit.calendar_note").to_owned());
     }
 
-    let parties = Parties {
-        organizer_name: center_name,
-        organizer_email: env.from,
-        attendee_name: answers.contact_name.as_deref().unwrap_or(&to),
-        attendee_email: &to,
-    };
-    let method = if change == VisitChange::Cancelled { Method::Cancel(parties) } else { Method::Request(parties) };
-    let method_name = method.name();
-    let ics = calendar::render(&VisitCalendar {
-        reference: &case.reference,
-        center_name,
-        location: &details.where_line(lang),
-        geo: details.coordinates,
-        time_zone: &center.timezone,
-        host: env.host(),
-        sequence: u32::try_from(case.version).unwrap_or(0),
-        now: env.now,
-        legs: legs
-            .iter()
-            .map(|a| CalendarLeg {
-                summary: format!("{} · {}", zone_name(a), case.reference),
-                starts_at: a.starts_at,
-                ends_at: a.ends_at,
-            })
-            .collect(),
-        method,
-    });
     let subject = t.fmt(subject_key, "reference", &case.reference);
     let mut m = message(change.kind(), case.id, lang, &to, subject, &b);
     if change == VisitChange::Reminder {
@@ -207,6 +180,35 @@ pub fn queue_visit(
         m.send_after = Some(at);
         m.not_after = Some(first_start);
     } else {
+        // Only the confirmation, move and cancellation carry the calendar file: it is built
+        // for them alone (the time zone's rules make it the costliest part of a mail).
+        let parties = Parties {
+            organizer_name: center_name,
+            organizer_email: env.from,
+            attendee_name: answers.contact_name.as_deref().unwrap_or(&to),
+            attendee_email: &to,
+        };
+        let method = if change == VisitChange::Cancelled { Method::Cancel(parties) } else { Method::Request(parties) };
+        let method_name = method.name();
+        let ics = calendar::render(&VisitCalendar {
+            reference: &case.reference,
+            center_name,
+            location: &details.where_line(lang),
+            geo: details.coordinates,
+            time_zone: &center.timezone,
+            host: env.host(),
+            sequence: u32::try_from(case.version).unwrap_or(0),
+            now: env.now,
+            legs: legs
+                .iter()
+                .map(|a| CalendarLeg {
+                    summary: format!("{} · {}", zone_name(a), case.reference),
+                    starts_at: a.starts_at,
+                    ends_at: a.ends_at,
+                })
+                .collect(),
+            method,
+        });
         m.attachment = Some(Attachment {
             name: format!("{}.ics", case.reference),
             content_type: format!("text/calendar; charset=utf-8; method={method_name}"),
