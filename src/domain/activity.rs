@@ -54,6 +54,11 @@ pub const GROUPS: [(&str, &[usize]); 3] = [
     (msg("activity.group_smes"), &[4, 8, 9, 10, 11]),
 ];
 
+/// The message key of a figure's label by its key.
+pub fn label(key: &str) -> Option<&'static str> {
+    FIGURES.iter().find(|f| f.key == key).map(|f| f.label)
+}
+
 /// The index of a figure by its key.
 pub fn index(key: &str) -> Option<usize> {
     FIGURES.iter().position(|f| f.key == key)

@@ -170,6 +170,8 @@ impl Op {
 
     /// Queues the mail for the change (with its calendar file), in the caller's transaction.
     /// `cancelled` are the appointments a cancel just ended; otherwise the live ones are read.
+    /// A booking or move also queues the reminder and a "confirm or cancel" for each of
+    /// `ask_days` (the center's `confirm_days`, which the caller has at hand).
     fn tell(
         &self,
         conn: &mut DbConn,
@@ -177,6 +179,7 @@ impl Op {
         change: VisitChange,
         cancelled: &[appointments::Appointment],
         reason: Option<&str>,
+        ask_days: &[i32],
     ) -> Result<(), ActionError> {
         let live;
         let appts = if change == VisitChange::Cancelled {
@@ -192,11 +195,7 @@ impl Op {
             }
         } else {
             mail::queue_visit(conn, &self.mail(), case_id, VisitChange::Reminder, appts, self.link.as_deref(), None)?;
-            let center = match crate::db::cases::find(conn, case_id)? {
-                Some(c) => crate::db::centers::by_id(conn, c.center_id)?,
-                None => None,
-            };
-            for days in center.map(|c| confirm_days(&c.confirm_days)).unwrap_or_default() {
+            for &days in ask_days {
                 let ask = VisitChange::ConfirmAsk { days };
                 mail::queue_visit(conn, &self.mail(), case_id, ask, appts, self.link.as_deref(), None)?;
             }
@@ -279,7 +278,8 @@ fn place(
             crate::db::outbox::skip_for_visit(conn, case.id, crate::db::outbox::skipped::VISIT_MOVED)?;
         }
         let ids = take_legs(conn, &cx, case.id, date, legs, now, op.notice_override().is_some())?;
-        op.tell(conn, case.id, if moving { VisitChange::Moved } else { VisitChange::Confirmed }, &[], None)?;
+        let change = if moving { VisitChange::Moved } else { VisitChange::Confirmed };
+        op.tell(conn, case.id, change, &[], None, &confirm_days(&center.confirm_days))?;
         Ok(ids)
     })
 }
@@ -351,7 +351,7 @@ pub fn cancel(conn: &mut DbConn, case: &Case, reason: &str, op: &Op) -> Result<(
         )?;
         if appointments::cancel_live(conn, case.id, now)? > 0 {
             crate::db::outbox::skip_for_visit(conn, case.id, crate::db::outbox::skipped::VISIT_CANCELLED)?;
-            op.tell(conn, case.id, VisitChange::Cancelled, &live, Some(reason))?;
+            op.tell(conn, case.id, VisitChange::Cancelled, &live, Some(reason), &[])?;
         }
         Ok(())
     })

@@ -214,7 +214,7 @@ pub async fn import(
             bad_lines: lines
                 .iter()
                 .map(|b| {
-                    let column = b.column.map(|c| activity_label(c).map_or(c.to_owned(), |l| t.get(l).to_owned()));
+                    let column = b.column.map(|c| activity::label(c).map_or(c.to_owned(), |l| t.get(l).to_owned()));
                     let at = t.fmt("reports.bad_row", "line", b.line);
                     match column {
                         Some(c) => format!("{at} {c}: {}", t.get(b.key)),
@@ -227,10 +227,6 @@ pub async fn import(
         Err(ImportError::Db(e)) => return Err(e.into()),
     };
     render(&req, ctx, staff, &state, None, shown).await
-}
-
-fn activity_label(key: &str) -> Option<&'static str> {
-    FIGURES.iter().find(|f| f.key == key).map(|f| f.label)
 }
 
 /// Every month the center entered, in the import's columns.

@@ -43,11 +43,6 @@ pub struct FigureLine {
     submitted: String,
 }
 
-/// The message key of a figure's label by its key.
-fn label_of(key: &str) -> &'static str {
-    FIGURES.iter().find(|f| f.key == key).map_or("", |f| f.label)
-}
-
 /// One problem as the page lists it: what, and where it is fixed.
 pub struct Item {
     text: String,
@@ -250,7 +245,7 @@ async fn page(
                 b: &crate::services::reports::StatusRow,
                 fb: &Activity| {
         let mut d = submissions::difference(a, b);
-        d.extend(activity::difference(fa, fb).into_iter().map(|(k, v)| (label_of(k), v)));
+        d.extend(activity::difference(fa, fb).into_iter().map(|(k, v)| (activity::label(k).unwrap_or_default(), v)));
         d
     };
     let name = |uid: i64| people.iter().find(|p| p.id == uid).map(|p| p.display_name.clone()).unwrap_or_default();

@@ -12,7 +12,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::{ReportQuery, csv_response, parse};
 use crate::db::centers;
-use crate::domain::activity::{Activity, FIGURES};
+use crate::domain::activity::{self, Activity, FIGURES};
 use crate::i18n::Lang;
 use crate::services::activity::{Rollup, month_start, rollup};
 use crate::services::reports::{StatusRow, eok, onestop_status};
@@ -87,7 +87,7 @@ fn day_label(lang: Lang, d: NaiveDate) -> String {
 }
 
 fn text(a: &Activity, key: &str) -> String {
-    FIGURES.iter().position(|f| f.key == key).map(|i| grouped(&a.text(i))).unwrap_or_default()
+    activity::index(key).map(|i| grouped(&a.text(i))).unwrap_or_default()
 }
 
 /// A number as the press release prints it: thousands grouped ("31,030", "1,234.50").
@@ -105,10 +105,6 @@ fn grouped(n: &str) -> String {
         Some(f) => format!("{out}.{f}"),
         None => out,
     }
-}
-
-fn label(key: &str) -> &'static str {
-    FIGURES.iter().find(|f| f.key == key).map_or("", |f| f.label)
 }
 
 /// The days asked for, earlier first (the press release's order).
@@ -237,8 +233,8 @@ fn page(
         through: None,
         nothing_submitted: data.last().is_none_or(|(_, r, _)| r.centers.is_empty()),
         behind: centers.iter().filter(|c| c.behind).count(),
-        main_labels: MAIN.iter().map(|k| label(k)).collect(),
-        startup_labels: STARTUPS.iter().map(|k| label(k)).collect(),
+        main_labels: MAIN.iter().map(|k| activity::label(k).unwrap_or_default()).collect(),
+        startup_labels: STARTUPS.iter().map(|k| activity::label(k).unwrap_or_default()).collect(),
         rows,
         centers,
         national,
